@@ -1,0 +1,1 @@
+"""Ingestion: read hub exports, normalize, de-duplicate, store and index."""

@@ -1,0 +1,134 @@
+"""Cross-hub duplicate detection: is this incoming record an innovation we already hold?
+
+Pure functions over canonical field dicts. Region and unit act as vetoes (the same
+title in two regencies is two innovations; a replication lives in another region);
+title similarity, shared acronyms and narrative overlap are the evidence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from indexer.textnorm import fold, words
+
+_NOISE = {"inovasi", "program", "aplikasi", "gerakan", "layanan", "sistem", "the", "dan", "di",
+          "ke", "yang", "untuk", "melalui", "dengan", "berbasis", "pada", "kota", "kabupaten"}
+_STOP = {"dan", "di", "ke", "yang", "untuk", "dengan", "dalam", "dari", "pada", "ini", "itu", "atau",
+         "oleh", "sebagai", "adalah", "juga", "tidak", "akan", "para", "serta", "bagi", "agar"}
+THRESHOLD = 0.82
+
+
+@dataclass(frozen=True)
+class Match:
+    record_id: str
+    score: float
+    reasons: tuple[str, ...]
+
+
+def acronyms(title: str) -> set[str]:
+    """Upper-case words of three or more letters, and words in parentheses ("SIPADU")."""
+    found = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9-]{2,}\b", title)}
+    found |= {fold(w) for w in re.findall(r"\(([^)]{3,20})\)", title) if " " not in w.strip()}
+    letters = [c for c in title if c.isalpha()]
+    if letters and all(c.isupper() for c in letters):   # an all-caps title has no acronyms to trust
+        found = {fold(w) for w in re.findall(r"\(([^)]{3,20})\)", title)}
+    return {a.replace("-", "") for a in found}
+
+
+def title_core(title: str) -> str:
+    """A title without subtitle, acronym in parentheses or noise words."""
+    main = re.split(r"\s[-:–]\s|:\s", title, maxsplit=1)[0]
+    main = re.sub(r"\([^)]*\)", " ", main)
+    return " ".join(w for w in words(main) if w not in _NOISE)
+
+
+def place_words(record: dict) -> set[str]:
+    """Words of the record's region names: they say where, not what, so comparisons skip them."""
+    found = {"kabupaten", "kota", "provinsi", "kab"}
+    for name in ("regency_name", "province_name"):
+        found |= set(words(record.get(name) or ""))
+    return found
+
+
+def _without(text: str, skip: set[str]) -> str:
+    return " ".join(w for w in words(text) if w not in skip)
+
+
+def title_similarity(a: str, b: str, skip: set[str] = frozenset()) -> float:
+    """0..1: the best of full-title and core-title similarity, place names left out."""
+    full = fuzz.token_sort_ratio(_without(a, skip), _without(b, skip))
+    core_a, core_b = _without(title_core(a), skip), _without(title_core(b), skip)
+    core = fuzz.token_sort_ratio(core_a, core_b) if core_a and core_b else 0
+    return max(full, core) / 100
+
+
+def text_overlap(a: str | None, b: str | None) -> float:
+    """Jaccard overlap of the content words of two narratives, 0 when one is missing."""
+    if not a or not b:
+        return 0.0
+    set_a = {w for w in words(a) if w not in _STOP and len(w) > 2}
+    set_b = {w for w in words(b) if w not in _STOP and len(w) > 2}
+    if not set_a or not set_b:
+        return 0.0
+    return len(set_a & set_b) / len(set_a | set_b)
+
+
+def regions_compatible(a: dict, b: dict) -> bool:
+    """False when both records name different regencies, or different provinces."""
+    if a.get("regency_code") and b.get("regency_code"):
+        return a["regency_code"] == b["regency_code"]
+    if a.get("province_code") and b.get("province_code"):
+        return a["province_code"] == b["province_code"]
+    return True
+
+
+def units_compatible(a: dict, b: dict, skip: set[str] = frozenset()) -> bool:
+    """False when both records name clearly different units (two schools, two puskesmas)."""
+    if a.get("unit") and b.get("unit"):
+        unit_a, unit_b = _without(a["unit"], skip), _without(b["unit"], skip)
+        return not unit_a or not unit_b or fuzz.token_set_ratio(unit_a, unit_b) >= 70
+    return True
+
+
+def match_score(incoming: dict, existing: dict) -> tuple[float, list[str]]:
+    """0..1 likelihood that two records describe the same innovation, with the reasons."""
+    if not regions_compatible(incoming, existing):
+        return 0.0, ["wilayah berbeda"]
+    skip = place_words(incoming) | place_words(existing)
+    if not units_compatible(incoming, existing, skip):
+        return 0.0, ["unit berbeda"]
+    reasons = []
+    score = title_similarity(incoming["title"], existing["title"], skip)
+    reasons.append(f"judul mirip {score:.2f}")
+    shared = acronyms(incoming["title"]) & acronyms(existing["title"])
+    if shared:
+        score = max(score, 0.75) + 0.1
+        reasons.append("akronim sama: " + ", ".join(sorted(shared)))
+    overlap = max(text_overlap(incoming.get("summary"), existing.get("summary")),
+                  text_overlap(incoming.get("background"), existing.get("background")))
+    if overlap >= 0.5:
+        score += 0.1
+        reasons.append(f"narasi mirip {overlap:.2f}")
+    if incoming.get("agency") and existing.get("agency"):
+        if incoming["agency"] == existing["agency"]:
+            score += 0.05
+            reasons.append("instansi sama")
+        else:
+            score -= 0.15
+            reasons.append("instansi berbeda")
+    if incoming.get("year") and existing.get("year") and abs(incoming["year"] - existing["year"]) > 3:
+        score -= 0.1
+        reasons.append("tahun berjauhan")
+    return min(score, 1.0), reasons
+
+
+def find_duplicate(incoming: dict, candidates: list[dict]) -> Match | None:
+    """The best candidate above the threshold, or None."""
+    best = None
+    for candidate in candidates:
+        score, reasons = match_score(incoming, candidate)
+        if score >= THRESHOLD and (best is None or score > best.score):
+            best = Match(candidate["id"], score, tuple(reasons))
+    return best

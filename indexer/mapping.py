@@ -1,0 +1,114 @@
+"""Hub mappings: a TOML file per hub says how its export maps onto the canonical record."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.reference import HUBS_DIR
+from kms.schema import MAPPABLE_FIELDS, SECTIONS
+
+FORMATS = ("csv", "json", "jsonl", "xlsx", "pdf")
+KINDS = ("innovations", "replications")
+REPLICATION_FIELDS = ("original", "replica", "stage", "minat", "kesepakatan", "implementasi",
+                      "original_agency", "replica_agency", "original_unit", "replica_unit",
+                      "original_region", "replica_region", "original_title", "replica_title")
+TEXT_FIELDS = ("title", *SECTIONS, "agency", "unit", "category", "innovator", "contact")
+
+
+class MappingError(ValueError):
+    """A mapping file that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Mapping:
+    name: str
+    format: str
+    path: Path
+    kind: str = "innovations"
+    encoding: str = "auto"
+    delimiter: str = ""
+    region_codes: str = "kemendagri"
+    records_at: str = ""
+    id: str = ""
+    sheet: str = ""
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    defaults: dict[str, str] = field(default_factory=dict)
+    html_fields: tuple[str, ...] = ()
+    samples: tuple[str, ...] = ()
+
+
+def _as_list(value) -> list[str]:
+    return [value] if isinstance(value, str) else [str(v) for v in value]
+
+
+def load_mapping(path: str | Path) -> Mapping:
+    """Read and check one mapping file."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise MappingError(f"{path}: file pemetaan tidak ditemukan") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise MappingError(f"{path}: TOML tidak valid: {exc}") from None
+
+    def fail(message: str):
+        raise MappingError(f"{path}: {message}")
+
+    for required in ("name", "format"):
+        if not data.get(required):
+            fail(f"kunci '{required}' wajib diisi")
+    if data["format"] not in FORMATS:
+        fail(f"format '{data['format']}' tidak dikenal (pilihan: {', '.join(FORMATS)})")
+    kind = data.get("kind", "innovations")
+    if kind not in KINDS:
+        fail(f"kind '{kind}' tidak dikenal (pilihan: {', '.join(KINDS)})")
+    if data.get("region_codes", "kemendagri") not in ("kemendagri", "bps"):
+        fail("region_codes harus 'kemendagri' atau 'bps'")
+    allowed = MAPPABLE_FIELDS if kind == "innovations" else REPLICATION_FIELDS
+    fields = {name: _as_list(source) for name, source in data.get("fields", {}).items()}
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        fail(f"[fields] berisi kolom kanonik yang tidak dikenal: {', '.join(unknown)}")
+    if kind == "innovations" and "title" not in fields:
+        fail("[fields] harus memetakan 'title'")
+    values = {name: {str(k): str(v) for k, v in table.items()}
+              for name, table in data.get("values", {}).items()}
+    html = data.get("html", {}).get("fields", [])
+    bad_html = sorted(set(html) - set(TEXT_FIELDS))
+    if bad_html:
+        fail(f"[html] fields bukan kolom teks: {', '.join(bad_html)}")
+    known = {"name", "format", "kind", "encoding", "delimiter", "region_codes", "records_at", "id",
+             "sheet", "fields", "values", "defaults", "html", "samples"}
+    extra = sorted(set(data) - known)
+    if extra:
+        fail(f"kunci tidak dikenal: {', '.join(extra)}")
+    return Mapping(
+        name=data["name"], format=data["format"], path=path, kind=kind,
+        encoding=data.get("encoding", "auto"), delimiter=data.get("delimiter", ""),
+        region_codes=data.get("region_codes", "kemendagri"),
+        records_at=data.get("records_at", ""), id=data.get("id", ""),
+        sheet=data.get("sheet", ""), fields=fields, values=values,
+        defaults={k: str(v) for k, v in data.get("defaults", {}).items()},
+        html_fields=tuple(html), samples=tuple(_as_list(data.get("samples", []))),
+    )
+
+
+def hub_mapping(name: str, hubs_dir: Path = HUBS_DIR) -> Mapping:
+    """The mapping of a bundled hub by name; its file name must equal its `name`."""
+    path = hubs_dir / f"{name}.toml"
+    if not path.exists():
+        known = ", ".join(sorted(p.stem for p in hubs_dir.glob("*.toml")))
+        raise MappingError(f"hub '{name}' tidak dikenal (tersedia: {known})")
+    mapping = load_mapping(path)
+    if mapping.name != name:
+        raise MappingError(f"{path}: name '{mapping.name}' harus sama dengan nama berkas '{name}'")
+    return mapping
+
+
+def all_hub_mappings(hubs_dir: Path = HUBS_DIR) -> list[Mapping]:
+    """Every bundled hub mapping, innovation hubs before replication exports."""
+    mappings = [hub_mapping(p.stem, hubs_dir) for p in sorted(hubs_dir.glob("*.toml"))]
+    return sorted(mappings, key=lambda m: (m.kind != "innovations", m.name))

@@ -1,0 +1,249 @@
+"""One raw source record + its hub mapping -> canonical fields and the issues found.
+
+Pure functions: no I/O. A record that cannot become an innovation at all (no title)
+raises RecordError and is quarantined by the pipeline.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from indexer.agencies import normalize_agency
+from indexer.htmltext import clean_text, html_to_text
+from indexer.mapping import Mapping
+from indexer.reference import vocabulary
+from indexer.regions import ACCEPT, REVIEW, Resolution, gazetteer, resolve_region
+from indexer.sources import get_path
+from indexer.textnorm import clean_spaces, fold, key, smart_title
+from indexer.values import (is_empty, parse_award, parse_date, parse_sdgs, parse_stage,
+                            parse_status, parse_year, parse_yes_no)
+from kms.schema import AGENCY_TYPES, CONTENT_FIELDS, SECTIONS
+
+_HTML = re.compile(r"<\s*/?\s*(p|br|div|span|b|i|u|ul|ol|li|strong|em|h\d|table|tr|td)\b", re.I)
+_MULTI_TEXT = ("title", *SECTIONS)
+
+
+class RecordError(ValueError):
+    """A record that cannot be ingested; the message names the field."""
+
+
+@dataclass(frozen=True)
+class Issue:
+    kind: str        # region | agency | value
+    field: str
+    message: str
+
+
+@dataclass
+class Normalized:
+    source_id: str
+    fields: dict
+    issues: list[Issue] = field(default_factory=list)
+    source_updated_at: str | None = None
+
+
+def _raw_values(raw: dict, columns: list[str]) -> list:
+    values = []
+    for column in columns:
+        value = get_path(raw, column)
+        if not is_empty(value):
+            values.append(value)
+    return values
+
+
+def _text(value, as_html: bool) -> str:
+    text = str(value)
+    if as_html or _HTML.search(text):
+        return html_to_text(text)
+    return clean_text(text)
+
+
+def _mapped(raw: dict, mapping: Mapping, name: str) -> list:
+    values = _raw_values(raw, mapping.fields.get(name, []))
+    table = mapping.values.get(name)
+    if table:
+        folded = {fold(k): v for k, v in table.items()}
+        values = [folded.get(fold(str(v)), v) if not isinstance(v, (list, dict)) else v
+                  for v in values]
+    if not values and name in mapping.defaults:
+        values = [mapping.defaults[name]]
+    return values
+
+
+@lru_cache(maxsize=1)
+def _urusan_keys() -> dict[str, str]:
+    table = {}
+    for row in vocabulary("urusan_pemerintahan"):
+        table[key(row["key"])] = row["key"]
+        table[key(row["name"])] = row["key"]
+    return table
+
+
+def parse_sector(value) -> tuple[str | None, bool]:
+    """An urusan key from a key, its name, or "Urusan Kesehatan"."""
+    if is_empty(value):
+        return None, True
+    text = re.sub(r"^(urusan|bidang|sektor)\s+", "", fold(str(value)))
+    table = _urusan_keys()
+    if key(text) in table:
+        return table[key(text)], True
+    for name_key, urusan in table.items():
+        if len(name_key) >= 6 and name_key in key(text):
+            return urusan, True
+    return None, False
+
+
+def source_id_for(raw: dict, mapping: Mapping, title: str, line: int) -> str:
+    """The hub's own id; when it sends none, a hash of the record's identifying text."""
+    if mapping.id:
+        value = get_path(raw, mapping.id)
+        if not is_empty(value):
+            return clean_spaces(str(value))
+    basis = json.dumps([key(title), sorted((k, str(v)) for k, v in raw.items()
+                                           if k in ("agency", "Instansi", "instansi"))])
+    return "h-" + hashlib.sha1(basis.encode()).hexdigest()[:12]
+
+
+def choose_region(resolutions: list[Resolution]) -> Resolution | None:
+    """The most specific accepted resolution; a province narrows ambiguous regency names."""
+    accepted = [r for r in resolutions if r.code and r.confidence >= ACCEPT]
+    if not accepted:
+        return None
+    regencies = [r for r in accepted if r.level == "regency"]
+    return max(regencies or accepted, key=lambda r: r.confidence)
+
+
+def resolve_regions(values: list, codes: str) -> tuple[Resolution | None, list[Issue]]:
+    """Resolve every region value given, in order, and pick one."""
+    issues: list[Issue] = []
+    texts = [clean_spaces(str(v)) for v in values if not is_empty(v)]
+    first = [resolve_region(t, codes=codes) for t in texts]
+    province = next((r.province_code for r in first if r.code), None)
+    resolutions = [r if r.code else resolve_region(t, codes=codes, province=province)
+                   for r, t in zip(first, texts)]
+    chosen = choose_region(resolutions)
+    for r in resolutions:
+        if r.code is None:
+            issues.append(Issue("region", "region", f"wilayah '{r.input}' tidak dapat dipastikan"
+                                                    f" ({r.reason})"))
+        elif r.confidence < REVIEW:
+            issues.append(Issue("region", "region", f"wilayah '{r.input}' ditebak sebagai {r.name}"
+                                                    f" (keyakinan {r.confidence:.2f}, {r.reason})"))
+    if chosen:
+        clash = [r for r in resolutions if r.code and r.province_code != chosen.province_code]
+        for r in clash:
+            issues.append(Issue("region", "region", f"wilayah bertentangan: '{r.input}' ({r.name}) "
+                                                    f"dan '{chosen.input}' ({chosen.name})"))
+    return chosen, issues
+
+
+def normalize_record(raw: dict, mapping: Mapping, line: int = 0) -> Normalized:
+    """Canonical fields of one source record."""
+    fields: dict = {name: None for name in CONTENT_FIELDS}
+    issues: list[Issue] = []
+    html_fields = set(mapping.html_fields)
+
+    for name in ("title", *SECTIONS, "category", "innovator", "contact", "video_url", "unit"):
+        values = _mapped(raw, mapping, name)
+        if not values:
+            continue
+        parts = [_text(v, name in html_fields) for v in values]
+        parts = [p for p in parts if p]
+        if name in _MULTI_TEXT:
+            fields[name] = "\n\n".join(dict.fromkeys(parts)) or None
+        else:
+            fields[name] = clean_spaces(parts[0]) if parts else None
+    title = clean_spaces(fields["title"] or "")
+    if not title:
+        raise RecordError("judul inovasi (title) kosong")
+    fields["title"] = smart_title(title)
+    for name in ("category", "innovator", "unit"):
+        if fields[name]:
+            fields[name] = smart_title(fields[name])
+
+    for name in ("year", "start_year"):
+        values = _mapped(raw, mapping, name)
+        if values:
+            fields[name] = parse_year(values[0])
+            if fields[name] is None:
+                issues.append(Issue("value", name, f"tahun '{values[0]}' tidak dikenali"))
+
+    chosen, region_issues = resolve_regions(_mapped(raw, mapping, "region"), mapping.region_codes)
+    issues += region_issues
+
+    agency_values = _mapped(raw, mapping, "agency")
+    agency = normalize_agency(agency_values[0], chosen.code if chosen else None) if agency_values else None
+    if agency:
+        fields["agency"], fields["agency_type"] = agency.name, agency.type
+        fields["unit"] = fields["unit"] or agency.unit
+        if not agency.known:
+            issues.append(Issue("agency", "agency", f"instansi '{agency_values[0]}' tidak dikenal "
+                                                    f"({agency.reason}); nama dibersihkan dipakai"))
+        if chosen is None and agency.region_code:
+            found = resolve_region(agency.region_code)
+            chosen = found
+            issues = [i for i in issues if i.kind != "region" or "tidak dapat" not in i.message]
+    if chosen is None and agency_values:
+        found = resolve_region(str(agency_values[0]))
+        if found.code and found.confidence >= ACCEPT:
+            chosen = found
+    if chosen:
+        region = gazetteer().by_code[chosen.code]
+        province = gazetteer().by_code[region.province_code]
+        fields["province_code"], fields["province_name"] = province.code, province.name
+        if region.level == "regency":
+            fields["regency_code"], fields["regency_name"] = region.code, region.name
+
+    type_values = _mapped(raw, mapping, "agency_type")
+    if type_values:
+        wanted = key(str(type_values[0]))
+        if wanted in AGENCY_TYPES:
+            fields["agency_type"] = wanted
+        else:
+            issues.append(Issue("value", "agency_type", f"jenis instansi '{type_values[0]}' tidak dikenal"))
+
+    _parse_controlled(raw, mapping, fields, issues)
+    photos = _mapped(raw, mapping, "photos")
+    items: list[str] = []
+    for value in photos:
+        items += value if isinstance(value, list) else re.split(r"[;\n,]\s*", str(value))
+    fields["photos"] = [clean_spaces(str(p)) for p in items if str(p).strip()]
+
+    updated = _mapped(raw, mapping, "updated_at")
+    source_updated_at = parse_date(updated[0]) if updated else None
+    return Normalized(source_id_for(raw, mapping, title, line), fields, issues, source_updated_at)
+
+
+def _parse_controlled(raw: dict, mapping: Mapping, fields: dict, issues: list[Issue]) -> None:
+    """Sector, SDGs, award, stage, digital and status."""
+    values = _mapped(raw, mapping, "sector")
+    if values:
+        fields["sector"], ok = parse_sector(values[0])
+        if not ok:
+            issues.append(Issue("value", "sector", f"urusan '{values[0]}' tidak dikenal"))
+    values = _mapped(raw, mapping, "sdgs")
+    fields["sdgs"], ok = parse_sdgs(values) if values else ([], True)
+    if not ok:
+        issues.append(Issue("value", "sdgs", f"SDG '{values}' tidak sepenuhnya dikenali"))
+    values = _mapped(raw, mapping, "award")
+    if values:
+        tier, year, ok = parse_award(values[0])
+        fields["award"], fields["award_year"] = tier, year
+        if not ok:
+            issues.append(Issue("value", "award", f"penghargaan '{values[0]}' tidak dikenali"))
+    year_values = _mapped(raw, mapping, "award_year")
+    if year_values:
+        fields["award_year"] = parse_year(year_values[0])
+    if fields["award"] and fields["award"] != "none" and not fields["award_year"]:
+        fields["award_year"] = fields["year"]
+    for name, parser in (("stage", parse_stage), ("digital", parse_yes_no), ("status", parse_status)):
+        values = _mapped(raw, mapping, name)
+        if values:
+            fields[name], ok = parser(values[0])
+            if not ok:
+                issues.append(Issue("value", name, f"nilai '{values[0]}' tidak dikenali"))
+    fields["digital"] = fields["digital"] or "unknown"
+    fields["status"] = fields["status"] or "unknown"

@@ -1,0 +1,61 @@
+"""CSV exports: any delimiter, UTF-8 (with or without BOM) or Windows-1252."""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Iterator
+
+from indexer.sources import SourceError, SourceRecord, decode_bytes
+
+DELIMITERS = ",;\t|"
+
+
+def sniff_delimiter(sample: str) -> str:
+    """The delimiter of a CSV sample, from its header line."""
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        header = sample.splitlines()[0] if sample else ""
+        counts = {d: header.count(d) for d in DELIMITERS}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def read(path: Path, mapping) -> Iterator[SourceRecord]:
+    """Rows as dicts keyed by header; rows with the wrong column count come back as errors."""
+    text = decode_bytes(path.read_bytes(), mapping.encoding, path)
+    if not text.strip():
+        raise SourceError(f"{path.name}: berkas kosong")
+    delimiter = mapping.delimiter or sniff_delimiter(text[:8192])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:
+        raise SourceError(f"{path.name}: baris judul kolom rusak: {exc}") from None
+    if len([h for h in header if h]) < 2:
+        raise SourceError(f"{path.name}: baris judul kolom tidak dikenali (pemisah '{delimiter}')")
+    return _rows(reader, header, path)
+
+
+def _rows(reader, header: list[str], path: Path) -> Iterator[SourceRecord]:
+    line = reader.line_num + 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield SourceRecord(line, {}, f"baris CSV rusak: {exc}")
+            line = reader.line_num + 1
+            continue
+        start, line = line, reader.line_num + 1
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raw = dict(zip(header, row))
+            raw["_cells"] = row
+            yield SourceRecord(start, raw, f"jumlah kolom {len(row)}, seharusnya {len(header)} "
+                                           f"(kutipan atau pemisah rusak?)")
+            continue
+        yield SourceRecord(start, dict(zip(header, row)))

@@ -1,0 +1,170 @@
+"""Writing to the canonical store: sources, merged records, quarantine and review items.
+
+Callers hold the transaction (`with db.atomic():`); nothing here commits.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+import sqlite_utils
+
+from indexer.merge import SourceFields, merge_fields
+from kms.schema import CONTENT_FIELDS, LIST_FIELDS
+
+
+def now_iso() -> str:
+    """The current UTC time, ISO 8601, to the second."""
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def to_json(value) -> str:
+    """Stable JSON for raw payloads and hashes (dates and other objects as text)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def content_hash(fields: dict, extra=None) -> str:
+    """A short hash of a record's content fields."""
+    payload = to_json([{k: fields.get(k) for k in CONTENT_FIELDS}, extra])
+    return hashlib.sha1(payload.encode()).hexdigest()[:16]
+
+
+def new_record_id(hub: str, source_id: str) -> str:
+    """A stable id for the record first created from this source."""
+    return "inv-" + hashlib.sha1(f"{hub}:{source_id}".encode()).hexdigest()[:10]
+
+
+def get_source(db: sqlite_utils.Database, hub: str, source_id: str) -> dict | None:
+    rows = list(db.query("SELECT * FROM sources WHERE hub = ? AND source_id = ?", [hub, source_id]))
+    return rows[0] if rows else None
+
+
+def decode_record(row: dict) -> dict:
+    """A record row with its list fields decoded."""
+    record = dict(row)
+    for name in LIST_FIELDS:
+        record[name] = json.loads(record[name]) if record.get(name) else []
+    return record
+
+
+def candidate_records(db: sqlite_utils.Database, fields: dict, hub: str) -> list[dict]:
+    """Records that could be the same innovation: same province (or any, if unknown), and
+    not already holding an active source from this hub."""
+    where = "NOT EXISTS (SELECT 1 FROM sources s WHERE s.record_id = i.id AND s.hub = ? " \
+            "AND s.dropped_at IS NULL)"
+    params: list = [hub]
+    if fields.get("province_code"):
+        where += " AND (i.province_code = ? OR i.province_code IS NULL)"
+        params.append(fields["province_code"])
+    sql = f"SELECT i.* FROM innovations i WHERE {where}"
+    return [decode_record(r) for r in db.query(sql, params)]
+
+
+def save_source(db, hub: str, source_id: str, record_id: str, file: str, line: int, raw: dict,
+                fields: dict, digest: str, source_updated_at: str | None, when: str) -> None:
+    """Insert or update one source row (its raw payload is kept whole)."""
+    db.execute(
+        """INSERT INTO sources (hub, source_id, record_id, file, line, raw, fields, content_hash,
+                                source_updated_at, first_seen, last_seen, dropped_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+           ON CONFLICT (hub, source_id) DO UPDATE SET record_id = excluded.record_id,
+             file = excluded.file, line = excluded.line, raw = excluded.raw,
+             fields = excluded.fields, content_hash = excluded.content_hash,
+             source_updated_at = excluded.source_updated_at, last_seen = excluded.last_seen,
+             dropped_at = NULL""",
+        [hub, source_id, record_id, file, line, to_json(raw), to_json(fields), digest,
+         source_updated_at, when, when])
+
+
+def record_sources(db, record_id: str, active_only: bool = True) -> list[dict]:
+    """Source rows of a record, oldest first."""
+    sql = "SELECT * FROM sources WHERE record_id = ?"
+    if active_only:
+        sql += " AND dropped_at IS NULL"
+    return list(db.query(sql + " ORDER BY first_seen, hub, source_id", [record_id]))
+
+
+def field_overrides(db, record_id: str) -> dict:
+    """Fields that staff edited on this record: they win over every hub."""
+    if "record_overrides" not in db.table_names():
+        return {}
+    return {row["field"]: json.loads(row["value"])
+            for row in db.query("SELECT field, value FROM record_overrides WHERE record_id = ?",
+                                [record_id])}
+
+
+def rebuild_record(db, record_id: str, when: str) -> str:
+    """Recompute a record from its active sources; answers new, updated or unchanged."""
+    sources = record_sources(db, record_id)
+    existing = list(db.query("SELECT * FROM innovations WHERE id = ?", [record_id]))
+    if not sources:
+        return "unchanged"
+    merged, conflicts = merge_fields([SourceFields(s["hub"], s["source_id"], json.loads(s["fields"]))
+                                      for s in sources])
+    overrides = field_overrides(db, record_id)
+    merged.update(overrides)
+    digest = content_hash(merged)
+    source_dates = [s["source_updated_at"] for s in sources if s["source_updated_at"]]
+    _save_conflicts(db, record_id, conflicts, overrides, when)
+    if existing and existing[0]["content_hash"] == digest:
+        return "unchanged"
+    updated_at = max(source_dates) if source_dates else when
+    row = {name: merged.get(name) for name in CONTENT_FIELDS}
+    for name in LIST_FIELDS:
+        row[name] = to_json(row[name] or [])
+    row.update({"id": record_id, "content_hash": digest, "updated_at": updated_at,
+                "ingested_at": existing[0]["ingested_at"] if existing else when})
+    db["innovations"].upsert(row, pk="id")
+    return "updated" if existing else "new"
+
+
+def _save_conflicts(db, record_id: str, conflicts, overrides: dict, when: str) -> None:
+    current = set()
+    for conflict in conflicts:
+        if conflict.field in overrides:
+            continue   # staff decided this field; hub disagreements show as edit conflicts
+        current.add(conflict.field)
+        values = "; ".join(f"{who}: {value[:80]}" for who, value in conflict.values)
+        set_review(db, "conflict", record_id, "", "", conflict.field,
+                   f"nilai berbeda antar-hub untuk '{conflict.field}': {values}",
+                   [list(v) for v in conflict.values], when)
+    for row in db.query("SELECT id, field FROM review WHERE kind = 'conflict' AND record_id = ? "
+                        "AND resolved_at IS NULL", [record_id]):
+        if row["field"] not in current:
+            db.execute("DELETE FROM review WHERE id = ?", [row["id"]])
+
+
+def set_review(db, kind: str, record_id: str, hub: str, source_id: str, field: str,
+               message: str, detail, when: str) -> None:
+    """Add or refresh one item for `kms review` (its first date is kept)."""
+    db.execute(
+        """INSERT INTO review (kind, record_id, hub, source_id, field, message, detail, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (kind, record_id, hub, source_id, field) DO UPDATE SET
+             message = excluded.message, detail = excluded.detail""",
+        [kind, record_id, hub, source_id, field, message, to_json(detail), when])
+
+
+def clear_source_reviews(db, hub: str, source_id: str, keep: set[tuple[str, str]]) -> None:
+    """Drop this source's open flags that no longer apply; `keep` holds (kind, field)."""
+    for row in db.query("SELECT id, kind, field FROM review WHERE hub = ? AND source_id = ? "
+                        "AND kind IN ('region', 'agency', 'value') AND resolved_at IS NULL",
+                        [hub, source_id]):
+        if (row["kind"], row["field"]) not in keep:
+            db.execute("DELETE FROM review WHERE id = ?", [row["id"]])
+
+
+def quarantine(db, hub: str, file: str, line: int, reason: str, raw, source_id: str, when: str) -> None:
+    """Keep what could not be ingested, with where it came from and why."""
+    db.execute(
+        """INSERT INTO quarantine (hub, file, line, source_id, reason, raw, created_at, last_seen)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (hub, file, line) DO UPDATE SET reason = excluded.reason,
+             raw = excluded.raw, source_id = excluded.source_id, last_seen = excluded.last_seen""",
+        [hub, file, line, source_id, reason, to_json(raw), when, when])
+
+
+def release_quarantine(db, hub: str, file: str, line: int) -> None:
+    """A row that now ingests leaves quarantine."""
+    db.execute("DELETE FROM quarantine WHERE hub = ? AND file = ? AND line = ?", [hub, file, line])

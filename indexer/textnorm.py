@@ -1,0 +1,60 @@
+"""Small text helpers shared by the normalizers: spacing, keys, case."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def clean_spaces(value: str) -> str:
+    """Collapse runs of whitespace (including non-breaking spaces) and trim."""
+    return _SPACES.sub(" ", value.replace("\u00a0", " ")).strip()
+
+
+def fold(value: str) -> str:
+    """Lower-case ASCII form of a text: accents removed, spacing collapsed."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii")
+    return clean_spaces(ascii_text).lower()
+
+
+def key(value: str) -> str:
+    """A comparison key: folded, every non-alphanumeric removed ("Bau-Bau" -> "baubau")."""
+    return _NON_ALNUM.sub("", fold(value))
+
+
+def words(value: str) -> list[str]:
+    """Folded words of a text, punctuation treated as separators."""
+    return [w for w in _NON_ALNUM.split(fold(value)) if w]
+
+
+def join_spaced_letters(value: str) -> str:
+    """Join text written letter by letter ("P A P U A" -> "PAPUA")."""
+    tokens = value.split()
+    if len(tokens) >= 3 and all(len(t) == 1 for t in tokens):
+        return "".join(tokens)
+    return value
+
+
+_KEEP_UPPER = {"ri", "rsud", "puskesmas", "upt", "uptd", "pt", "pdam", "bumn", "bumd", "dprd",
+               "ntb", "ntt", "diy", "dki", "ii", "iii", "iv", "kb", "pp", "bpbd", "bpjs"}
+
+
+def smart_title(value: str) -> str:
+    """Title-case text that arrives all upper or all lower case; leave mixed case alone."""
+    value = clean_spaces(value)
+    letters = [c for c in value if c.isalpha()]
+    if not letters or not (all(c.isupper() for c in letters) or all(c.islower() for c in letters)):
+        return value
+    out = []
+    for word in value.split(" "):
+        bare = re.sub(r"[^A-Za-z]", "", word).lower()
+        if bare in _KEEP_UPPER and bare not in {"puskesmas"}:
+            out.append(word.upper())
+        elif bare in {"dan", "di", "ke", "dari", "untuk", "yang", "atau", "pada", "dengan"} and out:
+            out.append(word.lower())
+        else:
+            out.append(word[:1].upper() + word[1:].lower())
+    return " ".join(out)

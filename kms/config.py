@@ -1,0 +1,36 @@
+"""Settings: defaults, each with a one-line help, overridden by KMS_* variables, then by tests."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SETTINGS: dict[str, tuple[object, str]] = {
+    "DATA_DIR": (str(ROOT / "var"), "Folder for the database kms.db and the search index index/."),
+    "SECRET_KEY": (None, "Signs sessions and CSRF tokens; set KMS_SECRET_KEY in production "
+                         "(a random per-process key is used when unset)."),
+    "STALE_MONTHS": (12, "A record not updated for longer than this is flagged stale."),
+    "PER_PAGE": (20, "Search results per page on the web."),
+}
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """Defaults, then KMS_<NAME> environment variables, then explicit overrides."""
+    config = {name: default for name, (default, _help) in SETTINGS.items()}
+    for name, (default, _help) in SETTINGS.items():
+        env = os.environ.get(f"KMS_{name}")
+        if env is not None:
+            config[name] = type(default)(env) if isinstance(default, int) else env
+    config.update(overrides or {})
+    return config
+
+
+def db_path(config: dict) -> Path:
+    """Where the SQLite store lives."""
+    return Path(config["DATA_DIR"]) / "kms.db"
+
+
+def index_dir(config: dict) -> Path:
+    """Where the search index lives."""
+    return Path(config["DATA_DIR"]) / "index"

@@ -1,0 +1,21 @@
+"""Opening the store: one connection per request or command, migrated on open."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlite_utils
+
+from kms.schema import migrate
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """A migrated sqlite-utils Database at `path` (WAL, so readers never wait for a writer)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA busy_timeout = 30000")
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("PRAGMA foreign_keys = ON")
+    migrate(db)
+    return db

@@ -1,0 +1,111 @@
+"""The canonical innovation record and every table, index and migration, in one place."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlite_utils
+
+# Narrative sections of a KIPP/JIPPNas profile, in reading order, with Indonesian labels.
+SECTIONS: dict[str, str] = {
+    "summary": "Ringkasan",
+    "background": "Latar Belakang",
+    "goals": "Tujuan",
+    "novelty": "Kebaruan",
+    "implementation": "Implementasi",
+    "impact": "Signifikansi dan Dampak",
+    "adaptability": "Adaptabilitas / Replikasi",
+    "resources": "Sumber Daya",
+    "sustainability": "Keberlanjutan",
+}
+
+# Every canonical field with its SQLite type. Lists are stored as JSON text.
+RECORD_FIELDS: dict[str, type] = {
+    "id": str,
+    "title": str,
+    **{name: str for name in SECTIONS},
+    "year": int,
+    "start_year": int,
+    "agency": str,
+    "agency_type": str,
+    "unit": str,
+    "province_code": str,
+    "province_name": str,
+    "regency_code": str,
+    "regency_name": str,
+    "category": str,
+    "sector": str,
+    "sdgs": str,
+    "award": str,
+    "award_year": int,
+    "stage": str,
+    "digital": str,
+    "status": str,
+    "innovator": str,
+    "contact": str,
+    "video_url": str,
+    "photos": str,
+    "updated_at": str,
+    "ingested_at": str,
+}
+LIST_FIELDS = ("sdgs", "photos")
+INT_FIELDS = tuple(name for name, kind in RECORD_FIELDS.items() if kind is int)
+# Fields a hub mapping may fill (the rest are derived: ids, names from codes, timestamps).
+MAPPABLE_FIELDS = tuple(
+    name for name in RECORD_FIELDS
+    if name not in {"id", "province_code", "province_name", "regency_code", "regency_name",
+                    "ingested_at"}
+) + ("region",)
+# Fields that make up a record's content (what a content hash covers).
+CONTENT_FIELDS = tuple(name for name in RECORD_FIELDS
+                       if name not in {"id", "updated_at", "ingested_at"})
+
+AGENCY_TYPES = ("kementerian", "lembaga", "pemprov", "pemkab", "pemkot", "bumn", "bumd", "other")
+STAGES = ("inisiatif", "uji_coba", "penerapan")
+STATUSES = ("berlanjut", "berhenti", "unknown")
+DIGITAL = ("yes", "no", "unknown")
+
+MIGRATIONS = []
+
+
+def migration(func):
+    """Register a migration; applied once, in order, never edited after it lands."""
+    MIGRATIONS.append(func)
+    return func
+
+
+@migration
+def create_core_tables(db: sqlite_utils.Database) -> None:
+    db["innovations"].create({**RECORD_FIELDS, "content_hash": str}, pk="id")
+    db["innovations"].create_index(["province_code", "year"])
+    db["innovations"].create_index(["regency_code"])
+    db["sources"].create({
+        "hub": str, "source_id": str, "record_id": str, "file": str, "line": int,
+        "raw": str, "fields": str, "content_hash": str, "source_updated_at": str,
+        "first_seen": str, "last_seen": str, "dropped_at": str,
+    }, pk=("hub", "source_id"))
+    db["sources"].create_index(["record_id"])
+    db["quarantine"].create({
+        "hub": str, "file": str, "line": int, "source_id": str, "reason": str, "raw": str,
+        "created_at": str, "last_seen": str,
+    }, pk=("hub", "file", "line"))
+    db["review"].create({
+        "id": int, "kind": str, "record_id": str, "hub": str, "source_id": str, "field": str,
+        "message": str, "detail": str, "created_at": str, "resolved_at": str,
+    }, pk="id")
+    db["review"].create_index(["kind", "record_id", "hub", "source_id", "field"], unique=True)
+    db["ingest_runs"].create({
+        "id": int, "hub": str, "started_at": str, "finished_at": str, "report": str,
+    }, pk="id")
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Apply every migration not yet applied."""
+    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    done = {row["name"] for row in db.query("SELECT name FROM _migrations")}
+    for func in MIGRATIONS:
+        if func.__name__ in done:
+            continue
+        with db.conn:
+            func(db)
+            db.execute("INSERT INTO _migrations VALUES (?, ?)",
+                       [func.__name__, dt.datetime.now(dt.timezone.utc).isoformat()])

@@ -1,0 +1,1 @@
+"""Blueprints: parse the request, make one domain call, render."""

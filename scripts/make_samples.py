@@ -399,7 +399,7 @@ def lan_lines(items):
         region = REGIONS[inst["region"]]
         bps = BPS_BY_KEMENDAGRI.get(inst["region"], "")
         if inst["region"] == "96.01":
-            bps = "9201"
+            bps = "9107"
         s = inst["sections"]
         record = {"id": f"LAN-{n:05d}", "nama_inovasi": title_variant(inst, dup),
                   "produk_inovasi": RNG.choice(["Aplikasi", "Metode kerja", "Layanan"]),

@@ -1,0 +1,58 @@
+"""Shared fixtures: a sample store built once per session, copied where a test writes."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indexer.mapping import all_hub_mappings
+from indexer.pipeline import ingest_files
+from indexer.reference import SAMPLES_DIR
+from kms.db import open_db
+
+
+def load_all_samples(db):
+    """Ingest every bundled innovation sample into `db`."""
+    for mapping in all_hub_mappings():
+        if mapping.kind == "innovations" and mapping.samples:
+            ingest_files(db, [SAMPLES_DIR / s for s in mapping.samples], mapping)
+
+
+@pytest.fixture(scope="session")
+def sample_dir(tmp_path_factory) -> Path:
+    """A data dir holding the sample store (and, once search exists, its index). Read only."""
+    data_dir = tmp_path_factory.mktemp("samples")
+    db = open_db(data_dir / "kms.db")
+    load_all_samples(db)
+    try:
+        from kms.config import load_config
+        from kms.search import search_service
+
+        search_service(load_config({"DATA_DIR": str(data_dir)})).rebuild(db)
+    except ImportError:
+        pass
+    db.close()
+    return data_dir
+
+
+@pytest.fixture
+def sample_copy(sample_dir, tmp_path) -> Path:
+    """A private, writable copy of the sample data dir."""
+    target = tmp_path / "data"
+    shutil.copytree(sample_dir, target)
+    return target
+
+
+@pytest.fixture
+def db(tmp_path):
+    """An empty migrated store."""
+    store = open_db(tmp_path / "kms.db")
+    yield store
+    store.close()
+
+
+def write_mapping(folder: Path, text: str, name: str = "hub.toml") -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -24,10 +24,34 @@ def create_app(overrides: dict | None = None) -> Flask:
         if db is not None:
             db.close()
 
-    from kms.views import home
+    from kms.search.labels import facet_label
+    from kms.views import api, search
 
-    app.register_blueprint(home.bp)
+    app.jinja_env.globals["label_award"] = lambda key: facet_label("award", key)
+
+    app.register_blueprint(search.bp)
+    app.register_blueprint(api.bp)
+    register_error_pages(app)
     return app
+
+
+def register_error_pages(app: Flask) -> None:
+    """JSON errors under /api/, Indonesian pages elsewhere; never a traceback."""
+    from flask import jsonify, render_template, request
+    from werkzeug.exceptions import HTTPException
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        if request.path.startswith("/api/"):
+            return jsonify({"error": {"parameter": None, "message": exc.description}}), exc.code
+        return render_template("errors/error.html", code=exc.code, message=exc.description), exc.code
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):
+        app.logger.exception("unexpected error")
+        if request.path.startswith("/api/"):
+            return jsonify({"error": {"parameter": None, "message": "internal error"}}), 500
+        return render_template("errors/error.html", code=500, message="Terjadi kesalahan."), 500
 
 
 def get_db():

@@ -75,3 +75,22 @@ def quarantine_items(db) -> list[dict]:
         row["raw"] = json.loads(row["raw"]) if row["raw"] else None
         items.append(row)
     return items
+
+
+def index_documents(db, record_ids=None) -> Iterator[dict]:
+    """Records with their active hubs, for the search index (all, or the given ids)."""
+    params: list = []
+    where = ""
+    if record_ids is not None:
+        record_ids = list(record_ids)
+        if not record_ids:
+            return
+        where = f" WHERE id IN ({', '.join('?' for _ in record_ids)})"
+        params = record_ids
+    hubs: dict[str, list[str]] = {}
+    for row in db.query("SELECT record_id, hub FROM sources WHERE dropped_at IS NULL"):
+        hubs.setdefault(row["record_id"], []).append(row["hub"])
+    for row in db.query(f"SELECT * FROM innovations{where} ORDER BY id", params):
+        record = decode_record(row)
+        record["hubs"] = hubs.get(record["id"], [])
+        yield record

@@ -1,0 +1,53 @@
+"""The OpenAPI document for /api/openapi.json."""
+from kms.search.query import FACETS, MAX_PER_PAGE, SORTS
+
+ERROR = {"type": "object", "properties": {"error": {"type": "object", "properties": {
+    "parameter": {"type": "string"}, "message": {"type": "string"}}}}}
+
+
+def _filter_parameters():
+    params = [{"name": "q", "in": "query", "schema": {"type": "string"},
+               "description": "Free text; quoted phrases; syntax that does not parse is read as plain words."}]
+    for name in FACETS:
+        kind = {"type": "integer"} if name in ("year", "sdg") else {"type": "string"}
+        params.append({"name": name, "in": "query", "schema": {"type": "array", "items": kind},
+                       "style": "form", "explode": True, "description": f"Filter on {name}; repeat for OR."})
+    params += [{"name": n, "in": "query", "schema": {"type": "integer"}} for n in ("year_from", "year_to")]
+    return params
+
+
+def openapi_document() -> dict:
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Inovasi KMS API", "version": "0.1.0",
+                 "description": "Search Indonesian public-service innovations."},
+        "paths": {
+            "/api/search": {"get": {
+                "summary": "Search with facets",
+                "parameters": _filter_parameters() + [
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    {"name": "per_page", "in": "query",
+                     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
+                    {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS)}}],
+                "responses": {
+                    "200": {"description": "Results", "content": {"application/json": {"schema": {
+                        "type": "object", "properties": {
+                            "total": {"type": "integer"}, "page": {"type": "integer"},
+                            "per_page": {"type": "integer"}, "results": {"type": "array", "items": {
+                                "type": "object", "properties": {k: {} for k in (
+                                    "id", "title", "agency", "province_code", "regency_code", "year",
+                                    "award", "snippet", "score")}}},
+                            "facets": {"type": "object"}, "corrected_query": {"type": "string", "nullable": True},
+                            "corrected": {"type": "boolean"}}}}}},
+                    "400": {"description": "Malformed parameter",
+                            "content": {"application/json": {"schema": ERROR}}}}}},
+            "/api/innovations/{id}": {"get": {
+                "summary": "One canonical record with its sources",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "The record"},
+                              "404": {"description": "Unknown id",
+                                      "content": {"application/json": {"schema": ERROR}}}}}},
+            "/api/openapi.json": {"get": {"summary": "This document",
+                                          "responses": {"200": {"description": "OpenAPI 3"}}}},
+        },
+    }

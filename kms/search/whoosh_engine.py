@@ -1,0 +1,330 @@
+"""The Whoosh engine behind the search interface.
+
+The index is rebuilt from SQLite at any time; writes go through one file lock shared by the
+commands and the web app; searches only read (a searcher per generation, refreshed).
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+from markupsafe import Markup, escape
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.query import And, Or, Phrase, Prefix, Term
+
+from kms.records import index_documents
+from kms.search.analysis import STOP_WORDS, indonesian_analyzer, plain_analyzer
+from kms.search.facets import FacetArrays, disjunctive_counts
+from kms.search.labels import facet_label
+from kms.search.query import FACETS, SearchQuery
+
+SNIPPET_CHARS = 220
+
+
+def make_schema() -> Schema:
+    fields = {"id": ID(stored=True, unique=True),
+              "title": TEXT(analyzer=indonesian_analyzer(), stored=True, field_boost=3.0),
+              "body": TEXT(analyzer=indonesian_analyzer(), stored=True),
+              "spell": TEXT(analyzer=plain_analyzer()),
+              "updated_key": STORED()}
+    fields.update({f"f_{name}": STORED() for name in FACETS})
+    return Schema(**fields)
+
+
+def document(record: dict) -> dict:
+    """Index fields of one canonical record (facet values stored compactly)."""
+    from kms.schema import SECTIONS
+
+    body = "\n".join(str(record.get(name) or "") for name in
+                     (*SECTIONS, "agency", "unit", "regency_name", "province_name", "category", "innovator"))
+    doc = {"id": record["id"], "title": record["title"] or "", "body": body,
+           "spell": f"{record['title']}\n{body}",
+           "updated_key": int(re.sub(r"\D", "", record.get("updated_at") or "")[:14] or 0)}
+    single = {"province": record.get("province_code"), "regency": record.get("regency_code"),
+              "year": record.get("year"), "agency_type": record.get("agency_type"),
+              "sector": record.get("sector"), "category": record.get("category"),
+              "award": record.get("award"), "stage": record.get("stage"), "status": record.get("status")}
+    for name, value in single.items():
+        doc[f"f_{name}"] = str(value) if value not in (None, "") else ""
+    doc["f_sdg"] = " ".join(str(n) for n in record.get("sdgs") or [])
+    doc["f_hub"] = " ".join(sorted(set(record.get("hubs") or [])))
+    return doc
+
+
+@contextmanager
+def writer_lock(lock_path: Path):
+    """One writer at a time across processes (commands and the web app)."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class WhooshEngine:
+    """Search with filters and facets, suggestions, add/update records, rebuild."""
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        self.lock_path = self.index_dir.parent / "index.lock"
+        self._local = threading.local()
+        self._arrays: tuple[object, FacetArrays] | None = None
+        self._arrays_lock = threading.Lock()
+        self.title_analyzer = indonesian_analyzer()
+
+    # -- writing ---------------------------------------------------------------------------
+    def exists(self) -> bool:
+        return whoosh_index.exists_in(str(self.index_dir))
+
+    def rebuild(self, db) -> int:
+        """Build a fresh index from the store, then swap it in; answers the document count."""
+        staging = self.index_dir.with_name(f"index.new-{os.getpid()}")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        ix = whoosh_index.create_in(str(staging), make_schema())
+        count = 0
+        with writer_lock(self.lock_path):
+            writer = ix.writer(limitmb=256)
+            for record in index_documents(db):
+                writer.add_document(**document(record))
+                count += 1
+            writer.commit()
+            old = self.index_dir.with_name(f"index.old-{os.getpid()}")
+            if self.index_dir.exists():
+                os.replace(self.index_dir, old)
+            os.replace(staging, self.index_dir)
+            shutil.rmtree(old, ignore_errors=True)
+        self._local = threading.local()
+        return count
+
+    def update(self, db, record_ids) -> int:
+        """Rewrite the index entries of these records (a missing index is rebuilt)."""
+        record_ids = sorted(set(record_ids))
+        if not self.exists() or not self._healthy():
+            return self.rebuild(db)
+        if not record_ids:
+            return 0
+        with writer_lock(self.lock_path):
+            ix = whoosh_index.open_dir(str(self.index_dir))
+            writer = ix.writer()
+            count = 0
+            for record in index_documents(db, record_ids):
+                writer.update_document(**document(record))
+                count += 1
+            writer.commit()
+        return count
+
+    def _healthy(self) -> bool:
+        try:
+            ix = whoosh_index.open_dir(str(self.index_dir))
+            with ix.searcher() as searcher:
+                searcher.doc_count()
+            return True
+        except Exception:   # a corrupt index of any kind is rebuilt from SQLite
+            return False
+
+    # -- reading ---------------------------------------------------------------------------
+    def _searcher(self):
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = whoosh_index.open_dir(str(self.index_dir)).searcher()
+        elif not searcher.up_to_date():
+            searcher = searcher.refresh()
+        self._local.searcher = searcher
+        return searcher
+
+    def _facet_arrays(self, searcher) -> FacetArrays:
+        generation = searcher.reader().generation()
+        with self._arrays_lock:
+            if self._arrays and self._arrays[0] == (str(self.index_dir), generation):
+                return self._arrays[1]
+            reader = searcher.reader()
+            arrays = FacetArrays(reader.doc_count_all())
+            titles = {}
+            for docnum, stored in reader.iter_docs():
+                arrays.add(docnum, stored)
+                titles[docnum] = stored.get("title", "").lower()
+            arrays.finish(titles)
+            self._arrays = ((str(self.index_dir), generation), arrays)
+            return arrays
+
+    def search(self, query: SearchQuery) -> dict:
+        """Hits, exact disjunctive facet counts and a spelling correction."""
+        searcher = self._searcher()
+        arrays = self._facet_arrays(searcher)
+        corrected_query = self.correction(searcher, query.q) if query.q else None
+        found = self._run(searcher, arrays, query, query.q)
+        corrected = False
+        if found["total"] == 0 and corrected_query:
+            retry = self._run(searcher, arrays, query, corrected_query)
+            if retry["total"]:
+                found, corrected = retry, True
+        found.update({"page": query.page, "per_page": query.per_page,
+                      "corrected_query": corrected_query, "corrected": corrected})
+        return found
+
+    def _run(self, searcher, arrays: FacetArrays, query: SearchQuery, text: str) -> dict:
+        text_query, stems, prefixes = build_query(text, self.title_analyzer)
+        if text_query is not None:
+            matched = np.zeros(arrays.size, dtype=bool)
+            docnums = np.fromiter(text_query.docs(searcher), dtype=np.int64)
+            matched[docnums] = True
+            matched &= arrays.live
+        elif text.strip() and not stems:
+            matched = arrays.live.copy()          # only stop words: every record
+        else:
+            matched = arrays.live.copy()
+        matched &= arrays.year_mask(query.year_from, query.year_to)
+        selections = {name: arrays.selection_mask(name, values) for name, values in query.filters.items()}
+        final = matched.copy()
+        for selection in selections.values():
+            final &= selection
+        counts = disjunctive_counts(arrays, matched, selections)
+        total = int(np.count_nonzero(final))
+        start = (query.page - 1) * query.per_page
+        page = self._page(searcher, arrays, final, text_query, query, start)
+        hits = []
+        for docnum, score in page:
+            stored = searcher.stored_fields(docnum)
+            hits.append({"id": stored["id"], "score": round(float(score), 3),
+                         "snippet": snippet(stored.get("body", ""), stems, prefixes, self.title_analyzer),
+                         "title_html": mark(stored.get("title", ""), stems, prefixes, self.title_analyzer)})
+        facets = {name: sorted(({"value": v, "label": facet_label(name, v), "count": n}
+                                for v, n in counts[name].items()), key=_facet_order(name))
+                  for name in FACETS}
+        return {"total": total, "hits": hits, "facets": facets}
+
+    def _page(self, searcher, arrays, final, text_query, query, start):
+        if text_query is not None and query.sort == "relevance":
+            allowed = set(np.flatnonzero(final).tolist())
+            if not allowed:
+                return []
+            results = searcher.search(text_query, filter=allowed, limit=start + query.per_page)
+            return [(hit.docnum, hit.score) for hit in results[start:start + query.per_page]]
+        docnums = np.flatnonzero(final)
+        if query.sort == "title":
+            order = np.argsort(arrays.title_rank[docnums], kind="stable")
+        else:   # newest (also relevance without words): year, then last update, newest first
+            order = np.lexsort((-arrays.updated[docnums], -arrays.year[docnums]))
+        chosen = docnums[order][start:start + query.per_page]
+        return [(int(d), 0.0) for d in chosen]
+
+    def correction(self, searcher, text: str) -> str | None:
+        """The query with words unknown to the index replaced by the closest known word."""
+        reader = searcher.reader()
+        corrector = searcher.corrector("spell")
+        changed = False
+        out = []
+        for token in re.findall(r'"|[^\s"]+', text):
+            word = token.lower()
+            if token == '"' or word in STOP_WORDS or not word.isalpha() or len(word) < 4 \
+                    or reader.doc_frequency("spell", word) > 0:
+                out.append(token)
+                continue
+            suggestions = corrector.suggest(word, limit=1, maxdist=2)
+            if suggestions and suggestions[0] != word:
+                out.append(suggestions[0])
+                changed = True
+            else:
+                out.append(token)
+        if not changed:
+            return None
+        return re.sub(r'\s*"\s*', '"', " ".join(out)) if '"' in text else " ".join(out)
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Known words starting with `prefix` (for autocompletion)."""
+        prefix = prefix.lower().strip()
+        if len(prefix) < 2:
+            return []
+        reader = self._searcher().reader()
+        words = [w.decode() if isinstance(w, bytes) else w for w in reader.expand_prefix("spell", prefix)]
+        return sorted(words, key=lambda w: -reader.doc_frequency("spell", w))[:limit]
+
+    def document_ids(self) -> list[str]:
+        """Every indexed record id (for rebuild checks)."""
+        return sorted(i for i in self._facet_arrays(self._searcher()).ids if i)
+
+
+def _facet_order(name: str):
+    if name == "year":
+        return lambda item: -int(item["value"])
+    if name == "sdg":
+        return lambda item: int(item["value"])
+    return lambda item: (-item["count"], item["label"])
+
+
+def build_query(text: str, analyzer):
+    """Whoosh query for free text: quoted phrases, and every word (stemmed, or as a prefix)
+    in the title or body. Syntax that does not parse is read as plain words."""
+    phrases = re.findall(r'"([^"]+)"', text)
+    rest = re.sub(r'"[^"]+"', " ", text).replace('"', " ")
+    clauses, stems, prefixes = [], set(), set()
+    for phrase in phrases:
+        tokens = [t.text for t in analyzer(phrase)]
+        stems.update(tokens)
+        if len(tokens) == 1:
+            clauses.append(Or([Term("title", tokens[0]), Term("body", tokens[0])]))
+        elif tokens:
+            clauses.append(Or([Phrase("title", tokens), Phrase("body", tokens)]))
+    for raw in re.findall(r"[\w-]+", rest.lower()):
+        tokens = [t.text for t in analyzer(raw)]
+        if not tokens:
+            continue
+        options = []
+        for token in tokens:
+            stems.add(token)
+            options += [Term("title", token), Term("body", token)]
+        if len(raw) >= 4 and raw.isalpha():
+            prefixes.add(raw)
+            options += [Prefix("title", raw, boost=0.5), Prefix("body", raw, boost=0.5)]
+        clauses.append(Or(options))
+    if not clauses:
+        return None, stems, prefixes
+    return (clauses[0] if len(clauses) == 1 else And(clauses)), stems, prefixes
+
+
+def _matches(text: str, stems: set[str], prefixes: set[str], analyzer):
+    """(start, end) character spans of the words in `text` that the query matched."""
+    spans = []
+    for token in analyzer(text, chars=True, removestops=False):
+        if token.text in stems or any(text[token.startchar:token.endchar].lower().startswith(p) for p in prefixes):
+            spans.append((token.startchar, token.endchar))
+    return spans
+
+
+def mark(text: str, stems: set[str], prefixes: set[str], analyzer, spans=None) -> Markup:
+    """`text` escaped, with matched words wrapped in <mark> (escaping comes first)."""
+    spans = _matches(text, stems, prefixes, analyzer) if spans is None else spans
+    out, last = [], 0
+    for start, end in spans:
+        out.append(escape(text[last:start]))
+        out.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
+        last = end
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def snippet(body: str, stems: set[str], prefixes: set[str], analyzer) -> Markup:
+    """A short passage around the first match (the start of the text when nothing matched)."""
+    text = " ".join(body.split())
+    spans = _matches(text, stems, prefixes, analyzer) if stems or prefixes else []
+    start = 0
+    if spans:
+        start = max(0, spans[0][0] - 60)
+        while start > 0 and text[start - 1] not in " .":
+            start -= 1
+    end = min(len(text), start + SNIPPET_CHARS)
+    while end < len(text) and text[end] not in " .":
+        end += 1
+    window = [(s - start, e - start) for s, e in spans if s >= start and e <= end]
+    body_html = mark(text[start:end], stems, prefixes, analyzer, window)
+    return (Markup("… ") if start else Markup("")) + body_html + (Markup(" …") if end < len(text) else Markup(""))

@@ -1,0 +1,46 @@
+"""The search page and the detail page."""
+from flask import Blueprint, abort, current_app, render_template, request
+
+from kms import get_db
+from kms.records import get_record
+from kms.schema import SECTIONS
+from kms.search import ParameterError, SearchQuery, search_service
+from kms.search.labels import FACET_TITLES, facet_label
+
+bp = Blueprint("search", __name__)
+
+
+def run_search(args, default_per_page):
+    """Parse the URL, search, and attach each hit's record summary."""
+    query = SearchQuery.from_args(args, default_per_page)
+    engine = search_service(current_app.config)
+    if not engine.exists():
+        engine.rebuild(get_db())
+    found = engine.search(query)
+    db = get_db()
+    for hit in found["hits"]:
+        record = get_record(db, hit["id"]) or {}
+        hit["record"] = record
+    return query, found
+
+
+@bp.get("/")
+@bp.get("/cari")
+def results():
+    """Hits and facet counts for the query in the URL."""
+    try:
+        query, found = run_search(request.args, current_app.config["PER_PAGE"])
+    except ParameterError as exc:
+        return render_template("search/results.html", error=exc, query=SearchQuery(), found=None,
+                               facet_titles=FACET_TITLES), 400
+    return render_template("search/results.html", query=query, found=found, error=None,
+                           facet_titles=FACET_TITLES)
+
+
+@bp.get("/inovasi/<record_id>")
+def detail(record_id):
+    """Every section of one innovation, with its provenance."""
+    record = get_record(get_db(), record_id)
+    if record is None:
+        abort(404)
+    return render_template("search/detail.html", record=record, sections=SECTIONS, label=facet_label)

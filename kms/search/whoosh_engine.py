@@ -83,7 +83,10 @@ class WhooshEngine:
 
     # -- writing ---------------------------------------------------------------------------
     def exists(self) -> bool:
-        return whoosh_index.exists_in(str(self.index_dir))
+        try:
+            return whoosh_index.exists_in(str(self.index_dir))
+        except Exception:   # unreadable table of contents: treat as missing, rebuild
+            return False
 
     def rebuild(self, db) -> int:
         """Build a fresh index from the store, then swap it in; answers the document count."""

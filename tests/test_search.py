@@ -1,0 +1,217 @@
+"""Search: analyzer, facets, corrections, escaping, rebuilds, concurrency and the API contract."""
+import json
+import shutil
+import threading
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from conftest import write_mapping
+from indexer.mapping import load_mapping
+from indexer.pipeline import ingest_files
+from kms import create_app
+from kms.config import load_config
+from kms.db import open_db
+from kms.search import SearchQuery, search_service
+from kms.search.analysis import indonesian_analyzer
+from kms.search.query import FACETS
+
+FAMILIES = [
+    ("pelayanan", "melayani", "layanan", "dilayani"), ("perizinan", "izin", "perizinannya"),
+    ("pengobatan", "berobat", "obat"), ("kelahiran", "lahir", "dilahirkan"),
+    ("pendidikan", "didik", "pendidik"), ("pengaduan", "adu", "mengadu"),
+    ("penanganan", "ditangani", "tangan"), ("pemberdayaan", "berdaya", "daya"),
+]
+
+
+def stems(text):
+    return [t.text for t in indonesian_analyzer()(text)]
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_word_families_share_a_stem(family):
+    assert len({stems(word)[0] for word in family}) == 1
+
+
+def test_analyzer_keeps_domain_words_and_loanwords():
+    assert stems("ibu kerja baru perempuan replikasi digitalisasi puskesmas") == \
+        ["ibu", "kerja", "baru", "perempuan", "replikasi", "digitalisasi", "puskesmas"]
+    assert stems("one stop service e-budgeting") == ["one", "stop", "service", "e-budgeting"]
+
+
+def search(data_dir, **params):
+    engine = search_service(load_config({"DATA_DIR": str(data_dir)}))
+    args = MultiDict()
+    for key, value in params.items():
+        for item in (value if isinstance(value, list) else [value]):
+            args.add(key, str(item))
+    return engine.search(SearchQuery.from_args(args))
+
+
+def ids(found):
+    return [hit["id"] for hit in found["hits"]]
+
+
+def test_stemming_and_partial_words_find_records(sample_dir):
+    assert search(sample_dir, q="izin")["total"] >= 5
+    found = search(sample_dir, q="pelayanan", per_page=100)
+    assert found["total"] > 0
+    assert search(sample_dir, q="puskes")["total"] == search(sample_dir, q="puskesmas")["total"]
+    assert search(sample_dir, q="one stop service")["total"] > 0
+    phrase = search(sample_dir, q='"puskesmas keliling"')
+    assert 0 < phrase["total"] < search(sample_dir, q="puskesmas")["total"]
+
+
+def test_typo_is_corrected_and_retried(sample_dir):
+    found = search(sample_dir, q="puskesmas kelilling")
+    assert found["corrected_query"] == "puskesmas keliling"
+    assert found["corrected"] is True and found["total"] == search(sample_dir, q="puskesmas keliling")["total"]
+    assert search(sample_dir, q="sampah")["corrected_query"] is None
+
+
+def test_unparseable_syntax_is_read_as_words(sample_dir):
+    for text in ['"unbalanced quote', "AND OR (", "title:(", "*?"]:
+        assert search(sample_dir, q=text)["total"] >= 0
+
+
+@pytest.mark.parametrize("params", [{"q": "sampah"}, {"q": "layanan", "province": "73"},
+                                    {"sector": "kesehatan", "year": [2019, 2020]},
+                                    {"q": "puskesmas", "year_from": 2018, "year_to": 2021, "hub": "jippnas"}])
+def test_facet_counts_are_disjunctive_and_exact(sample_dir, params):
+    found = search(sample_dir, **params, per_page=1)
+    for name in FACETS:
+        for item in found["facets"][name]:
+            alone = dict(params, **{name: item["value"]})
+            assert search(sample_dir, **alone, per_page=1)["total"] == item["count"], (name, item)
+
+
+def test_year_range_narrows_the_year_facet(sample_dir):
+    found = search(sample_dir, year_from=2019, year_to=2020)
+    assert {item["value"] for item in found["facets"]["year"]} <= {"2019", "2020"}
+
+
+def test_sorts(sample_dir):
+    newest = search(sample_dir, sort="newest", per_page=50)
+    app = create_app({"TESTING": True, "DATA_DIR": str(sample_dir)})
+    years = [app.test_client().get(f"/api/innovations/{i}").get_json()["year"] or 0 for i in ids(newest)]
+    assert years == sorted(years, reverse=True)
+    titles = [h["title_html"].striptags().lower() for h in search(sample_dir, sort="title", per_page=30)["hits"]]
+    assert titles == sorted(titles)
+
+
+# Whoosh leaves a file handle open when it meets a corrupt table of contents (its bug, not ours).
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_rebuild_from_store_gives_identical_results(sample_copy):
+    queries = [{"q": "sampah"}, {"q": "pelayanan", "province": "73"}, {"sector": "kesehatan"}]
+    before = [search(sample_copy, **q, per_page=50) for q in queries]
+    shutil.rmtree(sample_copy / "index")
+    db = open_db(sample_copy / "kms.db")
+    search_service(load_config({"DATA_DIR": str(sample_copy)})).update(db, [])   # missing: rebuilt
+    after = [search(sample_copy, **q, per_page=50) for q in queries]
+    for one, two in zip(before, after):
+        assert (one["total"], ids(one), one["facets"]) == (two["total"], ids(two), two["facets"])
+    for path in (sample_copy / "index").glob("*.seg"):
+        path.write_bytes(b"corrupt")
+    for path in (sample_copy / "index").glob("_MAIN_*.toc"):
+        path.write_bytes(b"corrupt")
+    engine = search_service(load_config({"DATA_DIR": str(sample_copy)}))
+    engine.update(db, [])
+    again = search(sample_copy, **queries[0], per_page=50)
+    assert (again["total"], ids(again)) == (before[0]["total"], ids(before[0]))
+
+
+TRICKY = """
+name = "tricky"
+format = "json"
+id = "id"
+[fields]
+title = "title"
+summary = "summary"
+region = "region"
+"""
+
+
+def test_everything_rendered_is_escaped(sample_copy, tmp_path):
+    db = open_db(sample_copy / "kms.db")
+    (tmp_path / "x.json").write_text(json.dumps([{"id": "x1", "title": "<script>alert(1)</script> sampah",
+                                                   "summary": "Bank sampah <b onmouseover=alert(2)>aman</b>",
+                                                   "region": "Kota Makassar"}]))
+    report = ingest_files(db, [tmp_path / "x.json"], load_mapping(write_mapping(tmp_path, TRICKY)))
+    search_service(load_config({"DATA_DIR": str(sample_copy)})).update(db, report.changed_ids)
+    client = create_app({"TESTING": True, "DATA_DIR": str(sample_copy)}).test_client()
+    page = client.get("/cari?q=alert+sampah").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;" in page
+    detail = client.get(f"/inovasi/{next(iter(report.changed_ids))}").get_data(as_text=True)
+    assert "<script>alert" not in detail and "onmouseover" not in detail
+
+
+def test_searches_keep_reading_while_the_index_is_written(sample_copy):
+    db = open_db(sample_copy / "kms.db")
+    record_ids = [row["id"] for row in db.query("SELECT id FROM innovations")]
+    engine = search_service(load_config({"DATA_DIR": str(sample_copy)}))
+    expected = search(sample_copy, q="sampah")["total"]
+    errors, totals = [], []
+
+    def reader():
+        try:
+            for _ in range(15):
+                totals.append(search(sample_copy, q="sampah")["total"])
+        except Exception as exc:   # any failure of a reader is what this test looks for
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for _ in range(3):
+        engine.update(open_db(sample_copy / "kms.db"), record_ids)
+    for thread in threads:
+        thread.join()
+    assert not errors and set(totals) == {expected}
+
+
+@pytest.fixture
+def client(sample_dir):
+    return create_app({"TESTING": True, "DATA_DIR": str(sample_dir)}).test_client()
+
+
+def test_api_search_contract(client):
+    body = client.get("/api/search?q=antrian&province=73&per_page=5").get_json()
+    assert set(body) == {"total", "page", "per_page", "results", "facets", "corrected_query", "corrected"}
+    assert body["per_page"] == 5 and len(body["results"]) <= 5 and body["total"] > 0
+    assert set(body["results"][0]) == {"id", "title", "agency", "province_code", "regency_code", "year",
+                                       "award", "snippet", "score"}
+    assert set(body["facets"]) == set(FACETS)
+    assert all(set(item) == {"value", "label", "count"} for item in body["facets"]["province"])
+    assert body["facets"]["province"][0]["label"]
+
+
+@pytest.mark.parametrize("query,parameter", [("page=0", "page"), ("per_page=10000", "per_page"),
+                                             ("year=abc", "year"), ("sort=wrong", "sort"),
+                                             ("sdg=18", "sdg"), ("stage=selesai", "stage"),
+                                             ("province=Sulsel", "province"), ("year_from=x", "year_from")])
+def test_api_rejects_malformed_parameters(client, query, parameter):
+    response = client.get(f"/api/search?{query}")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["parameter"] == parameter
+    assert client.get(f"/cari?{query}").status_code == 400
+
+
+def test_api_well_formed_but_unmatched_is_empty(client):
+    body = client.get("/api/search?province=99&year=1999").get_json()
+    assert body["total"] == 0 and body["results"] == []
+
+
+def test_api_innovation_and_openapi(client):
+    hit = client.get("/api/search?q=sampah").get_json()["results"][0]
+    record = client.get(f"/api/innovations/{hit['id']}").get_json()
+    assert record["id"] == hit["id"] and record["sources"] and "summary" in record
+    assert client.get("/api/innovations/nope").status_code == 404
+    spec = client.get("/api/openapi.json").get_json()
+    assert {"/api/search", "/api/innovations/{id}"} <= set(spec["paths"])
+
+
+def test_search_page_shows_facets_and_pages(client):
+    page = client.get("/?q=layanan").get_data(as_text=True)
+    assert 'id="total"' in page and "Provinsi" in page and "Halaman 1 dari" in page
+    assert "<mark>" in page

@@ -1,0 +1,65 @@
+"""A real browser: search, click a facet, check the result count (Debian's headless Chromium)."""
+import shutil
+import socket
+import threading
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+
+
+@pytest.fixture
+def server(sample_dir):
+    from werkzeug.serving import make_server
+
+    from kms import create_app
+
+    app = create_app({"TESTING": True, "DATA_DIR": str(sample_dir)})
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    httpd = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    httpd.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    if not (CHROMIUM and DRIVER):
+        pytest.skip("chromium and chromedriver are not installed (scripts/test.sh installs them as root)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1600"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def test_search_then_click_a_facet(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/")
+    box = browser.find_element(By.ID, "q")
+    box.send_keys("sampah")
+    box.submit()
+    total = int(browser.find_element(By.ID, "total").text)
+    assert total > 0
+    link = browser.find_element(By.CSS_SELECTOR, 'a.facet-link[data-facet="province"]')
+    expected = int(link.get_attribute("data-count"))
+    link.click()
+    narrowed = int(browser.find_element(By.ID, "total").text)
+    assert narrowed == expected <= total
+    assert "province=" in browser.current_url and "q=sampah" in browser.current_url
+    assert len(browser.find_elements(By.CSS_SELECTOR, "article.card")) == min(narrowed, 20)

@@ -1,0 +1,138 @@
+"""Search latency on a synthetic Indonesian corpus, next to a bare SQLite FTS5 baseline.
+
+    python scripts/bench.py --sizes 10000 100000 [--repeat 5]
+
+Builds a store of N records from the sample archetypes (real region codes, years, sectors,
+awards, SDGs), builds the Whoosh index, and times a fixed query mix: top 20 with highlights and
+every facet count. The baseline runs the same words through FTS5 with facets by GROUP BY.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from sample_archetypes import ARCHETYPES  # noqa: E402
+from werkzeug.datastructures import MultiDict  # noqa: E402
+
+from indexer.reference import read_csv  # noqa: E402
+from kms.config import load_config  # noqa: E402
+from kms.db import open_db  # noqa: E402
+from kms.search import SearchQuery, search_service  # noqa: E402
+
+QUERIES = [{"q": "pelayanan"}, {"q": "antrian puskesmas"}, {"q": "sampah", "province": "73"},
+           {"q": "perizinan online", "year_from": "2018"}, {"q": "akta kelahiran desa"},
+           {"q": '"puskesmas keliling"'}, {"province": "35", "sector": "kesehatan"},
+           {"year": ["2019", "2020"], "award": "top45"}, {"q": "layanan", "sdg": "3", "agency_type": "pemkab"}]
+FACET_SQL = ["province_code", "regency_code", "year", "agency_type", "sector", "award", "stage", "status"]
+
+
+def corpus(n: int, seed: int = 7):
+    rng = random.Random(seed)
+    regions = [r for r in read_csv(ROOT / "data" / "regions" / "wilayah_prov_kabkota_2025.csv") if "." in r["kode"]]
+    awards = ["none"] * 8 + ["top99", "top45", "top40", "terpuji"]
+    for i in range(n):
+        a = rng.choice(ARCHETYPES)
+        region = rng.choice(regions)
+        place = region["nama"].replace("Kabupaten ", "").replace("Kota ", "")
+        year = rng.randint(2014, 2024)
+        title = rng.choice(a["titles"]).replace("{acr}", f"SI{i % 977}").replace("{place}", place)
+        yield {"id": f"b{i:06d}", "title": title,
+               "summary": f"{title} mengatasi {a['problem']} melalui {a['solution']}.",
+               "impact": a["impact"], "background": a["problem"], "resources": a["resources"],
+               "sustainability": a["sustain"], "year": year, "agency": f"Pemerintah {region['nama']}",
+               "agency_type": "pemkot" if region["nama"].startswith("Kota") else "pemkab",
+               "province_code": region["kode_prov"], "regency_code": region["kode"],
+               "regency_name": region["nama"], "sector": a["sector"], "sdgs": json.dumps(a["sdgs"]),
+               "award": rng.choice(awards), "stage": rng.choice(["penerapan", "uji_coba", "inisiatif"]),
+               "status": rng.choice(["berlanjut", "berhenti", "unknown"]), "photos": "[]",
+               "updated_at": f"{year}-06-01", "content_hash": str(i)}
+
+
+def timed(fn, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def summary(samples: list[float]) -> str:
+    samples = sorted(samples)
+    p95 = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
+    return f"median {statistics.median(samples):7.1f} ms  p95 {p95:7.1f} ms"
+
+
+def bench(n: int, repeat: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_db(Path(tmp) / "kms.db")
+        with db.atomic():
+            db["innovations"].insert_all(corpus(n), batch_size=2000)
+            db["sources"].insert_all(({"hub": "bench", "source_id": f"s{i}", "record_id": f"b{i:06d}"}
+                                      for i in range(n)), batch_size=5000)
+        engine = search_service(load_config({"DATA_DIR": tmp}))
+        start = time.perf_counter()
+        engine.rebuild(db)
+        build = time.perf_counter() - start
+        queries = [SearchQuery.from_args(MultiDict([(k, v) for k, vs in q.items()
+                                                    for v in (vs if isinstance(vs, list) else [vs])]))
+                   for q in QUERIES]
+        engine.search(queries[0])   # first search loads the facet arrays
+        whoosh_times = []
+        for query in queries:
+            whoosh_times += timed(lambda: engine.search(query), repeat)
+        db.execute("CREATE VIRTUAL TABLE fts USING fts5(title, summary, impact, content='innovations', "
+                   "content_rowid='rowid')")
+        db.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
+        fts_times = []
+        for q in QUERIES:
+            fts_times += timed(lambda: fts_query(db, q), repeat)
+        print(f"N={n:>7}: index build {build:6.1f} s")
+        print(f"  whoosh+facets  {summary(whoosh_times)}")
+        print(f"  fts5+group by  {summary(fts_times)}")
+        print(f"  ratio (median) {statistics.median(whoosh_times) / statistics.median(fts_times):.1f}x")
+
+
+def fts_query(db, q: dict) -> None:
+    where, params = ["1=1"], []
+    if q.get("q"):
+        words = " ".join(w for w in q["q"].replace('"', " ").split())
+        where.append("rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+        params.append(words)
+    for key, column in (("province", "province_code"), ("sector", "sector"), ("award", "award"),
+                        ("agency_type", "agency_type")):
+        if q.get(key):
+            where.append(f"{column} = ?")
+            params.append(q[key])
+    sql = " AND ".join(where)
+    if q.get("q"):
+        list(db.query(f"SELECT i.id, i.title, snippet(fts, 1, '<mark>', '</mark>', '…', 20) FROM fts "
+                      f"JOIN innovations i ON fts.rowid = i.rowid WHERE fts MATCH ? AND "
+                      f"{' AND '.join(where[2:]) or '1=1'} ORDER BY rank LIMIT 20", params))
+    else:
+        list(db.query(f"SELECT id, title FROM innovations WHERE {sql} ORDER BY year DESC LIMIT 20", params))
+    for column in FACET_SQL:
+        list(db.query(f"SELECT {column}, count(*) FROM innovations WHERE {sql} GROUP BY {column}", params))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    for n in args.sizes:
+        bench(n, args.repeat)
+
+
+if __name__ == "__main__":
+    main()

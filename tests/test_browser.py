@@ -49,16 +49,20 @@ def browser(tmp_path):
 
 def test_search_then_click_a_facet(server, browser):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
+    wait = WebDriverWait(browser, 20)
     browser.get(server + "/")
     box = browser.find_element(By.ID, "q")
     box.send_keys("sampah")
     box.submit()
+    wait.until(lambda d: "q=sampah" in d.current_url)
     total = int(browser.find_element(By.ID, "total").text)
     assert total > 0
     link = browser.find_element(By.CSS_SELECTOR, 'a.facet-link[data-facet="province"]')
     expected = int(link.get_attribute("data-count"))
     link.click()
+    wait.until(lambda d: "province=" in d.current_url)
     narrowed = int(browser.find_element(By.ID, "total").text)
     assert narrowed == expected <= total
     assert "province=" in browser.current_url and "q=sampah" in browser.current_url

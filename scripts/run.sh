@@ -2,7 +2,10 @@
 # Set up (when needed), load the bundled samples, build the index and serve the site.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! python3 -c "import kms, whoosh, sqlite_utils" 2>/dev/null || ! command -v kms >/dev/null; then
+# (re)install when the installed package is missing or points at another checkout
+here=$(pwd)
+if [ "$(cd / && python3 -c 'import kms, os; print(os.path.dirname(os.path.dirname(kms.__file__)))' 2>/dev/null)" != "$here" ] \
+   || ! python3 -c "import pytest, selenium, whoosh, numpy" 2>/dev/null; then
   python3 -m pip install -q -e .
 fi
 kms load-samples

@@ -2,7 +2,10 @@
 # Install what the tests need when it is missing, then run the whole suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! python3 -c "import kms, pytest, selenium, whoosh" 2>/dev/null || ! command -v kms >/dev/null; then
+# (re)install when the installed package is missing or points at another checkout
+here=$(pwd)
+if [ "$(cd / && python3 -c 'import kms, os; print(os.path.dirname(os.path.dirname(kms.__file__)))' 2>/dev/null)" != "$here" ] \
+   || ! python3 -c "import pytest, selenium, whoosh, numpy" 2>/dev/null; then
   python3 -m pip install -q -e '.[test]'
 fi
 if ! command -v chromedriver >/dev/null && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then

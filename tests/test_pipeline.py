@@ -244,3 +244,19 @@ def test_killed_ingest_leaves_whole_batches_and_a_rerun_completes(tmp_path):
     assert db.execute("SELECT count(*) FROM innovations").fetchone()[0] == 300
     db.close()
     os.remove(db_path)
+
+
+def test_corrupt_pdf_and_locked_xlsx_are_quarantined_with_exit_1(tmp_path):
+    env = {"KMS_DATA_DIR": str(tmp_path / "data")}
+    pdf = tmp_path / "rusak.pdf"
+    pdf.write_bytes(b"%PDF-1.4\nthis is not really a pdf")
+    xlsx = tmp_path / "terkunci.xlsx"
+    xlsx.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    runner = CliRunner()
+    result = runner.invoke(main, ["ingest", str(pdf), "--hub", "jipp-jatim"], env=env)
+    assert result.exit_code == 1 and "rusak.pdf" in result.output
+    result = runner.invoke(main, ["ingest", str(xlsx), "--hub", "inovasi-daerah", "--json"], env=env)
+    assert result.exit_code == 1
+    assert "kata sandi" in json.loads(result.output.splitlines()[0])["failed_files"][0]["reason"]
+    listed = runner.invoke(main, ["quarantine"], env=env).output
+    assert "rusak.pdf" in listed and "PDF" in listed and "terkunci.xlsx" in listed

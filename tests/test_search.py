@@ -215,3 +215,22 @@ def test_search_page_shows_facets_and_pages(client):
     page = client.get("/?q=layanan").get_data(as_text=True)
     assert 'id="total"' in page and "Provinsi" in page and "Halaman 1 dari" in page
     assert "<mark>" in page
+
+
+def test_more_like_this_puts_the_known_replica_first(sample_dir, client):
+    engine = search_service(load_config({"DATA_DIR": str(sample_dir)}))
+    db = open_db(sample_dir / "kms.db")
+    original = next(db.query("SELECT id FROM innovations WHERE title = 'Bendera Saskia'"))["id"]
+    replica = next(db.query("SELECT id FROM innovations WHERE title = 'Saskia Peduli Disabilitas'"))["id"]
+    similar = engine.more_like_this(original, limit=5)
+    assert similar[0]["id"] == replica and "disabilitas" in similar[0]["terms"]
+    assert original not in [s["id"] for s in similar]
+
+
+def test_remove_takes_a_record_out_of_the_index(sample_copy):
+    engine = search_service(load_config({"DATA_DIR": str(sample_copy)}))
+    hit = search(sample_copy, q="sampah")["hits"][0]["id"]
+    total = search(sample_copy, q="sampah")["total"]
+    engine.remove([hit])
+    after = search(sample_copy, q="sampah")
+    assert after["total"] == total - 1 and hit not in ids(after)

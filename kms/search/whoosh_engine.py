@@ -126,6 +126,32 @@ class WhooshEngine:
             writer.commit()
         return count
 
+    def remove(self, record_ids) -> int:
+        """Drop these records from the index."""
+        if not self.exists():
+            return 0
+        with writer_lock(self.lock_path):
+            writer = whoosh_index.open_dir(str(self.index_dir)).writer()
+            for record_id in record_ids:
+                writer.delete_by_term("id", record_id)
+            writer.commit()
+        return len(list(record_ids))
+
+    def more_like_this(self, record_id: str, limit: int = 10) -> list[dict]:
+        """Records whose text is most like this one's: [{"id", "score", "terms"}]."""
+        searcher = self._searcher()
+        docnum = searcher.document_number(id=record_id)
+        if docnum is None:
+            return []
+        results = searcher.more_like(docnum, "body", top=limit, numterms=25)
+        keywords = {word for word, _ in searcher.key_terms([docnum], "body", numterms=25)}
+        out = []
+        for hit in results:
+            other = {word for word, _ in searcher.key_terms([hit.docnum], "body", numterms=40)}
+            terms = sorted(keywords & other)
+            out.append({"id": hit["id"], "score": round(float(hit.score), 3), "terms": terms[:8]})
+        return out
+
     def _healthy(self) -> bool:
         try:
             ix = whoosh_index.open_dir(str(self.index_dir))
@@ -146,9 +172,11 @@ class WhooshEngine:
         return searcher
 
     def _facet_arrays(self, searcher) -> FacetArrays:
-        generation = searcher.reader().generation()
+        reader = searcher.reader()
+        # deletions can leave the generation as it was: the live document count tells them apart
+        generation = (str(self.index_dir), reader.generation(), reader.doc_count(), reader.doc_count_all())
         with self._arrays_lock:
-            if self._arrays and self._arrays[0] == (str(self.index_dir), generation):
+            if self._arrays and self._arrays[0] == generation:
                 return self._arrays[1]
             reader = searcher.reader()
             arrays = FacetArrays(reader.doc_count_all())
@@ -157,7 +185,7 @@ class WhooshEngine:
                 arrays.add(docnum, stored)
                 titles[docnum] = stored.get("title", "").lower()
             arrays.finish(titles)
-            self._arrays = ((str(self.index_dir), generation), arrays)
+            self._arrays = (generation, arrays)
             return arrays
 
     def search(self, query: SearchQuery) -> dict:

@@ -164,10 +164,11 @@ class WhooshEngine:
     # -- reading ---------------------------------------------------------------------------
     def _searcher(self):
         searcher = getattr(self._local, "searcher", None)
+        if searcher is not None and not searcher.up_to_date():
+            searcher.close()   # a writer committed: open the new generation
+            searcher = None
         if searcher is None:
             searcher = whoosh_index.open_dir(str(self.index_dir)).searcher()
-        elif not searcher.up_to_date():
-            searcher = searcher.refresh()
         self._local.searcher = searcher
         return searcher
 

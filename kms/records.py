@@ -42,17 +42,6 @@ def iter_records(db) -> Iterator[dict]:
         yield record
 
 
-def count_records(db) -> int:
-    return db.execute("SELECT count(*) FROM innovations").fetchone()[0]
-
-
-def recent_records(db, limit: int = 50) -> list[dict]:
-    """The most recently updated records, for the home page."""
-    rows = db.query("SELECT id, title, agency, province_name, regency_name, year FROM innovations "
-                    "ORDER BY updated_at DESC, id LIMIT ?", [limit])
-    return list(rows)
-
-
 def review_items(db, include_resolved: bool = False) -> list[dict]:
     """What needs a person: low-confidence regions, flagged agencies and values, merge
     conflicts, dropped sources, edit conflicts."""

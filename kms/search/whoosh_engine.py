@@ -179,7 +179,6 @@ class WhooshEngine:
         with self._arrays_lock:
             if self._arrays and self._arrays[0] == generation:
                 return self._arrays[1]
-            reader = searcher.reader()
             arrays = FacetArrays(reader.doc_count_all())
             titles = {}
             for docnum, stored in reader.iter_docs():
@@ -211,9 +210,7 @@ class WhooshEngine:
             docnums = np.fromiter(text_query.docs(searcher), dtype=np.int64)
             matched[docnums] = True
             matched &= arrays.live
-        elif text.strip() and not stems:
-            matched = arrays.live.copy()          # only stop words: every record
-        else:
+        else:   # no words, or only stop words: every record
             matched = arrays.live.copy()
         matched &= arrays.year_mask(query.year_from, query.year_to)
         selections = {name: arrays.selection_mask(name, values) for name, values in query.filters.items()}

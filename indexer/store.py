@@ -85,31 +85,40 @@ def record_sources(db, record_id: str, active_only: bool = True) -> list[dict]:
     return list(db.query(sql + " ORDER BY first_seen, hub, source_id", [record_id]))
 
 
-def field_overrides(db, record_id: str) -> dict:
-    """Fields that staff edited on this record: they win over every hub."""
-    if "record_overrides" not in db.table_names():
-        return {}
-    return {row["field"]: json.loads(row["value"])
-            for row in db.query("SELECT field, value FROM record_overrides WHERE record_id = ?",
-                                [record_id])}
+def field_overrides(db, record_id: str) -> dict[str, dict]:
+    """Fields that staff edited on this record ({field: {value, base, at}}): they win over
+    every hub; `base` is what the hubs said when staff edited."""
+    return {row["field"]: {"value": json.loads(row["value"]),
+                           "base": json.loads(row["base"]) if row["base"] else None, "at": row["at"]}
+            for row in db.query("SELECT field, value, base, at FROM record_overrides "
+                                "WHERE record_id = ?", [record_id])}
+
+
+def hub_fields(db, record_id: str) -> tuple[dict, list]:
+    """What the record's active hubs say, merged, before staff edits; and their conflicts."""
+    sources = record_sources(db, record_id)
+    return merge_fields([SourceFields(s["hub"], s["source_id"], json.loads(s["fields"]))
+                         for s in sources])
 
 
 def rebuild_record(db, record_id: str, when: str) -> str:
-    """Recompute a record from its active sources; answers new, updated or unchanged."""
+    """Recompute a record from its active sources and staff edits; answers new, updated or
+    unchanged."""
     sources = record_sources(db, record_id)
     existing = list(db.query("SELECT * FROM innovations WHERE id = ?", [record_id]))
     if not sources:
         return "unchanged"
-    merged, conflicts = merge_fields([SourceFields(s["hub"], s["source_id"], json.loads(s["fields"]))
-                                      for s in sources])
+    merged, conflicts = hub_fields(db, record_id)
     overrides = field_overrides(db, record_id)
-    merged.update(overrides)
+    _save_edit_conflicts(db, record_id, merged, overrides, when)
+    merged.update({name: edit["value"] for name, edit in overrides.items()})
     digest = content_hash(merged)
-    source_dates = [s["source_updated_at"] for s in sources if s["source_updated_at"]]
+    dates = [s["source_updated_at"] for s in sources if s["source_updated_at"]]
+    dates += [edit["at"] for edit in overrides.values()]
     _save_conflicts(db, record_id, conflicts, overrides, when)
     if existing and existing[0]["content_hash"] == digest:
         return "unchanged"
-    updated_at = max(source_dates) if source_dates else when
+    updated_at = max(dates) if dates else when
     row = {name: merged.get(name) for name in CONTENT_FIELDS}
     for name in LIST_FIELDS:
         row[name] = to_json(row[name] or [])
@@ -117,6 +126,23 @@ def rebuild_record(db, record_id: str, when: str) -> str:
                 "ingested_at": existing[0]["ingested_at"] if existing else when})
     db["innovations"].upsert(row, pk="id")
     return "updated" if existing else "new"
+
+
+def _save_edit_conflicts(db, record_id: str, hub_values: dict, overrides: dict, when: str) -> None:
+    """A hub that changed a field after staff edited it: the staff value stays, the hub's new
+    value waits for review."""
+    for name, edit in overrides.items():
+        hub_value = hub_values.get(name)
+        changed = hub_value not in (None, "", []) and hub_value != edit["base"] \
+            and hub_value != edit["value"]
+        if changed:
+            set_review(db, "edit_conflict", record_id, "", "", name,
+                       f"hub mengubah '{name}' setelah disunting staf ({edit['at']}); "
+                       f"nilai staf dipertahankan, nilai hub: {str(hub_value)[:80]}",
+                       {"staff": edit["value"], "hub": hub_value, "base": edit["base"]}, when)
+        else:
+            db.execute("DELETE FROM review WHERE kind = 'edit_conflict' AND record_id = ? "
+                       "AND field = ? AND resolved_at IS NULL", [record_id, name])
 
 
 def _save_conflicts(db, record_id: str, conflicts, overrides: dict, when: str) -> None:

@@ -1,9 +1,11 @@
 """Inovasi KMS: a knowledge-management search engine for public-service innovations."""
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from flask import Flask, g
+from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from kms.config import ROOT, db_path, load_config
 from kms.db import open_db
@@ -17,6 +19,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secrets.token_hex(32)
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", dt.timedelta(hours=8))
+    CSRFProtect(app)    # every POST form carries a token; the JSON API only reads
 
     @app.teardown_appcontext
     def close_db(_exc):
@@ -25,12 +31,15 @@ def create_app(overrides: dict | None = None) -> Flask:
             db.close()
 
     from kms.search.labels import facet_label
-    from kms.views import api, search
+    from kms.views import api, auth, edit, search, staff
+    from kms.views.access import current_user
 
     app.jinja_env.globals["label_award"] = lambda key: facet_label("award", key)
+    app.jinja_env.globals["current_user"] = current_user
+    app.jinja_env.globals["label_field"] = facet_label
 
-    app.register_blueprint(search.bp)
-    app.register_blueprint(api.bp)
+    for module in (search, api, auth, staff, edit):
+        app.register_blueprint(module.bp)
     register_error_pages(app)
     return app
 
@@ -39,6 +48,12 @@ def register_error_pages(app: Flask) -> None:
     """JSON errors under /api/, Indonesian pages elsewhere; never a traceback."""
     from flask import jsonify, render_template, request
     from werkzeug.exceptions import HTTPException
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        message = "Formulir ditolak: token keamanan (CSRF) tidak ada atau kedaluwarsa. " \
+                  "Muat ulang halaman lalu kirim lagi."
+        return render_template("errors/error.html", code=400, message=message), 400
 
     @app.errorhandler(HTTPException)
     def http_error(exc):

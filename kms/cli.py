@@ -195,3 +195,118 @@ def serve(host, port):
     app = create_app()
     click.echo(f"Inovasi KMS berjalan di http://{host}:{port}/")
     waitress_serve(app, host=host, port=port, threads=8)
+
+
+FILTER_OPTIONS = ("province", "regency", "year", "agency_type", "sector", "category", "award",
+                  "sdg", "stage", "status", "hub")
+
+
+def filter_options(command):
+    """The shared filter parameters as options (`--province 73 --year 2019 ...`), repeatable."""
+    for name in reversed(FILTER_OPTIONS):
+        command = click.option(f"--{name.replace('_', '-')}", name, multiple=True,
+                               help=f"Filter: {name} (repeatable: OR).")(command)
+    command = click.option("--year-to", "year_to", help="Filter: last year.")(command)
+    command = click.option("--year-from", "year_from", help="Filter: first year.")(command)
+    command = click.option("--q", "q", help="Filter: free-text query.")(command)
+    return command
+
+
+def filter_args(options: dict):
+    """Click options as URL-like parameters (a MultiDict), for SearchQuery.from_args."""
+    from werkzeug.datastructures import MultiDict
+
+    pairs = []
+    for name, value in options.items():
+        if isinstance(value, tuple):
+            pairs += [(name, v) for v in value]
+        elif value not in (None, ""):
+            pairs.append((name, str(value)))
+    return MultiDict(pairs)
+
+
+@main.command()
+@filter_options
+@click.option("--agency", help="Only this agency (canonical name, as in `kms export`).")
+@click.option("--by", type=click.Choice(["hub", "province", "agency", "award_year"]), default="hub",
+              show_default=True, help="Group the summary by.")
+@click.option("--threshold", type=click.FloatRange(0, 100), help="Score counted as complete "
+              "(default: the rules file's threshold).")
+@click.option("--output", type=click.Path(path_type=Path),
+              help="Write the worklist (incomplete or stale records) to FILE.csv or FILE.xlsx.")
+@click.option("--include-stale", is_flag=True, help="The worklist also lists complete records "
+              "not updated for longer than the rules' stale_months.")
+@click.option("--snapshot", is_flag=True, help="Save this scoring run as a snapshot.")
+@click.option("--json", "as_json", is_flag=True, help="Print summary and groups as JSON.")
+def check(agency, by, threshold, output, include_stale, snapshot, as_json, **filters):
+    """Completeness summary per hub (or province, agency, award year), and a worklist."""
+    from kms.campaigns import (group_table, save_snapshot, score_records, select_records,
+                               summarize, worklist, worklist_csv, worklist_xlsx)
+    from kms.completeness import RulesError, default_rules
+    from kms.search import ParameterError, SearchQuery, search_service
+
+    if output and output.suffix.lower() not in (".csv", ".xlsx"):
+        raise click.UsageError("--output harus berakhiran .csv atau .xlsx")
+    try:
+        query = SearchQuery.from_args(filter_args(filters), 20)
+        rules = default_rules()
+    except ParameterError as exc:
+        raise click.UsageError(f"--{exc.parameter.replace('_', '-')}: {exc.message}") from None
+    except RulesError as exc:
+        raise click.UsageError(str(exc)) from None
+    config, db = _open_store()
+    threshold = rules.threshold if threshold is None else threshold
+    rows = score_records(select_records(db, search_service(config), query, agency), rules)
+    summary = summarize(rows, threshold)
+    table = group_table(rows, by, threshold, "label", descending=False)
+    if snapshot:
+        save_snapshot(db, None, summary, "kms check")
+    if as_json:
+        click.echo(json.dumps({"summary": summary, "groups": table}, ensure_ascii=False))
+    else:
+        click.echo(f"Kelengkapan: {summary['records']} rekaman, skor rata-rata {summary['mean_score']}, "
+                   f"lengkap (skor >= {threshold:g}) {summary['complete']}, belum lengkap "
+                   f"{summary['incomplete']}, kedaluwarsa {summary['stale']}, berhenti {summary['stopped']}")
+        header = ("", "rekaman", "lengkap", "belum", "kedaluwarsa", "berhenti", "rata-rata")
+        width = max([len(str(g["label"])) for g in table] + [len(by)]) + 2
+        click.echo(f"{by:<{width}}" + "".join(f"{h:>12}" for h in header[1:]))
+        for g in table:
+            figures = (g["records"], g["complete"], g["incomplete"], g["stale"], g["stopped"], g["mean_score"])
+            click.echo(f"{str(g['label']):<{width}}" + "".join(f"{v:>12}" for v in figures))
+    if output:
+        items = worklist(rows, threshold, config.get("PUBLIC_URL", ""), include_stale)
+        body = worklist_xlsx(items) if output.suffix.lower() == ".xlsx" else worklist_csv(items)
+        output.write_bytes(body)
+        click.echo(f"daftar kerja: {len(items)} rekaman ditulis ke {output}", err=as_json)
+
+
+@main.group()
+def user():
+    """Staff accounts."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(["admin", "hub_operator", "agency_editor"]))
+@click.option("--hub", help="hub_operator: the hub (mapping name) whose records they keep.")
+@click.option("--province", help="hub_operator: the province code whose records they keep.")
+@click.option("--agency", help="agency_editor: canonical agency name (as in `kms export`).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def user_add(name, role, hub, province, agency, password_stdin):
+    """Create a staff account (asks for the password unless --password-stdin)."""
+    from kms.accounts import AccountError, create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Kata sandi", hide_input=True, confirmation_prompt=True)
+    _config, db = _open_store()
+    if hub and hub not in {m.name for m in all_hub_mappings()}:
+        click.echo(f"peringatan: hub '{hub}' belum punya berkas pemetaan di data/hubs/", err=True)
+    if agency and not list(db.query("SELECT 1 FROM innovations WHERE agency = ? LIMIT 1", [agency])):
+        click.echo(f"peringatan: belum ada rekaman dengan instansi '{agency}' (cek `kms export`)", err=True)
+    try:
+        account = create_user(db, name, role, password, hub=hub, province=province, agency=agency)
+    except AccountError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"akun {account.name} dibuat: {account.role}, {account.scope_label}")

@@ -10,7 +10,8 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "DATA_DIR": (str(ROOT / "var"), "Folder for the database kms.db and the search index index/."),
     "SECRET_KEY": (None, "Signs sessions and CSRF tokens; set KMS_SECRET_KEY in production "
                          "(a random per-process key is used when unset)."),
-    "STALE_MONTHS": (12, "A record not updated for longer than this is flagged stale."),
+    "PUBLIC_URL": ("", "The site's address (https://...), used for links in worklists written by "
+                       "`kms check`."),
     "PER_PAGE": (20, "Search results per page on the web."),
 }
 

@@ -59,6 +59,16 @@ MAPPABLE_FIELDS = tuple(
 CONTENT_FIELDS = tuple(name for name in RECORD_FIELDS
                        if name not in {"id", "updated_at", "ingested_at"})
 
+# Indonesian labels of every field a person fills (forms, completeness reasons, worklists).
+FIELD_LABELS: dict[str, str] = {
+    "title": "Judul", **SECTIONS, "year": "Tahun", "start_year": "Tahun mulai",
+    "agency": "Instansi", "agency_type": "Jenis instansi", "unit": "Unit penyelenggara",
+    "region": "Wilayah", "category": "Kategori", "sector": "Urusan pemerintahan", "sdgs": "SDGs",
+    "award": "Penghargaan", "award_year": "Tahun penghargaan", "stage": "Tahapan",
+    "digital": "Digital", "status": "Status", "innovator": "Inovator", "contact": "Kontak",
+    "video_url": "Tautan video", "photos": "Foto",
+}
+
 AGENCY_TYPES = ("kementerian", "lembaga", "pemprov", "pemkab", "pemkot", "bumn", "bumd", "other")
 STAGES = ("inisiatif", "uji_coba", "penerapan")
 STATUSES = ("berlanjut", "berhenti", "unknown")
@@ -109,3 +119,36 @@ def migrate(db: sqlite_utils.Database) -> None:
             func(db)
             db.execute("INSERT INTO _migrations VALUES (?, ?)",
                        [func.__name__, dt.datetime.now(dt.timezone.utc).isoformat()])
+
+
+ROLES = ("admin", "hub_operator", "agency_editor")
+
+
+@migration
+def create_staff_tables(db: sqlite_utils.Database) -> None:
+    """Accounts, login attempts, staff edits with their audit trail, campaigns and snapshots."""
+    db["users"].create({
+        "id": int, "name": str, "password_hash": str, "role": str, "hub": str, "province": str,
+        "agency": str, "created_at": str, "disabled_at": str,
+    }, pk="id")
+    db["users"].create_index(["name"], unique=True)
+    db["login_attempts"].create({"id": int, "name": str, "ip": str, "at": str, "ok": int}, pk="id")
+    db["login_attempts"].create_index(["name", "at"])
+    db["login_attempts"].create_index(["ip", "at"])
+    # `value` wins over every hub; `base` is what the hubs said when staff edited (JSON both).
+    db["record_overrides"].create({
+        "record_id": str, "field": str, "value": str, "base": str, "user": str, "at": str,
+    }, pk=("record_id", "field"))
+    db["audit"].create({
+        "id": int, "record_id": str, "user": str, "at": str, "field": str, "before": str,
+        "after": str,
+    }, pk="id")
+    db["audit"].create_index(["record_id", "at"])
+    db["campaigns"].create({
+        "id": int, "name": str, "filters": str, "threshold": float, "starts_on": str,
+        "deadline": str, "created_by": str, "created_at": str,
+    }, pk="id")
+    db["snapshots"].create({
+        "id": int, "campaign_id": int, "taken_at": str, "taken_by": str, "summary": str,
+    }, pk="id")
+    db["snapshots"].create_index(["campaign_id", "taken_at"])

@@ -6,6 +6,7 @@ from indexer.regions import gazetteer
 
 STAGE_LABELS = {"inisiatif": "Inisiatif", "uji_coba": "Uji coba", "penerapan": "Penerapan"}
 STATUS_LABELS = {"berlanjut": "Berlanjut", "berhenti": "Berhenti", "unknown": "Tidak diketahui"}
+DIGITAL_LABELS = {"yes": "Ya", "no": "Tidak", "unknown": "Tidak diketahui"}
 FACET_TITLES = {"province": "Provinsi", "regency": "Kabupaten/Kota", "year": "Tahun",
                 "agency_type": "Jenis instansi", "sector": "Urusan", "category": "Kategori",
                 "award": "Penghargaan", "sdg": "SDGs", "stage": "Tahapan", "status": "Status",
@@ -30,4 +31,6 @@ def facet_label(name: str, value: str) -> str:
         return STAGE_LABELS.get(value, value)
     if name == "status":
         return STATUS_LABELS.get(value, value)
+    if name == "digital":
+        return DIGITAL_LABELS.get(value, value)
     return value

@@ -203,8 +203,15 @@ class WhooshEngine:
                       "corrected_query": corrected_query, "corrected": corrected})
         return found
 
-    def _run(self, searcher, arrays: FacetArrays, query: SearchQuery, text: str) -> dict:
-        text_query, stems, prefixes = build_query(text, self.title_analyzer)
+    def matching_ids(self, query: SearchQuery) -> list[str]:
+        """Every record id the query and its filters select (no paging, no ranking)."""
+        searcher = self._searcher()
+        arrays = self._facet_arrays(searcher)
+        text_query, _stems, _prefixes = build_query(query.q, self.title_analyzer)
+        _matched, _selections, final = self._masks(searcher, arrays, query, text_query)
+        return [arrays.ids[d] for d in np.flatnonzero(final)]
+
+    def _masks(self, searcher, arrays: FacetArrays, query: SearchQuery, text_query):
         if text_query is not None:
             matched = np.zeros(arrays.size, dtype=bool)
             docnums = np.fromiter(text_query.docs(searcher), dtype=np.int64)
@@ -217,6 +224,11 @@ class WhooshEngine:
         final = matched.copy()
         for selection in selections.values():
             final &= selection
+        return matched, selections, final
+
+    def _run(self, searcher, arrays: FacetArrays, query: SearchQuery, text: str) -> dict:
+        text_query, stems, prefixes = build_query(text, self.title_analyzer)
+        matched, selections, final = self._masks(searcher, arrays, query, text_query)
         counts = disjunctive_counts(arrays, matched, selections)
         total = int(np.count_nonzero(final))
         start = (query.page - 1) * query.per_page

@@ -2,10 +2,14 @@
 from flask import Blueprint, abort, current_app, render_template, request
 
 from kms import get_db
+from kms.accounts import can_edit
+from kms.completeness import check_record, default_rules
+from kms.editing import audit_trail
 from kms.records import get_record
 from kms.schema import SECTIONS
 from kms.search import ParameterError, SearchQuery, search_service
 from kms.search.labels import FACET_TITLES, facet_label
+from kms.views.access import current_user
 
 bp = Blueprint("search", __name__)
 
@@ -18,9 +22,11 @@ def run_search(args, default_per_page):
         engine.rebuild(get_db())
     found = engine.search(query)
     db = get_db()
+    rules = default_rules()
     for hit in found["hits"]:
         record = get_record(db, hit["id"]) or {}
         hit["record"] = record
+        hit["completeness"] = check_record(record, rules).score if record else None
     return query, found
 
 
@@ -40,7 +46,11 @@ def results():
 @bp.get("/inovasi/<record_id>")
 def detail(record_id):
     """Every section of one innovation, with its provenance."""
-    record = get_record(get_db(), record_id)
+    db = get_db()
+    record = get_record(db, record_id)
     if record is None:
         abort(404)
-    return render_template("search/detail.html", record=record, sections=SECTIONS, label=facet_label)
+    editable = can_edit(db, current_user(), record)
+    return render_template("search/detail.html", record=record, sections=SECTIONS, label=facet_label,
+                           completeness=check_record(record, default_rules()), editable=editable,
+                           audit=audit_trail(db, record_id), saved=request.args.get("saved"))

@@ -1,0 +1,137 @@
+"""Staff accounts: creation, password checks with limited attempts, and what each role may touch.
+
+Roles, least privilege first:
+  agency_editor  the records of one agency (its canonical name, as in `kms export`)
+  hub_operator   the records of one hub (an active source from it) or of one province
+  admin          everything, including campaigns of any scope
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from indexer.textnorm import key
+from kms.schema import ROLES
+
+MIN_PASSWORD = 10
+MAX_FAILURES_PER_NAME = 5
+MAX_FAILURES_PER_IP = 20
+ATTEMPT_WINDOW = dt.timedelta(minutes=15)
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be met; the message is shown to the person."""
+
+
+class TooManyAttempts(AccountError):
+    pass
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    role: str
+    hub: str | None = None
+    province: str | None = None
+    agency: str | None = None
+
+    @property
+    def scope_label(self) -> str:
+        if self.role == "admin":
+            return "semua rekaman"
+        if self.hub:
+            return f"hub {self.hub}"
+        if self.province:
+            return f"provinsi {self.province}"
+        return f"instansi {self.agency}"
+
+    def can_manage_campaigns(self) -> bool:
+        return self.role in ("admin", "hub_operator")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def create_user(db, name: str, role: str, password: str, hub: str | None = None,
+                province: str | None = None, agency: str | None = None) -> User:
+    """A new account; raises AccountError naming the problem."""
+    name = (name or "").strip()
+    if not name or len(name) > 80 or any(c.isspace() for c in name):
+        raise AccountError("nama akun: 1-80 karakter tanpa spasi")
+    if role not in ROLES:
+        raise AccountError(f"peran harus salah satu dari {', '.join(ROLES)}")
+    scopes = [s for s in (hub, province, agency) if s]
+    if role == "admin" and scopes:
+        raise AccountError("admin tidak dibatasi hub, provinsi atau instansi")
+    if role == "hub_operator" and (agency or bool(hub) == bool(province)):
+        raise AccountError("hub_operator perlu tepat satu dari --hub atau --province")
+    if role == "agency_editor" and (hub or province or not agency):
+        raise AccountError("agency_editor perlu --agency (nama instansi kanonis)")
+    if province and not province.replace(".", "").isdigit():
+        raise AccountError("--province harus kode Kemendagri, misalnya 73")
+    if len(password or "") < MIN_PASSWORD:
+        raise AccountError(f"kata sandi minimal {MIN_PASSWORD} karakter")
+    if list(db.query("SELECT 1 FROM users WHERE name = ?", [name])):
+        raise AccountError(f"akun '{name}' sudah ada")
+    with db.conn:
+        db["users"].insert({"name": name, "password_hash": generate_password_hash(password),
+                            "role": role, "hub": hub, "province": province,
+                            "agency": agency.strip() if agency else None,
+                            "created_at": _now().isoformat()})
+    return get_user(db, name)
+
+
+def get_user(db, name: str) -> User | None:
+    rows = list(db.query("SELECT * FROM users WHERE name = ? AND disabled_at IS NULL", [name]))
+    if not rows:
+        return None
+    row = rows[0]
+    return User(row["id"], row["name"], row["role"], row["hub"], row["province"], row["agency"])
+
+
+def authenticate(db, name: str, password: str, ip: str) -> User:
+    """The account if the password is right; every attempt is recorded, and after too many
+    failures (per name or per address, within 15 minutes) no password is checked."""
+    now = _now()
+    since = (now - ATTEMPT_WINDOW).isoformat()
+    by_name = db.execute("SELECT COUNT(*) FROM login_attempts WHERE name = ? AND ok = 0 AND at >= ?",
+                         [name, since]).fetchone()[0]
+    by_ip = db.execute("SELECT COUNT(*) FROM login_attempts WHERE ip = ? AND ok = 0 AND at >= ?",
+                       [ip, since]).fetchone()[0]
+    if by_name >= MAX_FAILURES_PER_NAME or by_ip >= MAX_FAILURES_PER_IP:
+        raise TooManyAttempts("terlalu banyak percobaan gagal; coba lagi dalam 15 menit")
+    rows = list(db.query("SELECT * FROM users WHERE name = ? AND disabled_at IS NULL", [name]))
+    ok = bool(rows) and check_password_hash(rows[0]["password_hash"], password or "")
+    with db.conn:
+        db["login_attempts"].insert({"name": name[:80], "ip": ip, "at": now.isoformat(), "ok": int(ok)})
+    if not ok:
+        raise AccountError("nama akun atau kata sandi salah")
+    return get_user(db, name)
+
+
+def record_hubs(db, record_id: str) -> set[str]:
+    return {row["hub"] for row in db.query(
+        "SELECT hub FROM sources WHERE record_id = ? AND dropped_at IS NULL", [record_id])}
+
+
+def in_scope(user: User, record: dict, hubs: set[str] | None = None) -> bool:
+    """Whether this account may see the record's gaps and edit it. `hubs`: the record's
+    active hubs (needed for hub operators scoped by hub)."""
+    if user.role == "admin":
+        return True
+    if user.role == "hub_operator":
+        if user.hub:
+            return user.hub in (hubs or set())
+        code = record.get("province_code") or ""
+        return bool(code) and (code == user.province or code.startswith(user.province + "."))
+    if user.role == "agency_editor":
+        return bool(record.get("agency")) and key(record["agency"]) == key(user.agency or "")
+    return False
+
+
+def can_edit(db, user: User | None, record: dict) -> bool:
+    return user is not None and in_scope(user, record, record_hubs(db, record["id"]))

@@ -1,0 +1,116 @@
+"""Staff edits of a record: form values checked field by field, kept as overrides that win
+over every hub, each change written to the audit trail."""
+from __future__ import annotations
+
+import json
+import re
+
+from indexer.reference import urusan_labels
+from indexer.store import hub_fields, now_iso, rebuild_record, to_json
+from kms.records import get_record
+from kms.schema import DIGITAL, FIELD_LABELS, SECTIONS, STAGES, STATUSES
+
+TEXT_FIELDS = ("title", *SECTIONS, "unit", "innovator", "contact", "category")
+EDITABLE_FIELDS = ("title", *SECTIONS, "year", "start_year", "unit", "innovator", "contact",
+                   "video_url", "sdgs", "sector", "category", "stage", "digital", "status")
+NARRATIVE = tuple(SECTIONS)
+MAX_TEXT = 20_000
+_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+
+
+class EditError(ValueError):
+    """Form values that cannot be saved: {field: message}."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def parse_form(form) -> dict:
+    """Canonical values from the submitted form (only the editable fields present in it);
+    raises EditError naming each field that is wrong."""
+    values, errors = {}, {}
+    for name in EDITABLE_FIELDS:
+        if name not in form:
+            continue
+        raw = (form.get(name) or "").replace("\r\n", "\n").strip()
+        try:
+            values[name] = _parse(name, raw)
+        except ValueError as exc:
+            errors[name] = str(exc)
+    if "title" in values and not values["title"]:
+        errors["title"] = "judul tidak boleh kosong"
+    if errors:
+        raise EditError(errors)
+    return values
+
+
+def _parse(name: str, raw: str):
+    if name in TEXT_FIELDS:
+        if len(raw) > MAX_TEXT:
+            raise ValueError(f"terlalu panjang (maksimal {MAX_TEXT} karakter)")
+        return raw or None
+    if not raw:
+        return [] if name == "sdgs" else None
+    if name in ("year", "start_year"):
+        if not raw.isdigit() or not 1900 <= int(raw) <= 2100:
+            raise ValueError("harus tahun empat angka, misalnya 2021")
+        return int(raw)
+    if name == "sdgs":
+        parts = [p for p in re.split(r"[\s,;]+", raw) if p]
+        if not all(p.isdigit() and 1 <= int(p) <= 17 for p in parts):
+            raise ValueError("nomor SDG 1-17, dipisah koma")
+        return sorted({int(p) for p in parts})
+    if name == "video_url":
+        if not _URL.match(raw):
+            raise ValueError("tautan harus diawali http:// atau https://")
+        return raw
+    choices = {"stage": STAGES, "status": STATUSES, "digital": DIGITAL,
+               "sector": tuple(urusan_labels())}[name]
+    if raw not in choices:
+        raise ValueError(f"pilih salah satu dari: {', '.join(choices)}")
+    return raw
+
+
+def apply_edit(db, record_id: str, values: dict, user: str) -> list[str]:
+    """Save the fields that differ from the record, with an audit row each; answers the
+    changed field names (the caller updates the search index)."""
+    record = get_record(db, record_id)
+    if record is None:
+        raise KeyError(record_id)
+    changed = [name for name in EDITABLE_FIELDS
+               if name in values and _normal(values[name]) != _normal(record.get(name))]
+    if not changed:
+        return []
+    when = now_iso()
+    with db.conn:
+        hub_values, _conflicts = hub_fields(db, record_id)
+        for name in changed:
+            db.execute(
+                """INSERT INTO record_overrides (record_id, field, value, base, user, at)
+                   VALUES (?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (record_id, field) DO UPDATE SET value = excluded.value,
+                     base = excluded.base, user = excluded.user, at = excluded.at""",
+                [record_id, name, to_json(values[name]), to_json(hub_values.get(name)), user, when])
+            db["audit"].insert({"record_id": record_id, "user": user, "at": when, "field": name,
+                                "before": to_json(record.get(name)), "after": to_json(values[name])})
+        rebuild_record(db, record_id, when)
+    return changed
+
+
+def _normal(value):
+    if value in (None, "", []):
+        return None
+    return value
+
+
+def audit_trail(db, record_id: str) -> list[dict]:
+    """Every staff change to the record, newest first."""
+    rows = []
+    for row in db.query("SELECT * FROM audit WHERE record_id = ? ORDER BY at DESC, id DESC", [record_id]):
+        row = dict(row)
+        row["label"] = FIELD_LABELS.get(row["field"], row["field"])
+        row["before"] = json.loads(row["before"]) if row["before"] else None
+        row["after"] = json.loads(row["after"]) if row["after"] else None
+        rows.append(row)
+    return rows

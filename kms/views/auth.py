@@ -1,0 +1,39 @@
+"""Signing in and out."""
+from flask import Blueprint, redirect, render_template, request, session, url_for
+
+from kms import get_db
+from kms.accounts import AccountError, TooManyAttempts, authenticate
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site (never another host) is followed after signing in."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("staff.dashboard")
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+def login():
+    if request.method == "GET":
+        return render_template("auth/login.html", next=request.args.get("next", ""), error=None, name="")
+    name = (request.form.get("name") or "").strip()
+    target = request.form.get("next", "")
+    try:
+        user = authenticate(get_db(), name, request.form.get("password") or "",
+                            request.remote_addr or "-")
+    except TooManyAttempts as exc:
+        return render_template("auth/login.html", next=target, error=str(exc), name=name), 429
+    except AccountError as exc:
+        return render_template("auth/login.html", next=target, error=str(exc), name=name), 401
+    session.clear()            # nothing from before signing in is carried over
+    session["user"] = user.name
+    session.permanent = True
+    return redirect(_safe_next(target))
+
+
+@bp.post("/keluar")
+def logout():
+    session.clear()
+    return redirect(url_for("search.results"))

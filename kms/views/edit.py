@@ -1,0 +1,52 @@
+"""Editing one record (staff with the right role and scope)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+
+from kms import get_db
+from kms.completeness import check_record, default_rules
+from kms.editing import EDITABLE_FIELDS, EditError, apply_edit, parse_form
+from kms.records import get_record
+from kms.schema import DIGITAL, FIELD_LABELS, SECTIONS, STAGES, STATUSES
+from kms.search import search_service
+from kms.views.access import require_edit_right, staff_required
+
+bp = Blueprint("edit", __name__)
+
+
+def _form_page(record, values, errors, status=200):
+    from indexer.reference import urusan_labels
+
+    completeness = check_record(record, default_rules())
+    gaps = {gap.field: gap for gap in completeness.gaps}
+    return render_template("staff/edit.html", record=record, values=values, errors=errors,
+                           gaps=gaps, completeness=completeness, fields=EDITABLE_FIELDS,
+                           labels=FIELD_LABELS, sections=SECTIONS,
+                           choices={"stage": STAGES, "status": STATUSES, "digital": DIGITAL,
+                                    "sector": tuple(urusan_labels())}), status
+
+
+def _form_values(record) -> dict:
+    values = {name: record.get(name) for name in EDITABLE_FIELDS}
+    values["sdgs"] = ", ".join(str(n) for n in record.get("sdgs") or [])
+    return {k: ("" if v is None else v) for k, v in values.items()}
+
+
+@bp.route("/inovasi/<record_id>/ubah", methods=["GET", "POST"])
+@staff_required
+def edit(record_id):
+    db = get_db()
+    record = get_record(db, record_id)
+    if record is None:
+        abort(404, "Inovasi tidak ditemukan.")
+    user = require_edit_right(record)
+    if request.method == "GET":
+        return _form_page(record, _form_values(record), {})
+    try:
+        values = parse_form(request.form)
+    except EditError as exc:
+        return _form_page(record, {**_form_values(record), **request.form.to_dict()}, exc.errors, 400)
+    changed = apply_edit(db, record_id, values, user.name)
+    if changed:
+        search_service(current_app.config).update(db, [record_id])
+    return redirect(url_for("search.detail", record_id=record_id, saved=len(changed)))

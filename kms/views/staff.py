@@ -1,0 +1,141 @@
+"""Campaign dashboard, drill-down, worklists and snapshots (staff only, scoped by role)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request,
+                   url_for)
+
+from kms import get_db
+from kms.accounts import in_scope
+from kms.campaigns import (GROUPS, SORT_COLUMNS, create_campaign, filter_description, get_campaign,
+                           group_filter, group_table, list_campaigns, save_snapshot, score_records,
+                           select_records, snapshots, summarize, worklist, worklist_csv,
+                           worklist_xlsx)
+from kms.completeness import default_rules
+from kms.search import ParameterError, search_service
+from kms.views.access import campaign_manager_required, current_user, staff_required
+
+bp = Blueprint("staff", __name__)
+
+
+def campaign_rows(campaign_id: int | None):
+    """The campaign (or None: every record), its threshold and its scored rows, within the
+    account's scope."""
+    db = get_db()
+    rules = default_rules()
+    campaign = None
+    query = None
+    if campaign_id is not None:
+        campaign = get_campaign(db, campaign_id)
+        if campaign is None:
+            abort(404, "Kampanye tidak ditemukan.")
+        query = campaign.query()
+    user = current_user()
+    records = select_records(db, search_service(current_app.config), query,
+                             scope=lambda record, hubs: in_scope(user, record, hubs))
+    threshold = campaign.threshold if campaign else rules.threshold
+    return campaign, threshold, score_records(records, rules)
+
+
+def _campaign_arg() -> int | None:
+    raw = request.args.get("campaign", "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ParameterError("campaign", "campaign must be a campaign number")
+    return int(raw)
+
+
+@bp.errorhandler(ParameterError)
+def bad_parameter(exc):
+    return render_template("errors/error.html", code=400,
+                           message=f"Parameter {exc.parameter} tidak valid: {exc.message}"), 400
+
+
+@bp.get("/kampanye")
+@bp.get("/kampanye/<int:campaign_id>")
+@staff_required
+def dashboard(campaign_id=None):
+    campaign, threshold, rows = campaign_rows(campaign_id)
+    sort = request.args.get("sort", "records")
+    descending = request.args.get("dir", "desc") != "asc"
+    tables = {by: group_table(rows, by, threshold, sort, descending) for by in GROUPS}
+    since = campaign.starts_on if campaign else None
+    summary = summarize(rows, threshold, since)
+    db = get_db()
+    conflicts = [item for item in db.query(
+        "SELECT * FROM review WHERE kind = 'edit_conflict' AND resolved_at IS NULL ORDER BY created_at")
+        if item["record_id"] in {r["id"] for r in rows}]
+    return render_template(
+        "staff/dashboard.html", campaign=campaign, summary=summary, tables=tables, groups=GROUPS,
+        sort=sort, descending=descending, sort_columns=SORT_COLUMNS, user=current_user(),
+        campaigns=list_campaigns(db), history=snapshots(db, campaign.id if campaign else None),
+        description=filter_description(campaign.query()) if campaign else "semua rekaman",
+        conflicts=conflicts, today=dt.date.today().isoformat(),
+        stale_months=default_rules().stale_months)
+
+
+@bp.post("/kampanye")
+@campaign_manager_required
+def create():
+    form = request.form
+    try:
+        campaign_id = create_campaign(get_db(), form.get("name"), form.get("filters"),
+                                      form.get("threshold") or default_rules().threshold,
+                                      form.get("deadline") or None, current_user().name)
+    except ParameterError as exc:
+        return bad_parameter(exc)
+    return redirect(url_for("staff.dashboard", campaign_id=campaign_id))
+
+
+@bp.post("/kampanye/snapshot")
+@campaign_manager_required
+def snapshot():
+    campaign_id = _campaign_arg()
+    campaign, threshold, rows = campaign_rows(campaign_id)
+    summary = summarize(rows, threshold, campaign.starts_on if campaign else None)
+    save_snapshot(get_db(), campaign_id, summary, current_user().name)
+    if campaign_id is None:
+        return redirect(url_for("staff.dashboard"))
+    return redirect(url_for("staff.dashboard", campaign_id=campaign_id))
+
+
+def _selected_rows():
+    campaign_id = _campaign_arg()
+    campaign, threshold, rows = campaign_rows(campaign_id)
+    by, value = request.args.get("by") or None, request.args.get("value", "")
+    return campaign, threshold, group_filter(rows, by, value), by, value
+
+
+@bp.get("/kampanye/rekaman")
+@staff_required
+def records():
+    campaign, threshold, rows, by, value = _selected_rows()
+    only = request.args.get("only", "")
+    if only == "incomplete":
+        rows = [r for r in rows if r["score"] < threshold]
+    elif only == "stale":
+        rows = [r for r in rows if r["stale"]]
+    rows = sorted(rows, key=lambda r: (r["score"], r["id"]))
+    return render_template("staff/records.html", campaign=campaign, threshold=threshold, rows=rows,
+                           by=by, value=value, group_title=GROUPS.get(by or "", ""), only=only)
+
+
+@bp.get("/kampanye/daftar-kerja.<fmt>")
+@staff_required
+def worklist_file(fmt):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    campaign, threshold, rows, by, value = _selected_rows()
+    items = worklist(rows, threshold, request.host_url.rstrip("/"),
+                     include_stale=request.args.get("stale") == "1")
+    stem = "daftar-kerja" + (f"-{by}-{value}" if by else "")
+    stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in stem)
+    if fmt == "csv":
+        body, mime = worklist_csv(items), "text/csv; charset=utf-8"
+    else:
+        body, mime = worklist_xlsx(items), \
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mime,
+                    headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})

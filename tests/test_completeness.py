@@ -1,0 +1,137 @@
+"""Completeness rules: each test, weights read from the rules file, stale detection."""
+import datetime as dt
+
+import pytest
+
+from kms.completeness import RULES_FILE, RulesError, check_record, is_stale, load_rules
+
+TODAY = dt.date(2026, 11, 26)
+WORDS = " ".join(["kata"] * 40)
+
+
+def full_record(**changes):
+    record = {
+        "title": "Layanan Akta Keliling", "agency": "Pemerintah Kabupaten Sinjai",
+        "regency_code": "73.07", "province_code": "73", "year": 2021, "contact": "0812 000 111",
+        "summary": WORDS, "background": WORDS, "goals": WORDS, "novelty": WORDS,
+        "implementation": WORDS, "impact": WORDS, "adaptability": WORDS, "resources": WORDS,
+        "sustainability": WORDS, "sdgs": [16], "sector": "kesehatan",
+        "video_url": "https://youtu.be/abc", "stage": "penerapan", "updated_at": "2026-10-01",
+    }
+    record.update(changes)
+    return record
+
+
+def rules_file(tmp_path, body, header="stale_months = 6\nthreshold = 70\n"):
+    path = tmp_path / "rules.toml"
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+def test_a_full_record_scores_100_and_is_not_stale():
+    result = check_record(full_record(), load_rules(), TODAY)
+    assert result.score == 100
+    assert result.gaps == ()
+    assert not result.stale
+
+
+def test_default_weights_follow_the_kipp_sections():
+    weights = {rule.field: rule.weight for rule in load_rules(RULES_FILE).rules}
+    assert weights["background"] + weights["goals"] == 10
+    assert (weights["novelty"], weights["implementation"], weights["impact"], weights["adaptability"],
+            weights["resources"], weights["sustainability"]) == (15, 5, 30, 20, 5, 15)
+    for identity in ("title", "agency", "region", "year", "contact"):
+        assert weights[identity] > 0
+
+
+@pytest.mark.parametrize("changes, field, status, reason_part", [
+    ({"impact": None}, "impact", "missing", "belum diisi"),
+    ({"impact": "terlalu pendek"}, "impact", "weak", "2 dari minimal 20 kata"),
+    ({"regency_code": "99.99", "province_code": None}, "region", "invalid", "99.99"),
+    ({"regency_code": None, "province_code": None}, "region", "missing", "belum diisi"),
+    ({"video_url": "youtube bapak camat"}, "video_url", "invalid", "tautan"),
+    ({"video_url": "javascript:alert(1)"}, "video_url", "invalid", "tautan"),
+    ({"year": 2009}, "year", "invalid", "2009"),
+    ({"year": 2031}, "year", "invalid", "2031"),
+    ({"sdgs": []}, "sdgs", "missing", "belum diisi"),
+    ({"sdgs": [25]}, "sdgs", "missing", "SDG"),
+    ({"stage": "unknown"}, "stage", "missing", "belum diisi"),
+    ({"contact": ""}, "contact", "missing", "belum diisi"),
+])
+def test_each_rule_names_the_field_and_why(changes, field, status, reason_part):
+    result = check_record(full_record(**changes), load_rules(), TODAY)
+    gaps = {gap.field: gap for gap in result.gaps}
+    assert set(gaps) == {field}
+    assert gaps[field].status == status
+    assert reason_part in gaps[field].reason
+    assert result.score < 100
+
+
+def test_provincial_agency_region_is_the_province_code():
+    result = check_record(full_record(regency_code=None, province_code="73"), load_rules(), TODAY)
+    assert "region" not in result.missing_fields()
+
+
+def test_score_is_the_weighted_share_from_the_rules_file(tmp_path):
+    rules = load_rules(rules_file(tmp_path, """
+[[rule]]
+field = "title"
+weight = 1
+test = "present"
+
+[[rule]]
+field = "impact"
+weight = 3
+test = "words"
+min_words = 5
+"""))
+    assert rules.stale_months == 6 and rules.threshold == 70
+    assert check_record({"title": "x", "impact": "satu dua tiga empat lima"}, rules, TODAY).score == 100
+    assert check_record({"title": "x"}, rules, TODAY).score == 25
+    assert check_record({"impact": "satu dua tiga empat lima"}, rules, TODAY).score == 75
+    # a narrative present but short earns half its weight: (1 + 1.5) / 4
+    assert check_record({"title": "x", "impact": "pendek"}, rules, TODAY).score == 62
+
+
+def test_required_gaps_come_first_then_by_weight():
+    record = full_record(impact=None, video_url=None, resources=None)
+    fields = [gap.field for gap in check_record(record, load_rules(), TODAY).gaps]
+    assert fields == ["impact", "resources", "video_url"]
+
+
+@pytest.mark.parametrize("body, message", [
+    ('[[rule]]\nfield = "nonsense"\nweight = 1\n', "unknown field 'nonsense'"),
+    ('[[rule]]\nfield = "title"\nweight = -1\n', "weight"),
+    ('[[rule]]\nfield = "title"\nweight = 1\ntest = "magic"\n', "test must be one of"),
+    ('[[rule]]\nfield = "impact"\nweight = 1\ntest = "words"\n', "min_words"),
+    ('[[rule]]\nfield = "title"\nweight = 1\nlevel = "optional"\n', "level"),
+    ("", "no [[rule]]"),
+    ("[[rule]\n", "rules.toml"),
+])
+def test_a_broken_rules_file_is_refused_naming_the_rule(tmp_path, body, message):
+    with pytest.raises(RulesError, match=message.replace("[", r"\[")):
+        load_rules(rules_file(tmp_path, body))
+
+
+@pytest.mark.parametrize("updated_at, months, stale", [
+    ("2026-10-01", 12, False),
+    ("2025-11-26", 12, False),      # exactly 12 months: not yet stale
+    ("2025-11-25", 12, True),
+    ("2026-05-25", 6, True),
+    ("2026-05-26T08:00:00+00:00", 6, False),
+    (None, 12, True),
+    ("bukan tanggal", 12, True),
+])
+def test_stale_detection(updated_at, months, stale):
+    assert is_stale(updated_at, months, TODAY) is stale
+
+
+def test_stale_uses_the_rules_months():
+    record = full_record(updated_at="2026-01-10")
+    assert not check_record(record, load_rules(), TODAY).stale
+    assert check_record(record, load_rules(), TODAY, stale_months=6).stale
+
+
+def test_month_end_dates_do_not_break_stale_detection():
+    assert is_stale("2026-02-27", 1, dt.date(2026, 3, 31)) is True
+    assert is_stale("2026-02-28", 1, dt.date(2026, 3, 31)) is False

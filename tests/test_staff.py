@@ -1,0 +1,323 @@
+"""Accounts, roles route by route, CSRF, the campaign dashboard, worklists and the edit path."""
+import csv
+import io
+import re
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from kms import create_app
+from kms.accounts import AccountError, create_user
+from kms.cli import main
+from kms.db import open_db
+
+PASSWORD = "kata-sandi-uji-123"
+EDITOR_AGENCY = "Pemerintah Kabupaten Sinjai"
+
+
+@pytest.fixture
+def site(sample_copy):
+    """An app over a private copy of the samples, with one account per role."""
+    db = open_db(sample_copy / "kms.db")
+    create_user(db, "admin", "admin", PASSWORD)
+    create_user(db, "operator", "hub_operator", PASSWORD, hub="lan")
+    create_user(db, "operator-jatim", "hub_operator", PASSWORD, province="35")
+    create_user(db, "editor", "agency_editor", PASSWORD, agency=EDITOR_AGENCY)
+    own = [r["id"] for r in db.query("SELECT id FROM innovations WHERE agency = ? ORDER BY id", [EDITOR_AGENCY])]
+    other = [r["id"] for r in db.query(
+        "SELECT i.id FROM innovations i WHERE agency != ? AND province_code != '35' "
+        "AND NOT EXISTS (SELECT 1 FROM sources s WHERE s.record_id = i.id AND s.hub = 'lan') "
+        "ORDER BY id", [EDITOR_AGENCY])]
+    db.close()
+    app = create_app({"TESTING": True, "DATA_DIR": str(sample_copy), "SECRET_KEY": "uji"})
+    return {"app": app, "own": own[0], "other": other[0], "dir": sample_copy}
+
+
+def token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def login(client, name, password=PASSWORD):
+    page = client.get("/masuk")
+    return client.post("/masuk", data={"name": name, "password": password, "csrf_token": token(page.text)})
+
+
+def client_for(site, role):
+    client = site["app"].test_client()
+    if role != "anonymous":
+        assert login(client, role).status_code == 302
+    return client
+
+
+ROLES = ("anonymous", "editor", "operator", "admin")
+# (method, path, expected status for anonymous, editor, operator, admin)
+ROUTES = [
+    ("GET", "/kampanye", (401, 200, 200, 200)),
+    ("GET", "/kampanye/rekaman", (401, 200, 200, 200)),
+    ("GET", "/kampanye/daftar-kerja.csv", (401, 200, 200, 200)),
+    ("GET", "/kampanye/daftar-kerja.xlsx", (401, 200, 200, 200)),
+    ("GET", "/api/completeness", (401, 200, 200, 200)),
+    ("GET", "/inovasi/{own}/ubah", (401, 200, 403, 200)),
+    ("GET", "/inovasi/{other}/ubah", (401, 403, 403, 200)),
+    ("POST", "/inovasi/{own}/ubah", (401, 302, 403, 302)),
+    ("POST", "/inovasi/{other}/ubah", (401, 403, 403, 302)),
+    ("POST", "/kampanye", (401, 403, 302, 302)),
+    ("POST", "/kampanye/snapshot", (401, 403, 302, 302)),
+    ("GET", "/", (200, 200, 200, 200)),
+    ("GET", "/inovasi/{own}", (200, 200, 200, 200)),
+    ("GET", "/api/innovations/{own}", (200, 200, 200, 200)),
+]
+
+
+@pytest.mark.parametrize("method, path, expected", ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
+def test_roles_route_by_route(site, method, path, expected):
+    path = path.format(own=site["own"], other=site["other"])
+    for role, status in zip(ROLES, expected):
+        client = client_for(site, role)
+        if method == "GET":
+            response = client.get(path)
+        else:
+            form_page = client.get("/masuk")    # any page gives the session's CSRF token
+            data = {"csrf_token": token(form_page.text), "name": "Kampanye uji", "threshold": "80",
+                    "contact": "0411 123 456"}
+            response = client.post(path, data=data)
+        assert response.status_code == status, (role, method, path)
+
+
+def test_operator_scoped_by_province_edits_only_that_province(site):
+    client = client_for(site, "operator-jatim")
+    db = open_db(site["dir"] / "kms.db")
+    east_java = next(iter(db.query("SELECT id FROM innovations WHERE province_code = '35'")))["id"]
+    assert client.get(f"/inovasi/{east_java}/ubah").status_code == 200
+    assert client.get(f"/inovasi/{site['own']}/ubah").status_code == 403
+    results = client.get("/api/completeness").json["results"]
+    assert results and all(r["province_code"] == "35" for r in results)
+
+
+def test_requests_without_csrf_token_are_refused(site):
+    client = client_for(site, "editor")
+    before = client.get(f"/api/innovations/{site['own']}").json
+    response = client.post(f"/inovasi/{site['own']}/ubah", data={"contact": "0811 999"})
+    assert response.status_code == 400
+    assert "CSRF" in response.text
+    assert client.get(f"/api/innovations/{site['own']}").json == before
+    anonymous = site["app"].test_client()
+    refused = anonymous.post("/masuk", data={"name": "admin", "password": PASSWORD})
+    assert refused.status_code == 400
+    assert anonymous.get("/kampanye").status_code == 401
+
+
+def test_passwords_are_hashed_and_no_account_ships(site, db):
+    assert db.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 0
+    store = open_db(site["dir"] / "kms.db")
+    hashes = [r["password_hash"] for r in store.query("SELECT password_hash FROM users")]
+    assert hashes and all(PASSWORD not in h and h.startswith(("scrypt:", "pbkdf2:")) for h in hashes)
+
+
+def test_wrong_passwords_then_locked_out(site):
+    client = site["app"].test_client()
+    for _ in range(5):
+        assert login(client, "editor", "salah-salah-salah").status_code == 401
+    locked = login(client, "editor")
+    assert locked.status_code == 429
+    assert "terlalu banyak" in locked.text
+    assert login(site["app"].test_client(), "admin").status_code == 302   # other accounts unaffected
+
+
+def test_login_follows_only_local_next(site):
+    client = site["app"].test_client()
+    page = client.get("/masuk")
+    response = client.post("/masuk", data={"name": "admin", "password": PASSWORD,
+                                           "csrf_token": token(page.text), "next": "//evil.example/x"})
+    assert response.headers["Location"] == "/kampanye"
+
+
+def test_logout_ends_the_session(site):
+    client = client_for(site, "admin")
+    page = client.get("/kampanye")
+    assert client.post("/keluar", data={"csrf_token": token(page.text)}).status_code == 302
+    assert client.get("/kampanye").status_code == 401
+
+
+@pytest.mark.parametrize("args, message", [
+    (("x", "admin", "pendek"), "minimal"),
+    (("x", "pemilik", PASSWORD), "peran"),
+    (("x", "agency_editor", PASSWORD), "--agency"),
+    (("x", "hub_operator", PASSWORD), "--hub"),
+    (("dua kata", "admin", PASSWORD), "spasi"),
+])
+def test_bad_accounts_are_refused(db, args, message):
+    with pytest.raises(AccountError, match=message):
+        create_user(db, *args)
+
+
+def test_user_add_command(sample_copy, monkeypatch):
+    monkeypatch.setenv("KMS_DATA_DIR", str(sample_copy))
+    runner = CliRunner()
+    made = runner.invoke(main, ["user", "add", "editor-sinjai", "--role", "agency_editor",
+                                "--agency", EDITOR_AGENCY, "--password-stdin"], input=PASSWORD + "\n")
+    assert made.exit_code == 0, made.output
+    assert "editor-sinjai" in made.output
+    again = runner.invoke(main, ["user", "add", "editor-sinjai", "--role", "admin", "--password-stdin"],
+                          input=PASSWORD + "\n")
+    assert again.exit_code == 2
+    assert "sudah ada" in again.output
+    app = create_app({"TESTING": True, "DATA_DIR": str(sample_copy), "SECRET_KEY": "uji"})
+    assert login(app.test_client(), "editor-sinjai").status_code == 302
+
+
+def test_public_api_shows_score_staff_in_scope_also_missing(site):
+    own = site["own"]
+    public = site["app"].test_client().get(f"/api/innovations/{own}").json["completeness"]
+    assert set(public) == {"score"} and 0 <= public["score"] <= 100
+    staff = client_for(site, "editor").get(f"/api/innovations/{own}").json["completeness"]
+    assert staff["score"] == public["score"]
+    assert all(set(m) >= {"field", "reason"} for m in staff["missing"])
+    outsider = client_for(site, "editor").get(f"/api/innovations/{site['other']}").json["completeness"]
+    assert set(outsider) == {"score"}
+
+
+def test_api_completeness_contract_and_filters(site):
+    client = client_for(site, "admin")
+    everything = client.get("/api/completeness").json
+    assert everything["summary"]["records"] == len(everything["results"]) > 100
+    first = everything["results"][0]
+    assert set(first) >= {"id", "title", "score", "missing", "stale"}
+    hub = client.get("/api/completeness?hub=jipp-sulsel").json
+    assert 0 < hub["summary"]["records"] < everything["summary"]["records"]
+    assert all("jipp-sulsel" in r["hubs"] for r in hub["results"])
+    low = client.get("/api/completeness?max_score=40").json["results"]
+    assert low and all(r["score"] <= 40 for r in low)
+    agency = client.get("/api/completeness", query_string={"agency": EDITOR_AGENCY}).json["results"]
+    assert agency and all(r["agency"] == EDITOR_AGENCY for r in agency)
+    editor = client_for(site, "editor").get("/api/completeness").json["results"]
+    assert {r["agency"] for r in editor} == {EDITOR_AGENCY}
+
+
+@pytest.mark.parametrize("query, parameter", [
+    ("min_score=banyak", "min_score"), ("max_score=101", "max_score"), ("province=Sulsel", "province"),
+])
+def test_api_completeness_rejects_bad_parameters(site, query, parameter):
+    response = client_for(site, "admin").get(f"/api/completeness?{query}")
+    assert response.status_code == 400
+    assert response.json["error"]["parameter"] == parameter
+
+
+def test_worklists_read_back_as_csv_and_xlsx(site):
+    client = client_for(site, "operator")
+    text = client.get("/kampanye/daftar-kerja.csv").data.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows and all(int(r["Skor"]) < 80 and r["Yang kurang"] for r in rows)
+    assert all("lan" in r["Hub"].split(", ") for r in rows)      # the operator's hub only
+    assert rows[0]["Tautan perbarui"].endswith(f"/inovasi/{rows[0]['ID']}/ubah")
+    book = load_workbook(io.BytesIO(client.get("/kampanye/daftar-kerja.xlsx").data))
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["ID", "Judul", "Instansi"]
+    ids = [sheet.cell(row=i, column=1).value for i in range(2, sheet.max_row + 1)]
+    assert ids == [r["ID"] for r in rows]
+
+
+def test_worklist_for_one_group(site):
+    client = client_for(site, "admin")
+    rows = list(csv.DictReader(io.StringIO(client.get(
+        "/kampanye/daftar-kerja.csv?by=province&value=35").data.decode("utf-8-sig"))))
+    assert rows and all(r["Provinsi"] == "Jawa Timur" for r in rows)
+    assert client.get("/kampanye/daftar-kerja.csv?by=warna").status_code == 400
+
+
+def test_dashboard_tables_sort_and_drill_down(site):
+    client = client_for(site, "admin")
+    page = client.get("/kampanye?sort=mean_score&dir=asc").text
+    for heading in ("Per hub", "Per provinsi", "Per instansi", "Per tahun penghargaan", "<svg"):
+        assert heading in page
+    hub_table = page.split('data-group="hub"')[1].split("</table>")[0]
+    scores = [float(s) for s in re.findall(r"<td>(\d+\.\d)</td>\s*<td><a", hub_table)]
+    assert scores == sorted(scores) and len(scores) >= 4
+    drill = client.get("/kampanye/rekaman?by=hub&value=lan&only=incomplete").text
+    count = int(re.search(r'id="count">(\d+)', drill).group(1))
+    assert count > 0 and drill.count("data-id=") == count
+    assert client.get("/kampanye?sort=warna").status_code == 400
+
+
+def test_campaign_snapshots_draw_progress(site):
+    client = client_for(site, "admin")
+    page = client.get("/kampanye")
+    created = client.post("/kampanye", data={"csrf_token": token(page.text), "name": "Sulsel 2024",
+                                             "filters": "province=73", "threshold": "70",
+                                             "deadline": "2027-06-30"})
+    url = created.headers["Location"]
+    campaign_id = url.rsplit("/", 1)[1]
+    dashboard = client.get(url).text
+    records = int(re.search(r'id="records">(\d+)', dashboard).group(1))
+    assert 0 < records < 200 and "Belum ada snapshot" in dashboard
+    for _ in range(2):
+        client.post(f"/kampanye/snapshot?campaign={campaign_id}", data={"csrf_token": token(dashboard)})
+    dashboard = client.get(url).text
+    assert "<polyline" in dashboard and dashboard.count("<circle") == 4
+    bad = client.post("/kampanye", data={"csrf_token": token(page.text), "name": "x",
+                                         "filters": "province=Sulsel"})
+    assert bad.status_code == 400 and "province" in bad.text
+
+
+def test_editor_fills_a_section_and_everything_reflects_it(site):
+    client = client_for(site, "editor")
+    own = site["own"]
+    before = client.get(f"/api/innovations/{own}").json
+    dashboard_before = re.search(r'id="mean-score">([\d.]+)', client.get("/kampanye").text).group(1)
+    missing = {m["field"] for m in before["completeness"]["missing"]}
+    section = next(f for f in ("impact", "adaptability", "novelty", "sustainability") if f in missing)
+    text = ("Layanan zebrakuda menurunkan waktu tunggu warga dari tiga hari menjadi satu jam, "
+            "menjangkau seluruh kecamatan dan ditiru oleh dua kabupaten tetangga pada tahun berikutnya.")
+    form = client.get(f"/inovasi/{own}/ubah").text
+    saved = client.post(f"/inovasi/{own}/ubah", data={"csrf_token": token(form), section: text})
+    assert saved.status_code == 302
+    after = client.get(f"/api/innovations/{own}").json
+    assert after["completeness"]["score"] > before["completeness"]["score"]
+    assert section not in {m["field"] for m in after["completeness"]["missing"]}
+    assert after["updated_at"] > before["updated_at"]
+    dashboard_after = re.search(r'id="mean-score">([\d.]+)', client.get("/kampanye").text).group(1)
+    assert float(dashboard_after) > float(dashboard_before)
+    detail = client.get(f"/inovasi/{own}").text
+    assert "Riwayat perubahan" in detail and "editor" in detail and "zebrakuda" in detail
+    found = client.get("/api/search?q=zebrakuda").json
+    assert [r["id"] for r in found["results"]] == [own]
+
+
+def test_invalid_edit_is_refused_naming_the_field_and_nothing_changes(site):
+    client = client_for(site, "editor")
+    own = site["own"]
+    before = client.get(f"/api/innovations/{own}").json
+    form = client.get(f"/inovasi/{own}/ubah").text
+    response = client.post(f"/inovasi/{own}/ubah", data={"csrf_token": token(form), "year": "kemarin",
+                                                         "contact": "0411 555"})
+    assert response.status_code == 400
+    assert 'aria-invalid="true"' in response.text and "tahun empat angka" in response.text
+    assert client.get(f"/api/innovations/{own}").json == before
+
+
+def test_kms_check_prints_per_hub_and_writes_worklists(sample_copy, monkeypatch, tmp_path):
+    monkeypatch.setenv("KMS_DATA_DIR", str(sample_copy))
+    runner = CliRunner()
+    result = runner.invoke(main, ["check", "--output", str(tmp_path / "kerja.xlsx")])
+    assert result.exit_code == 0, result.output
+    for hub in ("jipp-sulsel", "jippnas", "inovasi-daerah", "lan", "jipp-jatim"):
+        assert re.search(rf"^{hub}\s+\d+", result.output, re.MULTILINE)
+    sheet = load_workbook(tmp_path / "kerja.xlsx").active
+    written = int(re.search(r"daftar kerja: (\d+) rekaman", result.output).group(1))
+    assert sheet.max_row - 1 == written > 0
+    result = runner.invoke(main, ["check", "--province", "35", "--output", str(tmp_path / "k.csv"), "--json"])
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "k.csv").read_text(encoding="utf-8-sig"))))
+    assert rows and {r["Provinsi"] for r in rows} == {"Jawa Timur"}
+    bad = runner.invoke(main, ["check", "--sdg", "20"])
+    assert bad.exit_code == 2 and "--sdg" in bad.output
+    assert runner.invoke(main, ["check", "--output", str(tmp_path / "x.pdf")]).exit_code == 2
+
+
+def test_kms_check_snapshot_is_kept(sample_copy, monkeypatch):
+    monkeypatch.setenv("KMS_DATA_DIR", str(sample_copy))
+    assert CliRunner().invoke(main, ["check", "--snapshot"]).exit_code == 0
+    db = open_db(sample_copy / "kms.db")
+    assert db.execute("SELECT COUNT(*) FROM snapshots WHERE campaign_id IS NULL").fetchone()[0] == 1

@@ -42,11 +42,29 @@ def openapi_document() -> dict:
                     "400": {"description": "Malformed parameter",
                             "content": {"application/json": {"schema": ERROR}}}}}},
             "/api/innovations/{id}": {"get": {
-                "summary": "One canonical record with its sources",
+                "summary": "One canonical record with its sources and completeness {score} "
+                           "(staff who may edit it also see missing and stale)",
                 "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "The record"},
                               "404": {"description": "Unknown id",
                                       "content": {"application/json": {"schema": ERROR}}}}}},
+            "/api/completeness": {"get": {
+                "summary": "Completeness scores and gaps (staff only, within the account's scope)",
+                "parameters": _filter_parameters() + [
+                    {"name": "agency", "in": "query", "schema": {"type": "string"},
+                     "description": "Canonical agency name, as in `kms export`."},
+                    {"name": "min_score", "in": "query", "schema": {"type": "number", "minimum": 0, "maximum": 100}},
+                    {"name": "max_score", "in": "query", "schema": {"type": "number", "minimum": 0, "maximum": 100}}],
+                "responses": {
+                    "200": {"description": "Summary and one row per record",
+                            "content": {"application/json": {"schema": {"type": "object", "properties": {
+                                "summary": {"type": "object"},
+                                "results": {"type": "array", "items": {"type": "object", "properties": {
+                                    k: {} for k in ("id", "title", "score", "missing", "stale")}}}}}}}},
+                    "400": {"description": "Malformed parameter",
+                            "content": {"application/json": {"schema": ERROR}}},
+                    "401": {"description": "Not signed in (sign in at /masuk; the session cookie is used)",
+                            "content": {"application/json": {"schema": ERROR}}}}}},
             "/api/openapi.json": {"get": {"summary": "This document",
                                           "responses": {"200": {"description": "OpenAPI 3"}}}},
         },

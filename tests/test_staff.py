@@ -281,6 +281,8 @@ def test_editor_fills_a_section_and_everything_reflects_it(site):
     assert float(dashboard_after) > float(dashboard_before)
     detail = client.get(f"/inovasi/{own}").text
     assert "Riwayat perubahan" in detail and "editor" in detail and "zebrakuda" in detail
+    title = re.search(r"<title>(.*?)</title>", detail, re.DOTALL).group(1)
+    assert title.startswith(after["title"][:20]) and "<" not in title
     found = client.get("/api/search?q=zebrakuda").json
     assert [r["id"] for r in found["results"]] == [own]
 

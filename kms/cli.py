@@ -236,31 +236,42 @@ def filter_args(options: dict):
               help="Write the worklist (incomplete or stale records) to FILE.csv or FILE.xlsx.")
 @click.option("--include-stale", is_flag=True, help="The worklist also lists complete records "
               "not updated for longer than the rules' stale_months.")
-@click.option("--snapshot", is_flag=True, help="Save this scoring run as a snapshot.")
+@click.option("--campaign", "campaign_id", type=int, help="Score a campaign's records with its "
+              "threshold (its filters are added to any given here).")
+@click.option("--snapshot", is_flag=True, help="Save this scoring run as a snapshot (of the "
+              "campaign, with --campaign).")
 @click.option("--json", "as_json", is_flag=True, help="Print summary and groups as JSON.")
-def check(agency, by, threshold, output, include_stale, snapshot, as_json, **filters):
+def check(agency, by, threshold, output, include_stale, campaign_id, snapshot, as_json, **filters):
     """Completeness summary per hub (or province, agency, award year), and a worklist."""
-    from kms.campaigns import (group_table, save_snapshot, score_records, select_records,
-                               summarize, worklist, worklist_csv, worklist_xlsx)
+    from kms.campaigns import (get_campaign, group_table, save_snapshot, score_records,
+                               select_records, summarize, worklist, worklist_csv, worklist_xlsx)
     from kms.completeness import RulesError, default_rules
     from kms.search import ParameterError, SearchQuery, search_service
 
     if output and output.suffix.lower() not in (".csv", ".xlsx"):
         raise click.UsageError("--output harus berakhiran .csv atau .xlsx")
+    config, db = _open_store()
+    campaign = get_campaign(db, campaign_id) if campaign_id is not None else None
+    if campaign_id is not None and campaign is None:
+        raise click.UsageError(f"--campaign: tidak ada kampanye nomor {campaign_id}")
+    args = filter_args(filters)
+    if campaign:
+        for name, value in campaign.query().as_args():
+            args.add(name, value)
     try:
-        query = SearchQuery.from_args(filter_args(filters), 20)
+        query = SearchQuery.from_args(args, 20)
         rules = default_rules()
     except ParameterError as exc:
         raise click.UsageError(f"--{exc.parameter.replace('_', '-')}: {exc.message}") from None
     except RulesError as exc:
         raise click.UsageError(str(exc)) from None
-    config, db = _open_store()
-    threshold = rules.threshold if threshold is None else threshold
+    if threshold is None:
+        threshold = campaign.threshold if campaign else rules.threshold
     rows = score_records(select_records(db, search_service(config), query, agency), rules)
-    summary = summarize(rows, threshold)
+    summary = summarize(rows, threshold, campaign.starts_on if campaign else None)
     table = group_table(rows, by, threshold, "label", descending=False)
     if snapshot:
-        save_snapshot(db, None, summary, "kms check")
+        save_snapshot(db, campaign_id, summary, "kms check")
     if as_json:
         click.echo(json.dumps({"summary": summary, "groups": table}, ensure_ascii=False))
     else:

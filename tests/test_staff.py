@@ -1,6 +1,7 @@
 """Accounts, roles route by route, CSRF, the campaign dashboard, worklists and the edit path."""
 import csv
 import io
+import json
 import re
 
 import pytest
@@ -323,3 +324,18 @@ def test_kms_check_snapshot_is_kept(sample_copy, monkeypatch):
     assert CliRunner().invoke(main, ["check", "--snapshot"]).exit_code == 0
     db = open_db(sample_copy / "kms.db")
     assert db.execute("SELECT COUNT(*) FROM snapshots WHERE campaign_id IS NULL").fetchone()[0] == 1
+
+
+def test_kms_check_scores_a_campaign_and_snapshots_it(sample_copy, monkeypatch):
+    from kms.campaigns import create_campaign, snapshots
+
+    monkeypatch.setenv("KMS_DATA_DIR", str(sample_copy))
+    db = open_db(sample_copy / "kms.db")
+    campaign_id = create_campaign(db, "Jatim", "province=35", 60, None, "uji")
+    result = CliRunner().invoke(main, ["check", "--campaign", str(campaign_id), "--snapshot", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)["summary"]
+    expected = db.execute("SELECT COUNT(*) FROM innovations WHERE province_code = '35'").fetchone()[0]
+    assert summary["records"] == expected and summary["threshold"] == 60
+    assert [s["records"] for s in snapshots(db, campaign_id)] == [expected]
+    assert CliRunner().invoke(main, ["check", "--campaign", "999"]).exit_code == 2

@@ -83,3 +83,17 @@ def index_documents(db, record_ids=None) -> Iterator[dict]:
         record = decode_record(row)
         record["hubs"] = hubs.get(record["id"], [])
         yield record
+
+
+def records_by_id(db, record_ids) -> dict[str, dict]:
+    """Canonical records (list fields decoded, no sources) for the given ids, in one query."""
+    record_ids = list(dict.fromkeys(record_ids))
+    out: dict[str, dict] = {}
+    for start in range(0, len(record_ids), 500):
+        chunk = record_ids[start:start + 500]
+        sql = f"SELECT * FROM innovations WHERE id IN ({', '.join('?' for _ in chunk)})"
+        for row in db.query(sql, chunk):
+            record = decode_record(row)
+            record.pop("content_hash", None)
+            out[record["id"]] = record
+    return {i: out[i] for i in record_ids if i in out}

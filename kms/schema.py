@@ -152,3 +152,21 @@ def create_staff_tables(db: sqlite_utils.Database) -> None:
         "id": int, "campaign_id": int, "taken_at": str, "taken_by": str, "summary": str,
     }, pk="id")
     db["snapshots"].create_index(["campaign_id", "taken_at"])
+
+
+REPLICATION_STAGES = ("minat", "kesepakatan", "implementasi")
+REPLICATION_STATUSES = ("confirmed", "candidate", "rejected")
+
+
+@migration
+def create_replication_tables(db: sqlite_utils.Database) -> None:
+    """Replication lineage: an original, a replica, the stage reached and its dates, who said
+    so (`origin`: hub:<name>, staff:<user> or detected) and whether it is confirmed."""
+    db["replications"].create({
+        "id": int, "original_id": str, "replica_id": str, "stage": str, "minat": str,
+        "kesepakatan": str, "implementasi": str, "original_agency": str, "original_unit": str,
+        "replica_agency": str, "replica_unit": str, "status": str, "origin": str, "score": float,
+        "reasons": str, "created_at": str, "decided_by": str, "decided_at": str,
+    }, pk="id")
+    db["replications"].create_index(["original_id", "replica_id"], unique=True)
+    db["replications"].create_index(["replica_id"])

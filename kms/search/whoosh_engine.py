@@ -6,6 +6,7 @@ commands and the web app; searches only read (a searcher per generation, refresh
 from __future__ import annotations
 
 import fcntl
+import math
 import os
 import re
 import shutil
@@ -151,6 +152,35 @@ class WhooshEngine:
             terms = sorted(keywords & other)
             out.append({"id": hit["id"], "score": round(float(hit.score), 3), "terms": terms[:8]})
         return out
+
+    def similar_candidates(self, record_id: str, terms: list[str], title_terms: list[str],
+                           top: int = 40) -> list[str]:
+        """Ids worth comparing with a record: the best matches for its most distinctive
+        narrative words (stems, chosen by the caller) and its title's words (a replica often
+        keeps the name: "KUNA" -> "KUNA Sinjai"). Never the record itself."""
+        searcher = self._searcher()
+        clauses = [Term("body", t) for t in terms] + [Term("title", t) for t in title_terms]
+        if not clauses:
+            return []
+        hits = searcher.search(Or(clauses), limit=top + 1)
+        return [hit["id"] for hit in hits if hit["id"] != record_id][:top]
+
+    def document_frequencies(self):
+        """A function stem -> (docs with it in the narrative, docs in the index), for the
+        current generation (cached; one call per request keeps it cheap)."""
+        reader = self._searcher().reader()
+        generation = (str(self.index_dir), reader.generation(), reader.doc_count())
+        cache = getattr(self._local, "df_cache", None)
+        if cache is None or cache[0] != generation:
+            cache = (generation, {})
+            self._local.df_cache = cache
+        table, total = cache[1], reader.doc_count()
+
+        def frequency(stem: str) -> tuple[int, int]:
+            if stem not in table:
+                table[stem] = reader.doc_frequency("body", stem)
+            return table[stem], total
+        return frequency
 
     def _healthy(self) -> bool:
         try:

@@ -1,0 +1,179 @@
+"""Similar innovations: candidates from the search index (more-like-this on the narrative and
+the title's words), re-ranked by TF-IDF cosine of the narratives, title similarity (rapidfuzz,
+place names left out), whether one names the other, and shared sector, category and SDGs.
+Every suggestion says why, in Indonesian."""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from indexer.dedupe import acronyms, place_words, title_core, title_similarity
+from indexer.textnorm import fold, words
+from kms.schema import SECTIONS
+from kms.search.analysis import STOP_WORDS, indonesian_stem
+from kms.search.labels import facet_label
+
+WEIGHTS = {"text": 0.6, "title": 0.2, "names": 0.25, "sector": 0.08, "sdgs": 0.04, "category": 0.03}
+NARRATIVE = ("title", *SECTIONS)
+CANDIDATES = 40
+QUERY_TERMS = 12
+# words every profile uses: they say nothing about what an innovation does
+GENERIC = frozenset("""
+inovasi layan warga masyarakat program hasil tahun tujuan sumber daya laku guna dukung
+terap rupa dapat baik kait lalu jadi buat kembang tingkat mudah cepat bagi orang
+""".split())
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    id: str
+    score: float
+    reasons: tuple[str, ...]
+    parts: dict
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """(stem, surface word) for the content words of a text."""
+    out = []
+    for word in re.findall(r"\w+", fold(text or "")):
+        if len(word) < 3 or word.isdigit() or word in STOP_WORDS:
+            continue
+        out.append((indonesian_stem(word), word))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _profile(record_id: str, version: str, text: str, skip: frozenset) -> tuple[Counter, dict]:
+    """Stem counts (place words and generic words left out) and a surface word per stem."""
+    counts: Counter = Counter()
+    surface: dict[str, str] = {}
+    for stem, word in _tokens(text):
+        if word in skip or stem in GENERIC:
+            continue
+        counts[stem] += 1
+        surface.setdefault(stem, word)
+    return counts, surface
+
+
+def narrative(record: dict) -> str:
+    return "\n".join(str(record.get(name) or "") for name in NARRATIVE)
+
+
+def profile(record: dict) -> tuple[Counter, dict]:
+    return _profile(record["id"], record.get("updated_at") or "", narrative(record),
+                    frozenset(place_words(record)))
+
+
+def cosine(a: Counter, b: Counter, idf) -> float:
+    """TF-IDF cosine (log-scaled term frequency)."""
+    if not a or not b:
+        return 0.0
+    def weight(counts, stem):
+        return (1 + math.log(counts[stem])) * idf(stem)
+    dot = sum(weight(a, s) * weight(b, s) for s in a.keys() & b.keys())
+    if not dot:
+        return 0.0
+    norm_a = math.sqrt(sum(weight(a, s) ** 2 for s in a))
+    norm_b = math.sqrt(sum(weight(b, s) ** 2 for s in b))
+    return dot / (norm_a * norm_b)
+
+
+def title_likeness(a: str, b: str, skip: set[str], idf) -> float:
+    """0..1: half spelling similarity (rapidfuzz), half the share of the shorter title's
+    distinctive words (IDF-weighted) found in the other: a shared name ("Saskia", "KUNA")
+    counts for much more than shared common words ("keliling", "layanan")."""
+    fuzzy = title_similarity(a, b, skip)
+    stems_a = {stem for stem, word in _tokens(a) if word not in skip and stem not in GENERIC}
+    stems_b = {stem for stem, word in _tokens(b) if word not in skip and stem not in GENERIC}
+    if not stems_a or not stems_b:
+        return fuzzy / 2
+    shorter = min(stems_a, stems_b, key=lambda s: sum(idf(t) for t in s))
+    shared = sum(idf(t) for t in stems_a & stems_b) / sum(idf(t) for t in shorter)
+    return (fuzzy + shared) / 2
+
+
+def names_other(record: dict, other: dict) -> bool:
+    """Whether `other`'s text names `record` (its acronym, or its title's core words)."""
+    text = " " + " ".join(words(narrative(other))) + " "
+    for acronym in acronyms(record.get("title") or ""):
+        if len(acronym) >= 3 and f" {acronym} " in text:
+            return True
+    core = " ".join(words(title_core(record.get("title") or "")))
+    return len(core.split()) >= 2 and f" {core} " in text
+
+
+def compare(record: dict, other: dict, idf, max_terms: int = 5) -> Suggestion:
+    """How alike two records are (0..~1.2) and why."""
+    counts_a, surface_a = profile(record)
+    counts_b, _surface_b = profile(other)
+    text = cosine(counts_a, counts_b, idf)
+    skip = place_words(record) | place_words(other)
+    title = title_likeness(record.get("title") or "", other.get("title") or "", skip, idf)
+    names = names_other(record, other) or names_other(other, record)
+    same_sector = bool(record.get("sector")) and record.get("sector") == other.get("sector")
+    same_category = bool(record.get("category")) and fold(record.get("category") or "") == \
+        fold(other.get("category") or "")
+    sdgs_a, sdgs_b = set(record.get("sdgs") or []), set(other.get("sdgs") or [])
+    shared_sdgs = sorted(sdgs_a & sdgs_b)
+    sdg_share = len(shared_sdgs) / len(sdgs_a | sdgs_b) if sdgs_a | sdgs_b else 0.0
+    parts = {"text": text, "title": title, "names": float(names), "sector": float(same_sector),
+             "sdgs": sdg_share, "category": float(same_category)}
+    score = sum(WEIGHTS[name] * value for name, value in parts.items())
+    reasons = []
+    if names:
+        reasons.append("saling menyebut: " + (
+            f"{other.get('title')} menyebut {record.get('title')}" if names_other(record, other)
+            else f"{record.get('title')} menyebut {other.get('title')}"))
+    if title >= 0.6:
+        reasons.append(f"judul mirip ({round(title * 100)}%)")
+    if same_sector:
+        reasons.append(f"urusan sama: {facet_label('sector', record['sector'])}")
+    if same_category:
+        reasons.append(f"kategori sama: {record['category']}")
+    if shared_sdgs:
+        reasons.append("SDG sama: " + ", ".join(facet_label("sdg", str(n)) for n in shared_sdgs))
+    shared = sorted(counts_a.keys() & counts_b.keys(),
+                    key=lambda s: -(idf(s) * min(counts_a[s], counts_b[s])))
+    if shared:
+        reasons.append("kata yang sama: " + ", ".join(surface_a[s] for s in shared[:max_terms]))
+    return Suggestion(other["id"], round(score, 3), tuple(reasons), parts)
+
+
+def idf_function(engine):
+    """Smoothed inverse document frequency over the index's narratives."""
+    frequency = engine.document_frequencies()
+    cache: dict[str, float] = {}
+
+    def idf(stem: str) -> float:
+        if stem not in cache:
+            df, total = frequency(stem)
+            cache[stem] = math.log((total + 1) / (df + 1)) + 1
+        return cache[stem]
+    return idf
+
+
+def query_terms(record: dict, idf, limit: int = QUERY_TERMS) -> tuple[list[str], list[str]]:
+    """The record's most distinctive narrative stems (TF-IDF) and its title's stems."""
+    counts, _surface = profile(record)
+    ranked = sorted(counts, key=lambda s: -(1 + math.log(counts[s])) * idf(s))
+    skip = place_words(record)
+    title = [stem for stem, word in _tokens(record.get("title") or "")
+             if word not in skip and stem not in GENERIC]
+    return ranked[:limit], list(dict.fromkeys(title))
+
+
+def similar_to(db, engine, record: dict, limit: int = 10, exclude=()) -> list[Suggestion]:
+    """The records most like `record`, best first (never the record itself)."""
+    from kms.records import records_by_id
+
+    idf = idf_function(engine)
+    terms, title_terms = query_terms(record, idf)
+    ids = engine.similar_candidates(record["id"], terms, title_terms, CANDIDATES)
+    skip = {record["id"], *exclude}
+    others = records_by_id(db, [i for i in ids if i not in skip])
+    ranked = sorted((compare(record, other, idf) for other in others.values()),
+                    key=lambda s: (-s.score, s.id))
+    return ranked[:limit]

@@ -37,6 +37,7 @@ class Mapping:
     defaults: dict[str, str] = field(default_factory=dict)
     html_fields: tuple[str, ...] = ()
     samples: tuple[str, ...] = ()
+    records_hub: str = ""       # replication exports: the hub whose ids `original`/`replica` use
 
 
 def _as_list(value) -> list[str]:
@@ -67,13 +68,16 @@ def load_mapping(path: str | Path) -> Mapping:
         fail(f"kind '{kind}' tidak dikenal (pilihan: {', '.join(KINDS)})")
     if data.get("region_codes", "kemendagri") not in ("kemendagri", "bps"):
         fail("region_codes harus 'kemendagri' atau 'bps'")
-    allowed = MAPPABLE_FIELDS if kind == "innovations" else REPLICATION_FIELDS
+    allowed = MAPPABLE_FIELDS + ("replicates",) if kind == "innovations" else REPLICATION_FIELDS
     fields = {name: _as_list(source) for name, source in data.get("fields", {}).items()}
     unknown = sorted(set(fields) - set(allowed))
     if unknown:
         fail(f"[fields] berisi kolom kanonik yang tidak dikenal: {', '.join(unknown)}")
     if kind == "innovations" and "title" not in fields:
         fail("[fields] harus memetakan 'title'")
+    if kind == "replications" and not ({"original", "original_title"} & set(fields)
+                                       and {"replica", "replica_title"} & set(fields)):
+        fail("[fields] harus memetakan original (atau original_title) dan replica (atau replica_title)")
     values = {name: {str(k): str(v) for k, v in table.items()}
               for name, table in data.get("values", {}).items()}
     html = data.get("html", {}).get("fields", [])
@@ -81,7 +85,7 @@ def load_mapping(path: str | Path) -> Mapping:
     if bad_html:
         fail(f"[html] fields bukan kolom teks: {', '.join(bad_html)}")
     known = {"name", "format", "kind", "encoding", "delimiter", "region_codes", "records_at", "id",
-             "sheet", "fields", "values", "defaults", "html", "samples"}
+             "sheet", "fields", "values", "defaults", "html", "samples", "records_hub"}
     extra = sorted(set(data) - known)
     if extra:
         fail(f"kunci tidak dikenal: {', '.join(extra)}")
@@ -93,6 +97,7 @@ def load_mapping(path: str | Path) -> Mapping:
         sheet=data.get("sheet", ""), fields=fields, values=values,
         defaults={k: str(v) for k, v in data.get("defaults", {}).items()},
         html_fields=tuple(html), samples=tuple(_as_list(data.get("samples", []))),
+        records_hub=data.get("records_hub", ""),
     )
 
 

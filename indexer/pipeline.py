@@ -121,6 +121,9 @@ def _ingest_one(db, mapping: Mapping, path: Path, record, report: Report, seen: 
     outcome = store.rebuild_record(db, record_id, when)
     if outcome != "unchanged":
         report.changed_ids.add(record_id)
+    if "replicates" in mapping.fields:
+        from indexer.replications import link_named_original
+        link_named_original(db, mapping, record.data, record_id, record.line, path.name)
     if merged_into is not None:
         report.merged += 1
     else:

@@ -34,13 +34,24 @@ def _print_report(report: Report) -> None:
         click.echo(f"  GAGAL {failure['file']}: {failure['reason']}", err=True)
 
 
+def _ingest(db, paths, mapping: Mapping) -> Report:
+    """Innovation records, or a replication export, by the mapping's kind."""
+    if mapping.kind == "replications":
+        from indexer.replications import ingest_replication_files
+        return ingest_replication_files(db, paths, mapping)
+    return ingest_files(db, paths, mapping)
+
+
 def _sync_index(config, db, changed_ids) -> None:
-    """Bring the search index up to date for the records an ingest changed."""
-    try:
-        from kms.search import search_service
-    except ImportError:   # the search index arrives with the search issue
-        return
-    search_service(config).update(db, changed_ids)
+    """Bring the search index up to date for the records an ingest changed, and look for
+    candidate replications around them."""
+    from kms.replication import detect_candidates
+    from kms.search import search_service
+
+    engine = search_service(config)
+    engine.update(db, changed_ids)
+    if changed_ids:
+        detect_candidates(db, engine, changed_ids)
 
 
 @click.group()
@@ -62,10 +73,8 @@ def ingest(paths, hub, mapping_file, as_json):
         mapping: Mapping = hub_mapping(hub) if hub else load_mapping(mapping_file)
     except MappingError as exc:
         raise click.UsageError(str(exc)) from None
-    if mapping.kind != "innovations":
-        raise click.UsageError(f"{mapping.path}: kind '{mapping.kind}' belum didukung")
     config, db = _open_store()
-    report = ingest_files(db, list(paths), mapping)
+    report = _ingest(db, list(paths), mapping)
     _sync_index(config, db, report.changed_ids)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False))
@@ -84,9 +93,9 @@ def load_samples(as_json):
     hubs = []
     for mapping in all_hub_mappings():
         paths = [SAMPLES_DIR / name for name in mapping.samples]
-        if not paths or mapping.kind != "innovations":
+        if not paths:
             continue
-        report = ingest_files(db, paths, mapping)
+        report = _ingest(db, paths, mapping)
         total.add(report)
         hubs.append(report)
         if not as_json:

@@ -95,14 +95,38 @@ def title_likeness(a: str, b: str, skip: set[str], idf) -> float:
     return (fuzzy + shared) / 2
 
 
-def names_other(record: dict, other: dict) -> bool:
-    """Whether `other`'s text names `record` (its acronym, or its title's core words)."""
+def naming(record: dict, other: dict, idf) -> str | None:
+    """Why `other` refers to `record`, or None:
+    - its narrative names `record`'s title (words that are not its own title's, and that
+      only a handful of records use, so "Kota Layak Anak" does not count);
+    - both titles carry the same rare name or acronym ("KUNA" -> "KUNA Sinjai");
+    - its title carries `record`'s place name while it sits elsewhere ("... Tangerang
+      Pandeglang")."""
+    title, other_title = record.get("title") or "", other.get("title") or ""
+    own = " " + " ".join(words(other_title)) + " "
     text = " " + " ".join(words(narrative(other))) + " "
-    for acronym in acronyms(record.get("title") or ""):
-        if len(acronym) >= 3 and f" {acronym} " in text:
-            return True
-    core = " ".join(words(title_core(record.get("title") or "")))
-    return len(core.split()) >= 2 and f" {core} " in text
+    core = words(title_core(title))
+    phrase = " ".join(core)
+    if len(core) >= 2 and f" {phrase} " in text and f" {phrase} " not in own \
+            and _distinctive(core, idf):
+        return f"{other_title} menyebut {title}"
+    own_words = set(words(other_title))
+    for acronym in acronyms(title):
+        if len(acronym) >= 3 and acronym in own_words and _distinctive([acronym], idf):
+            return f"nama sama: {acronym.upper()}"
+    place = place_words(record) - place_words(other) - {"kabupaten", "kota", "provinsi", "kab"}
+    region = record.get("regency_code") or record.get("province_code")
+    other_region = other.get("regency_code") or other.get("province_code")
+    if region and other_region and region != other_region:
+        named = [w for w in place if w in own_words and len(w) > 3]
+        if named and set(words(record.get("regency_name") or "")) - {"kabupaten", "kota"} <= own_words:
+            return f"judul {other_title} memuat nama daerah asal {record.get('regency_name')}"
+    return None
+
+
+def _distinctive(found: list[str], idf) -> bool:
+    """A phrase that only a handful of records use (the innovation, its copies, its replicas)."""
+    return idf.phrase_frequency(found) <= idf.rare_count
 
 
 def compare(record: dict, other: dict, idf, max_terms: int = 5) -> Suggestion:
@@ -112,7 +136,8 @@ def compare(record: dict, other: dict, idf, max_terms: int = 5) -> Suggestion:
     text = cosine(counts_a, counts_b, idf)
     skip = place_words(record) | place_words(other)
     title = title_likeness(record.get("title") or "", other.get("title") or "", skip, idf)
-    names = names_other(record, other) or names_other(other, record)
+    named = naming(record, other, idf) or naming(other, record, idf)
+    names = named is not None
     same_sector = bool(record.get("sector")) and record.get("sector") == other.get("sector")
     same_category = bool(record.get("category")) and fold(record.get("category") or "") == \
         fold(other.get("category") or "")
@@ -123,10 +148,8 @@ def compare(record: dict, other: dict, idf, max_terms: int = 5) -> Suggestion:
              "sdgs": sdg_share, "category": float(same_category)}
     score = sum(WEIGHTS[name] * value for name, value in parts.items())
     reasons = []
-    if names:
-        reasons.append("saling menyebut: " + (
-            f"{other.get('title')} menyebut {record.get('title')}" if names_other(record, other)
-            else f"{record.get('title')} menyebut {other.get('title')}"))
+    if named:
+        reasons.append(named)
     if title >= 0.6:
         reasons.append(f"judul mirip ({round(title * 100)}%)")
     if same_sector:
@@ -152,6 +175,17 @@ def idf_function(engine):
             df, total = frequency(stem)
             cache[stem] = math.log((total + 1) / (df + 1)) + 1
         return cache[stem]
+
+    _df, total = frequency("")
+    phrases: dict[tuple, int] = {}
+
+    def phrase_frequency(found: list[str]) -> int:
+        if tuple(found) not in phrases:
+            phrases[tuple(found)] = engine.phrase_frequency(found)
+        return phrases[tuple(found)]
+
+    idf.phrase_frequency = phrase_frequency
+    idf.rare_count = max(6, total // 200)   # a name used by at most 0.5% of records (6 at least)
     return idf
 
 

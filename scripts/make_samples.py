@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from sample_archetypes import ARCHETYPES, CENTRAL  # noqa: E402
+from sample_lookalikes import LOOKALIKES  # noqa: E402
 
 from indexer.reference import read_csv  # noqa: E402
 
@@ -527,8 +528,79 @@ def main():
         writer.writerow(["original", "original_title", "replica", "replica_title", "stage"])
         for orig, rep, stage in pairs:
             writer.writerow([orig, by_uid[orig]["title"], rep, by_uid[rep]["title"], stage])
+    lookalike_labels = append_lookalikes()
+    with open(OUT / "labels" / "same_innovation.csv", "a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(lookalike_labels)
+    write_similar_labels(pairs)
+    write_replication_export(labels, pairs, by_uid)
     counts = {k: len(v) for k, v in hubs.items()}
     print(f"{len(instances)} innovations; rows per hub: {counts}; total rows {sum(counts.values())}")
+
+
+def append_lookalikes() -> list[tuple[str, str, str]]:
+    """Add the hand-written look-alikes to the JIPPNas export (after every other file is written,
+    so nothing else changes) and answer their same-innovation labels."""
+    path = OUT / "jippnas.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    labels = []
+    for n, item in enumerate(LOOKALIKES, start=1):
+        region = REGIONS[item["region"]]
+        code = f"JIPP-{item['year']}-A{n:03d}"
+        doc["data"]["inovasi"].append({
+            "kode_registrasi": code, "tahun": item["year"],
+            "profil": {"judul": item["title"], "jenis_inovasi": "Non Digital",
+                       "kategori": "Pelayanan Publik", "urusan": SECTOR_NAMES[item["sector_key"]]},
+            "instansi": {"nama": item["agency"], "upp": item["unit"]},
+            "wilayah": {"provinsi": REGIONS[region["province"]]["name"], "kabupaten_kota": region["name"]},
+            "narasi": {"ringkasan": html(item["summary"]), "latar_belakang": item["background"],
+                       "kebaruan": item["novelty"], "evaluasi_dampak": item["impact"]},
+            "sdgs": [f"SDG {k}" for k in item["sdgs"]], "penghargaan": "Tidak Ada",
+            "tahun_implementasi": str(item["year"] - 1), "kontak": "",
+            "status_keberlanjutan": "Berlanjut", "tahapan": "Penerapan",
+            "terakhir_diperbarui": f"{item['year'] + 1}-03-01",
+        })
+        labels.append(("jippnas", code, item["uid"]))
+    doc["data"]["jumlah"] = len(doc["data"]["inovasi"])
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    return labels
+
+
+def write_similar_labels(pairs) -> None:
+    """The similar-innovations evaluation set: true replications, and look-alikes of originals."""
+    with open(OUT / "labels" / "similar.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["anchor", "other", "relation", "kind"])
+        for original, replica, _stage in pairs:
+            writer.writerow([original, replica, "replica", "replication"])
+        for item in LOOKALIKES:
+            writer.writerow([item["anchor"], item["uid"], "lookalike", item["kind"]])
+
+
+def write_replication_export(labels, pairs, by_uid) -> None:
+    """The Sulsel hub's "Replikasi Inovasi" export: the two real pairs by the hub's own numbers,
+    one pair named by title only, and one row naming a record the hub never sent."""
+    sulsel = {uid: sid for hub, sid, uid in labels if hub == "jipp-sulsel"}
+    stages = {(o, r): st for o, r, st in pairs}
+    header = ["No", "No Inovasi Asal", "Inovasi Asal", "Instansi Asal", "No Inovasi Replikasi",
+              "Inovasi Replikasi", "Instansi Replikasi", "Tahap", "Tanggal Minat",
+              "Tanggal Kesepakatan", "Tanggal Implementasi"]
+    rows = [
+        ["1", sulsel["R001"], by_uid["R001"]["title"], "Dinas Sosial Kabupaten Bantaeng", sulsel["R002"],
+         by_uid["R002"]["title"], "Puskesmas Kassi-Kassi Makassar", "Implementasi", "12/03/2019",
+         "05/08/2019", "02/01/2020"],
+        ["2", sulsel["R003"], by_uid["R003"]["title"], "Dinas Perpustakaan Kota Makassar", sulsel["R004"],
+         by_uid["R004"]["title"], "Dinas Perpustakaan Kabupaten Sinjai", "Implementasi", "2018-02-10",
+         "2018-06-20", "2019-01-15"],
+        ["3", "", by_uid["I021"]["title"], "", sulsel["R007"], by_uid["R007"]["title"], "",
+         stages[("I021", "R007")].title(), "2021-04-01", "2021-09-30", ""],
+        ["4", "SS-999", "Inovasi Yang Tidak Pernah Dikirim", "", sulsel["R002"], by_uid["R002"]["title"],
+         "", "Minat", "2022-01-10", "", ""],
+    ]
+    handle = io.StringIO()
+    writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    (OUT / "jipp-sulsel-replikasi.csv").write_text(handle.getvalue(), encoding="cp1252")
 
 
 if __name__ == "__main__":

@@ -165,6 +165,14 @@ class WhooshEngine:
         hits = searcher.search(Or(clauses), limit=top + 1)
         return [hit["id"] for hit in hits if hit["id"] != record_id][:top]
 
+    def phrase_frequency(self, phrase_words: list[str]) -> int:
+        """How many records' narratives contain these words in this order."""
+        stems = [t.text for t in self.title_analyzer(" ".join(phrase_words))]
+        if not stems:
+            return 0
+        query = Term("body", stems[0]) if len(stems) == 1 else Phrase("body", stems)
+        return len(self._searcher().search(query, limit=None))
+
     def document_frequencies(self):
         """A function stem -> (docs with it in the narrative, docs in the index), for the
         current generation (cached; one call per request keeps it cheap)."""

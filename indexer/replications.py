@@ -1,0 +1,166 @@
+"""Replication exports (mappings with kind = "replications"), and innovation mappings with a
+`replicates` field: each row names an original and a replica; both are found among the stored
+records and the link is kept with its stage, dates and agencies. Rows that name a record we
+do not have are quarantined with the reason."""
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from indexer import store
+from indexer.mapping import Mapping
+from indexer.normalize import _mapped, _text
+from indexer.pipeline import Report
+from indexer.sources import SourceError, read_records
+from indexer.textnorm import fold, key
+from indexer.values import parse_date
+from kms.replication import LinkError, save_link
+from kms.schema import REPLICATION_STAGES
+
+BATCH_SIZE = 200
+_STAGE_WORDS = {"minat": "minat", "berminat": "minat", "interest": "minat", "kesepakatan": "kesepakatan",
+                "kesepahaman": "kesepakatan", "mou": "kesepakatan", "perjanjian": "kesepakatan",
+                "implementasi": "implementasi", "penerapan": "implementasi", "diterapkan": "implementasi",
+                "implementation": "implementasi"}
+
+
+class ReferenceError_(ValueError):
+    """A row naming a record that cannot be found (or not told apart); names the field."""
+
+
+def parse_stage(value) -> str | None:
+    if value in (None, ""):
+        return None
+    word = fold(str(value)).split()[0] if fold(str(value)).split() else ""
+    return _STAGE_WORDS.get(word)
+
+
+def _first(raw: dict, mapping: Mapping, name: str) -> str:
+    values = _mapped(raw, mapping, name)
+    return _text(values[0], False).strip() if values else ""
+
+
+def resolve_reference(db, reference: str, title: str, unit: str, hub: str | None, field: str) -> str:
+    """The stored record a row means: our id, a source id (in `hub` when the mapping names one),
+    else an unambiguous title (agency or unit tells same-titled records apart)."""
+    if reference:
+        if reference.startswith("inv-") and list(db.query("SELECT 1 FROM innovations WHERE id = ?", [reference])):
+            return reference
+        sql = "SELECT DISTINCT record_id FROM sources WHERE source_id = ?"
+        params = [reference]
+        if hub:
+            sql += " AND hub = ?"
+            params.append(hub)
+        found = [r["record_id"] for r in db.query(sql, params)]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise ReferenceError_(f"{field}: id '{reference}' dipakai beberapa hub; sebutkan hub")
+        if not title:
+            where = f" di hub {hub}" if hub else ""
+            raise ReferenceError_(f"{field}: tidak ada rekaman dengan id '{reference}'{where}")
+    if not title:
+        raise ReferenceError_(f"{field}: kosong (perlu id atau judul)")
+    wanted = key(title)
+    rows = [r for r in db.query("SELECT id, title, agency, unit FROM innovations")
+            if fuzz.ratio(key(r["title"] or ""), wanted) >= 92
+            or key(r["title"] or "").endswith(wanted) and len(wanted) > 12]
+    if len(rows) > 1 and unit:
+        rows = [r for r in rows if fuzz.token_set_ratio(key(unit), key(f"{r['agency']} {r['unit']}")) >= 80] or rows
+    if len(rows) == 1:
+        return rows[0]["id"]
+    if not rows:
+        raise ReferenceError_(f"{field}: tidak ada rekaman berjudul '{title}'"
+                              + (f" (id '{reference}' juga tidak dikenal)" if reference else ""))
+    raise ReferenceError_(f"{field}: judul '{title}' cocok dengan {len(rows)} rekaman: "
+                          + ", ".join(r["id"] for r in rows[:5]))
+
+
+def link_from_row(db, raw: dict, mapping: Mapping) -> dict:
+    """The link a row describes, with both records found; raises ReferenceError_ or LinkError."""
+    hub = mapping.records_hub or None
+    original = resolve_reference(db, _first(raw, mapping, "original"), _first(raw, mapping, "original_title"),
+                                 _first(raw, mapping, "original_unit") or _first(raw, mapping, "original_agency"),
+                                 hub, "original")
+    replica = resolve_reference(db, _first(raw, mapping, "replica"), _first(raw, mapping, "replica_title"),
+                                _first(raw, mapping, "replica_unit") or _first(raw, mapping, "replica_agency"),
+                                hub, "replica")
+    stage_text = _first(raw, mapping, "stage")
+    stage = parse_stage(stage_text)
+    if stage_text and stage is None:
+        raise LinkError(f"stage: '{stage_text}' bukan salah satu dari {', '.join(REPLICATION_STAGES)}")
+    dates = {}
+    for name in REPLICATION_STAGES:
+        text = _first(raw, mapping, name)
+        dates[name] = parse_date(text)
+        if text and dates[name] is None:
+            raise LinkError(f"{name}: '{text}' bukan tanggal")
+    if stage is None:   # the furthest stage with a date
+        stage = next((s for s in reversed(REPLICATION_STAGES) if dates[s]), None)
+    return {"original_id": original, "replica_id": replica, "stage": stage, "dates": dates,
+            "original_agency": _first(raw, mapping, "original_agency") or None,
+            "original_unit": _first(raw, mapping, "original_unit") or None,
+            "replica_agency": _first(raw, mapping, "replica_agency") or None,
+            "replica_unit": _first(raw, mapping, "replica_unit") or None}
+
+
+def ingest_replication_files(db, paths: list[Path], mapping: Mapping) -> Report:
+    """Read replication exports; each good row becomes a confirmed link from the hub."""
+    report = Report(mapping.name)
+    for path in paths:
+        path = Path(path)
+        try:
+            stream = iter(read_records(path, mapping))
+            first = list(itertools.islice(stream, 1))
+        except SourceError as exc:
+            with db.atomic():
+                store.quarantine(db, mapping.name, path.name, 0, str(exc), {"path": str(path)}, "",
+                                 store.now_iso())
+            report.failed_files.append({"file": str(path), "reason": str(exc)})
+            continue
+        rows = itertools.chain(first, stream)
+        while True:
+            batch = list(itertools.islice(rows, BATCH_SIZE))
+            if not batch:
+                break
+            with db.atomic():
+                for record in batch:
+                    _ingest_row(db, mapping, path, record, report)
+    return report
+
+
+def _ingest_row(db, mapping: Mapping, path: Path, record, report: Report) -> None:
+    when = store.now_iso()
+    report.read += 1
+    if record.error:
+        store.quarantine(db, mapping.name, path.name, record.line, record.error, record.data, "", when)
+        report.quarantined += 1
+        return
+    try:
+        link = link_from_row(db, record.data, mapping)
+        _id, outcome = save_link(db, link.pop("original_id"), link.pop("replica_id"),
+                                 origin=f"hub:{mapping.name}", status="confirmed", **link)
+    except (ReferenceError_, LinkError) as exc:
+        store.quarantine(db, mapping.name, path.name, record.line, f"baris {record.line}: {exc}",
+                         record.data, "", when)
+        report.quarantined += 1
+        return
+    store.release_quarantine(db, mapping.name, path.name, record.line)
+    setattr(report, outcome, getattr(report, outcome) + 1)
+
+
+def link_named_original(db, mapping: Mapping, raw: dict, replica_id: str, line: int, file: str) -> None:
+    """An innovation row whose `replicates` field names its original: keep the link, or
+    flag the row for review when the original cannot be found."""
+    reference = _first(raw, mapping, "replicates")
+    if not reference:
+        return
+    when = store.now_iso()
+    try:
+        original = resolve_reference(db, reference, reference, "", None, "replicates")
+        save_link(db, original, replica_id, origin=f"hub:{mapping.name}", status="confirmed")
+    except (ReferenceError_, LinkError) as exc:
+        store.set_review(db, "value", replica_id, mapping.name, "", "replicates",
+                         f"{file}:{line}: {exc}", {"replicates": reference}, when)

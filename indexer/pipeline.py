@@ -43,6 +43,14 @@ class Report:
         self.changed_ids |= other.changed_ids
 
 
+def ingest_with(db, paths: list[Path], mapping: Mapping) -> Report:
+    """Innovation records, or a replication export, by the mapping's kind."""
+    if mapping.kind == "replications":
+        from indexer.replications import ingest_replication_files
+        return ingest_replication_files(db, paths, mapping)
+    return ingest_files(db, paths, mapping)
+
+
 def ingest_files(db, paths: list[Path], mapping: Mapping) -> Report:
     """Ingest files with one mapping; unreadable files are quarantined whole and reported."""
     report = Report(mapping.name)

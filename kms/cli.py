@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from indexer.mapping import Mapping, MappingError, all_hub_mappings, hub_mapping, load_mapping
-from indexer.pipeline import COUNTS, Report, ingest_files
+from indexer.pipeline import COUNTS, Report, ingest_with
 from indexer.reference import SAMPLES_DIR
 from indexer.regions import resolve_region
 from kms.config import db_path, load_config
@@ -32,14 +32,6 @@ def _print_report(report: Report) -> None:
     click.echo(f"{report.hub}: {counts}")
     for failure in report.failed_files:
         click.echo(f"  GAGAL {failure['file']}: {failure['reason']}", err=True)
-
-
-def _ingest(db, paths, mapping: Mapping) -> Report:
-    """Innovation records, or a replication export, by the mapping's kind."""
-    if mapping.kind == "replications":
-        from indexer.replications import ingest_replication_files
-        return ingest_replication_files(db, paths, mapping)
-    return ingest_files(db, paths, mapping)
 
 
 def _sync_index(config, db, changed_ids) -> None:
@@ -74,7 +66,7 @@ def ingest(paths, hub, mapping_file, as_json):
     except MappingError as exc:
         raise click.UsageError(str(exc)) from None
     config, db = _open_store()
-    report = _ingest(db, list(paths), mapping)
+    report = ingest_with(db, list(paths), mapping)
     _sync_index(config, db, report.changed_ids)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False))
@@ -95,7 +87,7 @@ def load_samples(as_json):
         paths = [SAMPLES_DIR / name for name in mapping.samples]
         if not paths:
             continue
-        report = _ingest(db, paths, mapping)
+        report = ingest_with(db, paths, mapping)
         total.add(report)
         hubs.append(report)
         if not as_json:

@@ -7,16 +7,16 @@ from pathlib import Path
 import pytest
 
 from indexer.mapping import all_hub_mappings
-from indexer.pipeline import ingest_files
+from indexer.pipeline import ingest_with
 from indexer.reference import SAMPLES_DIR
 from kms.db import open_db
 
 
 def load_all_samples(db):
-    """Ingest every bundled innovation sample into `db`."""
+    """Ingest every bundled sample (innovations, then replication exports) into `db`."""
     for mapping in all_hub_mappings():
-        if mapping.kind == "innovations" and mapping.samples:
-            ingest_files(db, [SAMPLES_DIR / s for s in mapping.samples], mapping)
+        if mapping.samples:
+            ingest_with(db, [SAMPLES_DIR / s for s in mapping.samples], mapping)
 
 
 @pytest.fixture(scope="session")
@@ -25,13 +25,13 @@ def sample_dir(tmp_path_factory) -> Path:
     data_dir = tmp_path_factory.mktemp("samples")
     db = open_db(data_dir / "kms.db")
     load_all_samples(db)
-    try:
-        from kms.config import load_config
-        from kms.search import search_service
+    from kms.config import load_config
+    from kms.replication import detect_candidates
+    from kms.search import search_service
 
-        search_service(load_config({"DATA_DIR": str(data_dir)})).rebuild(db)
-    except ImportError:
-        pass
+    engine = search_service(load_config({"DATA_DIR": str(data_dir)}))
+    engine.rebuild(db)
+    detect_candidates(db, engine)
     db.close()
     return data_dir
 

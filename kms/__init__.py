@@ -31,14 +31,14 @@ def create_app(overrides: dict | None = None) -> Flask:
             db.close()
 
     from kms.search.labels import facet_label
-    from kms.views import api, auth, edit, search, staff
+    from kms.views import api, auth, edit, replication, search, staff
     from kms.views.access import current_user
 
     app.jinja_env.globals["label_award"] = lambda key: facet_label("award", key)
     app.jinja_env.globals["current_user"] = current_user
     app.jinja_env.globals["label_field"] = facet_label
 
-    for module in (search, api, auth, staff, edit):
+    for module in (search, api, auth, staff, edit, replication):
         app.register_blueprint(module.bp)
     register_error_pages(app)
     return app

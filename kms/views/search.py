@@ -50,7 +50,19 @@ def detail(record_id):
     record = get_record(db, record_id)
     if record is None:
         abort(404)
-    editable = can_edit(db, current_user(), record)
+    from kms.replication import lineage
+    from kms.schema import REPLICATION_STAGES
+    from kms.views.replication import similar_results
+
+    user = current_user()
+    editable = can_edit(db, user, record)
+    links = lineage(db, record_id)
+    if user is not None:   # staff may act on a candidate when they may edit either side
+        for candidate in links["candidates"]:
+            other = get_record(db, candidate["id"])
+            candidate["actionable"] = editable or bool(other and can_edit(db, user, other))
     return render_template("search/detail.html", record=record, sections=SECTIONS, label=facet_label,
                            completeness=check_record(record, default_rules()), editable=editable,
-                           audit=audit_trail(db, record_id), saved=request.args.get("saved"))
+                           audit=audit_trail(db, record_id), saved=request.args.get("saved"),
+                           similar=similar_results(record, 6), lineage=links, user=user,
+                           stages=REPLICATION_STAGES)

@@ -1,0 +1,192 @@
+"""Suggestions for a problem, and the gap view of a region.
+
+A problem sentence is matched against the narratives; how much of the problem a record
+covers (IDF-weighted share of the problem's words it uses) decides whether it addresses the
+problem at all. Among those that do, proven innovations (an award, still running, already
+replicated, a complete profile) and innovations of the same level of government come first,
+and each says which neighbouring regions already run something similar."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from indexer.reference import vocabulary
+from indexer.textnorm import fold
+from kms.completeness import check_record, default_rules
+from kms.records import records_by_id
+from kms.replication import replica_counts
+from kms.search.analysis import STOP_WORDS, indonesian_stem
+from kms.search.labels import facet_label
+from kms.similar import GENERIC, idf_function, profile
+
+CLOSE = 0.5          # a record must cover at least half of the problem (IDF-weighted)
+KEEP = 0.7           # ...and at least this share of the best record's coverage
+CANDIDATES = 100
+REGENCY_TYPES = ("pemkab", "pemkot")
+# a problem's words that say nothing about the problem
+PROBLEM_STOP = frozenset("""
+harus perlu masalah kami kita saya mereka banyak sulit susah lama jauh tempuh mengurus urus
+bagaimana cara apa mengapa kenapa bisa agar supaya
+""".split()) | GENERIC
+
+
+@lru_cache(maxsize=1)
+def award_weights() -> dict[str, float]:
+    """Award tier -> 0..1 (best tier 1, finalists 0.7, other awards 0.5, none 0)."""
+    weights = {}
+    for row in vocabulary("award_tiers"):
+        rank = int(row["rank"]) if row["rank"].isdigit() else 9
+        weights[row["key"]] = {1: 1.0, 2: 0.7, 3: 0.5}.get(rank, 0.0)
+    return weights
+
+
+def problem_terms(problem: str) -> list[tuple[str, str]]:
+    """(stem, word) of the problem's content words, in order, without repeats."""
+    seen, out = set(), []
+    for word in re.findall(r"\w+", fold(problem or "")):
+        if len(word) < 3 or word.isdigit() or word in STOP_WORDS or word in PROBLEM_STOP:
+            continue
+        stem = indonesian_stem(word)
+        if stem in PROBLEM_STOP or stem in seen:
+            continue
+        seen.add(stem)
+        out.append((stem, word))
+    return out
+
+
+def proven(record: dict, replicas: int) -> tuple[float, list[str]]:
+    """0..1 how proven an innovation is, and the reasons in Indonesian."""
+    reasons = []
+    award = award_weights().get(record.get("award") or "none", 0.0)
+    if award:
+        reasons.append(f"penghargaan: {facet_label('award', record['award'])}"
+                       + (f" {record['award_year']}" if record.get("award_year") else ""))
+    running = record.get("status") == "berlanjut"
+    if running:
+        reasons.append("masih berjalan")
+    if replicas:
+        reasons.append(f"sudah direplikasi di {replicas} daerah")
+    score = check_record(record, default_rules()).score
+    if score >= default_rules().threshold:
+        reasons.append(f"profil lengkap (skor {score})")
+    value = 0.4 * award + 0.2 * running + 0.25 * min(replicas, 3) / 3 + 0.15 * score / 100
+    return value, reasons
+
+
+def level_of(region_code: str | None, agency_type: str | None) -> tuple[str, ...]:
+    """Agency types of the asker's level: theirs, or what their region implies."""
+    if agency_type:
+        return REGENCY_TYPES if agency_type in REGENCY_TYPES else (agency_type,)
+    if region_code:
+        return REGENCY_TYPES if "." in region_code else ("pemprov",)
+    return ()
+
+
+def _nearby_regions(region_code: str | None) -> set[str]:
+    from kms.geo import neighbours
+
+    if not region_code:
+        return set()
+    return set(neighbours(region_code))
+
+
+def suggest(db, engine, problem: str, region_code: str | None = None, agency_type: str | None = None,
+            limit: int = 10) -> dict:
+    """{"results": [...], "no_close_match": bool, "terms": [...]} for a problem sentence."""
+    terms = problem_terms(problem)
+    if not terms:
+        return {"results": [], "no_close_match": True, "terms": []}
+    idf = idf_function(engine)
+    stems = [stem for stem, _ in terms]
+    hits = engine.similar_candidates("", stems, [], CANDIDATES)
+    records = records_by_id(db, hits)
+    total = sum(idf(s) for s in stems)
+    covered = []
+    for record in records.values():
+        counts, _surface = profile(record)
+        matched = [(stem, word) for stem, word in terms if stem in counts]
+        coverage = sum(idf(stem) for stem, _ in matched) / total
+        covered.append((coverage, record, matched))
+    best = max((c for c, _, _ in covered), default=0.0)
+    if best < CLOSE:
+        return {"results": [], "no_close_match": True, "terms": [w for _, w in terms]}
+    close = [(c, r, m) for c, r, m in covered if c >= CLOSE and c >= KEEP * best]
+    replicas = replica_counts(db)
+    level = level_of(region_code, agency_type)
+    near = _nearby_regions(region_code)
+    results = []
+    for coverage, record, matched in close:
+        proof, proof_reasons = proven(record, replicas.get(record["id"], 0))
+        same_level = bool(level) and record.get("agency_type") in level
+        score = 0.65 * coverage + 0.25 * proof + 0.1 * same_level
+        reasons = ["cocok dengan masalah: " + ", ".join(word for _, word in matched)]
+        if same_level:
+            reasons.append(f"instansi sejenis: {facet_label('agency_type', record['agency_type'])}")
+        if record.get("sector"):
+            reasons.append(f"urusan: {facet_label('sector', record['sector'])}")
+        reasons += proof_reasons
+        results.append({"record": record, "score": round(score, 3), "coverage": round(coverage, 3),
+                        "reasons": reasons})
+    results.sort(key=lambda r: (-r["score"], r["record"]["id"]))
+    for result in results:
+        record = result["record"]
+        result["nearby"] = [
+            {"id": other["id"], "title": other.get("title"), "regency_code": other.get("regency_code")}
+            for _c, other, _m in close
+            if other["id"] != record["id"] and other.get("regency_code") in near
+            and (other.get("sector") == record.get("sector") or not record.get("sector"))][:5]
+    return {"results": results[:limit], "no_close_match": False, "terms": [w for _, w in terms]}
+
+
+def _proven_enough(record: dict, replicas: int) -> bool:
+    return (record.get("award") not in (None, "", "none") or record.get("status") == "berlanjut"
+            or replicas > 0)
+
+
+def gap_view(db, region_code: str, sector: str | None = None, limit: int = 30) -> dict:
+    """Proven innovations that the region's peers run, in sectors (or one sector) where the
+    region itself runs nothing alike: a starting list for its next replication.
+    Peers: for a regency, the other regencies of its province and its neighbours; for a
+    province, its neighbouring provinces."""
+    from kms.geo import neighbours
+
+    is_regency = "." in region_code
+    field = "regency_code" if is_regency else "province_code"
+    if is_regency:
+        province = region_code.split(".")[0]
+        peer_codes = {r["regency_code"] for r in db.query(
+            "SELECT DISTINCT regency_code FROM innovations WHERE province_code = ? AND regency_code "
+            "IS NOT NULL", [province])} | set(neighbours(region_code))
+    else:
+        peer_codes = set(neighbours(region_code, radius_km=600))
+    peer_codes.discard(region_code)
+    own = [dict(r) for r in db.query(f"SELECT id, title, sector FROM innovations WHERE {field} = ?",
+                                     [region_code])]
+    own_sectors = {r["sector"] for r in own if r["sector"]}
+    replicas = replica_counts(db)
+    rows = []
+    if peer_codes:
+        marks = ", ".join("?" for _ in peer_codes)
+        params = list(peer_codes)
+        sql = f"SELECT * FROM innovations WHERE {field} IN ({marks})"
+        if sector:
+            sql += " AND sector = ?"
+            params.append(sector)
+        peers = records_by_id(db, [r["id"] for r in db.query(sql, params)])
+        own_titles = [fold(r["title"] or "") for r in own]
+        from rapidfuzz import fuzz
+
+        for record in peers.values():
+            count = replicas.get(record["id"], 0)
+            if not _proven_enough(record, count):
+                continue
+            if record.get("sector") in own_sectors and any(
+                    fuzz.token_set_ratio(fold(record.get("title") or ""), t) >= 70 for t in own_titles):
+                continue    # the region already runs something like it
+            proof, reasons = proven(record, count)
+            gap = record.get("sector") not in own_sectors
+            rows.append({"record": record, "score": round(proof + 0.2 * gap, 3), "reasons": reasons,
+                         "sector_gap": gap})
+    rows.sort(key=lambda r: (-r["score"], r["record"]["id"]))
+    return {"region": region_code, "own_count": len(own), "own_sectors": sorted(own_sectors),
+            "peers": sorted(peer_codes), "results": rows[:limit]}

@@ -1,0 +1,218 @@
+"""Replication pages and API: similar innovations, lineage, suggestions for a problem, the gap
+view, and staff actions on links."""
+from __future__ import annotations
+
+from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
+                   url_for)
+
+from indexer.regions import resolve_region
+from indexer.values import parse_date
+from kms import get_db
+from kms.accounts import can_edit
+from kms.records import get_record, records_by_id
+from kms.replication import LinkError, decide, lineage, save_link
+from kms.schema import AGENCY_TYPES, REPLICATION_STAGES
+from kms.search import ParameterError, search_service
+from kms.search.labels import facet_label
+from kms.similar import similar_to
+from kms.suggest import gap_view, suggest
+from kms.views.access import current_user, staff_required
+
+bp = Blueprint("replication", __name__)
+MAX_LIMIT = 50
+
+
+def _engine():
+    engine = search_service(current_app.config)
+    if not engine.exists():
+        engine.rebuild(get_db())
+    return engine
+
+
+def _limit(default: int = 10) -> int:
+    raw = request.args.get("limit", "")
+    if raw == "":
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise ParameterError("limit", f"limit must be an integer between 1 and {MAX_LIMIT}")
+    return int(raw)
+
+
+def region_parameter(raw: str | None) -> str | None:
+    """A dotted code, or free text resolved like `kms region`; ParameterError when unknown."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    found = resolve_region(raw)
+    if not found.code:
+        raise ParameterError("region", f"region '{raw}' is not a known province or regency"
+                             + (f" ({found.reason})" if getattr(found, "reason", "") else ""))
+    return found.code
+
+
+def _agency_type(raw: str | None) -> str | None:
+    raw = (raw or "").strip()
+    if raw and raw not in AGENCY_TYPES:
+        raise ParameterError("agency_type", f"agency_type must be one of {', '.join(AGENCY_TYPES)}")
+    return raw or None
+
+
+def similar_results(record: dict, limit: int) -> list[dict]:
+    db = get_db()
+    found = similar_to(db, _engine(), record, limit)
+    others = records_by_id(db, [s.id for s in found])
+    return [{"id": s.id, "title": others[s.id].get("title"), "agency": others[s.id].get("agency"),
+             "regency_code": others[s.id].get("regency_code"),
+             "regency_name": others[s.id].get("regency_name"),
+             "province_name": others[s.id].get("province_name"),
+             "year": others[s.id].get("year"), "score": s.score, "reasons": list(s.reasons)}
+            for s in found if s.id in others]
+
+
+def _public_result(item: dict) -> dict:
+    record = item["record"]
+    return {"id": record["id"], "title": record.get("title"), "agency": record.get("agency"),
+            "regency_code": record.get("regency_code"), "year": record.get("year"),
+            "score": item["score"], "reasons": item["reasons"], "nearby": item.get("nearby", [])}
+
+
+# -- API ----------------------------------------------------------------------------------
+@bp.get("/api/innovations/<record_id>/similar")
+def api_similar(record_id):
+    record = get_record(get_db(), record_id)
+    if record is None:
+        return jsonify({"error": {"parameter": "id", "message": f"no innovation with id {record_id}"}}), 404
+    return jsonify({"results": [{k: r[k] for k in ("id", "title", "agency", "regency_code", "year",
+                                                   "score", "reasons")}
+                                for r in similar_results(record, _limit())]})
+
+
+@bp.get("/api/innovations/<record_id>/replications")
+def api_replications(record_id):
+    db = get_db()
+    if get_record(db, record_id) is None:
+        return jsonify({"error": {"parameter": "id", "message": f"no innovation with id {record_id}"}}), 404
+    return jsonify(lineage(db, record_id))
+
+
+@bp.get("/api/suggest")
+def api_suggest():
+    problem = (request.args.get("problem") or "").strip()
+    if not problem:
+        raise ParameterError("problem", "problem is required: describe the problem in a sentence")
+    if len(problem) > 1000:
+        raise ParameterError("problem", "problem is too long (at most 1000 characters)")
+    region = region_parameter(request.args.get("region"))
+    found = suggest(get_db(), _engine(), problem, region, _agency_type(request.args.get("agency_type")),
+                    _limit())
+    body = {"results": [_public_result(item) for item in found["results"]],
+            "no_close_match": found["no_close_match"]}
+    if region:
+        body["region"] = region
+    return jsonify(body)
+
+
+@bp.get("/api/gaps")
+def api_gaps():
+    region = region_parameter(request.args.get("region"))
+    if not region:
+        raise ParameterError("region", "region is required")
+    found = gap_view(get_db(), region, request.args.get("sector") or None, _limit(30))
+    return jsonify({**{k: found[k] for k in ("region", "own_count", "own_sectors", "peers")},
+                    "results": [_public_result(item) | {"sector": item["record"].get("sector"),
+                                                        "sector_gap": item["sector_gap"]}
+                                for item in found["results"]]})
+
+
+@bp.errorhandler(ParameterError)
+def bad_parameter(exc):
+    if request.path.startswith("/api/"):
+        return jsonify({"error": {"parameter": exc.parameter, "message": exc.message}}), 400
+    return render_template("replication/suggest.html", error=exc, form=request.args, found=None,
+                           gaps=None, agency_types=AGENCY_TYPES, label=facet_label), 400
+
+
+# -- pages ----------------------------------------------------------------------------------
+@bp.get("/replikasi")
+def page():
+    """Suggestions for a problem, and the gap view for a region."""
+    found = gaps = None
+    db = get_db()
+    if request.args.get("problem", "").strip():
+        region = region_parameter(request.args.get("region"))
+        found = suggest(db, _engine(), request.args["problem"].strip()[:1000], region,
+                        _agency_type(request.args.get("agency_type")))
+        found["region"] = region
+    if request.args.get("gap_region", "").strip():
+        region = region_parameter(request.args.get("gap_region"))
+        gaps = gap_view(db, region, request.args.get("sector") or None)
+    return render_template("replication/suggest.html", error=None, form=request.args, found=found,
+                           gaps=gaps, agency_types=AGENCY_TYPES, label=facet_label)
+
+
+def _editable_link(record_id: str, link: dict) -> None:
+    """403 unless the account may edit the original or the replica."""
+    db = get_db()
+    user = current_user()
+    sides = [get_record(db, link["original_id"]), get_record(db, link["replica_id"])]
+    if record_id not in (link["original_id"], link["replica_id"]):
+        abort(404)
+    if not any(side and can_edit(db, user, side) for side in sides):
+        abort(403, "Tautan replikasi ini di luar wewenang akun Anda.")
+
+
+@bp.post("/inovasi/<record_id>/replikasi/<int:link_id>/<action>")
+@staff_required
+def decide_link(record_id, link_id, action):
+    if action not in ("konfirmasi", "tolak"):
+        abort(404)
+    db = get_db()
+    rows = list(db.query("SELECT * FROM replications WHERE id = ?", [link_id]))
+    if not rows:
+        abort(404, "Tautan replikasi tidak ditemukan.")
+    _editable_link(record_id, rows[0])
+    try:
+        decide(db, link_id, action == "konfirmasi", current_user().name)
+    except LinkError as exc:
+        abort(409, str(exc))
+    search_service(current_app.config).update(db, [rows[0]["original_id"], rows[0]["replica_id"]])
+    return redirect(url_for("search.detail", record_id=record_id) + "#replikasi")
+
+
+@bp.post("/inovasi/<record_id>/replikasi")
+@staff_required
+def add_link(record_id):
+    """Staff record that this innovation replicates another (or was replicated by it)."""
+    db = get_db()
+    record = get_record(db, record_id)
+    if record is None:
+        abort(404)
+    form = request.form
+    other = (form.get("other") or "").strip()
+    other = other.rsplit("/", 1)[-1]   # an id, or a pasted record address
+    role = form.get("role", "original")
+    if role not in ("original", "replica"):
+        abort(400, "Peran harus 'original' atau 'replica'.")
+    original, replica = (other, record_id) if role == "original" else (record_id, other)
+    link = {"original_id": original, "replica_id": replica}
+    other_record = get_record(db, other)
+    if other_record is None:
+        abort(400, f"Tidak ada inovasi dengan id {other}.")
+    _editable_link(record_id, link)
+    dates = {}
+    for name in REPLICATION_STAGES:
+        text = (form.get(name) or "").strip()
+        dates[name] = parse_date(text) if text else None
+        if text and dates[name] is None:
+            abort(400, f"Tanggal {name} tidak valid: {text}")
+    stage = form.get("stage") or next((s for s in reversed(REPLICATION_STAGES) if dates[s]), None)
+    try:
+        with db.conn:
+            link_id, _outcome = save_link(db, original, replica, origin=f"staff:{current_user().name}",
+                                          status="confirmed", stage=stage, dates=dates,
+                                          user=current_user().name)
+        decide(db, link_id, True, current_user().name)
+    except LinkError as exc:
+        abort(400, str(exc))
+    search_service(current_app.config).update(db, [original, replica])
+    return redirect(url_for("search.detail", record_id=record_id) + "#replikasi")

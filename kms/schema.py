@@ -170,3 +170,12 @@ def create_replication_tables(db: sqlite_utils.Database) -> None:
     }, pk="id")
     db["replications"].create_index(["original_id", "replica_id"], unique=True)
     db["replications"].create_index(["replica_id"])
+
+
+@migration
+def create_similarity_terms(db: sqlite_utils.Database) -> None:
+    """Each record's most distinctive narrative words (TF-IDF), derived like the search index
+    and rebuilt with it: candidates for similar innovations come from here."""
+    db["similarity_terms"].create({"record_id": str, "term": str, "weight": float},
+                                  pk=("record_id", "term"))
+    db["similarity_terms"].create_index(["term", "record_id", "weight"])

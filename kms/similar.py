@@ -20,6 +20,8 @@ WEIGHTS = {"text": 0.6, "title": 0.2, "names": 0.25, "sector": 0.08, "sdgs": 0.0
 NARRATIVE = ("title", *SECTIONS)
 CANDIDATES = 40
 QUERY_TERMS = 12
+SIGNATURE = 24          # distinctive words kept per record
+TITLE_BOOST = 2.0
 # words every profile uses: they say nothing about what an innovation does
 GENERIC = frozenset("""
 inovasi layan warga masyarakat program hasil tahun tujuan sumber daya laku guna dukung
@@ -199,13 +201,67 @@ def query_terms(record: dict, idf, limit: int = QUERY_TERMS) -> tuple[list[str],
     return ranked[:limit], list(dict.fromkeys(title))
 
 
+def signature(record: dict, idf, size: int = SIGNATURE) -> dict[str, float]:
+    """The record's most distinctive stems with TF-IDF weights (title words count double)."""
+    counts, _surface = profile(record)
+    weights = {stem: (1 + math.log(n)) * idf(stem) for stem, n in counts.items()}
+    skip = place_words(record)
+    for stem, word in _tokens(record.get("title") or ""):
+        if word not in skip and stem not in GENERIC and stem in weights:
+            weights[stem] *= TITLE_BOOST
+    top = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:size]
+    return {stem: round(weight, 4) for stem, weight in top}
+
+
+def save_signatures(db, engine, record_ids=None) -> int:
+    """Recompute the stored signatures (all records, or these), with the index's IDF."""
+    from kms.records import records_by_id
+
+    idf = idf_function(engine)
+    if record_ids is None:
+        ids = [row["id"] for row in db.query("SELECT id FROM innovations")]
+        with db.conn:
+            db.execute("DELETE FROM similarity_terms")
+    else:
+        ids = list(record_ids)
+    count = 0
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start:start + 1000]
+        rows = []
+        for record in records_by_id(db, chunk).values():
+            rows += [(record["id"], stem, weight) for stem, weight in signature(record, idf).items()]
+        with db.conn:
+            if record_ids is not None:
+                db.execute(f"DELETE FROM similarity_terms WHERE record_id IN "
+                           f"({', '.join('?' for _ in chunk)})", chunk)
+            db.conn.executemany("INSERT INTO similarity_terms (record_id, term, weight) VALUES (?, ?, ?)",
+                                rows)
+        count += len(chunk)
+    return count
+
+
+def signature_candidates(db, record_id: str, terms: dict[str, float], top: int = CANDIDATES) -> list[str]:
+    """Records whose signatures share the most weight with these terms (never `record_id`)."""
+    if not terms:
+        return []
+    values = ", ".join("(?, ?)" for _ in terms)
+    params = [x for item in terms.items() for x in item] + [record_id, top]
+    sql = (f"WITH q(term, w) AS (VALUES {values}) "
+           "SELECT s.record_id, SUM(q.w * s.weight) AS score FROM similarity_terms s "
+           "JOIN q ON s.term = q.term WHERE s.record_id != ? "
+           "GROUP BY s.record_id ORDER BY score DESC LIMIT ?")
+    return [row[0] for row in db.execute(sql, params).fetchall()]
+
+
 def similar_to(db, engine, record: dict, limit: int = 10, exclude=()) -> list[Suggestion]:
     """The records most like `record`, best first (never the record itself)."""
     from kms.records import records_by_id
 
     idf = idf_function(engine)
-    terms, title_terms = query_terms(record, idf)
-    ids = engine.similar_candidates(record["id"], terms, title_terms, CANDIDATES)
+    ids = signature_candidates(db, record["id"], signature(record, idf))
+    if not ids:   # signatures not built yet (an old store): ask the index
+        terms, title_terms = query_terms(record, idf)
+        ids = engine.similar_candidates(record["id"], terms, title_terms, CANDIDATES)
     skip = {record["id"], *exclude}
     others = records_by_id(db, [i for i in ids if i not in skip])
     ranked = sorted((compare(record, other, idf) for other in others.values()),

@@ -101,6 +101,34 @@ def bench(n: int, repeat: int) -> None:
         print(f"  whoosh+facets  {summary(whoosh_times)}")
         print(f"  fts5+group by  {summary(fts_times)}")
         print(f"  ratio (median) {statistics.median(whoosh_times) / statistics.median(fts_times):.1f}x")
+        similar_times, suggest_times = similar_bench(db, engine, n)
+        print(f"  similar items  {summary(similar_times)}  ({len(similar_times)} records, top 10 with reasons)")
+        print(f"  suggest        {summary(suggest_times)}  ({len(suggest_times)} calls, {len(PROBLEMS)} problems)")
+
+
+PROBLEMS = ["warga desa harus menempuh jarak jauh untuk mengurus akta kelahiran",
+            "antrian pasien puskesmas mengular sejak subuh", "sampah menumpuk di sungai",
+            "angka stunting balita tinggi", "pengelolaan limbah nuklir di stasiun luar angkasa"]
+
+
+def similar_bench(db, engine, n: int, samples: int = 60) -> tuple[list[float], list[float]]:
+    """One similar-items call per record for `samples` different records (nothing cached
+    between them but stems), then each problem sentence through the suggestions."""
+    from kms.records import records_by_id
+    from kms.similar import similar_to
+    from kms.suggest import suggest
+
+    rng = random.Random(11)
+    ids = [f"b{rng.randrange(n):06d}" for _ in range(samples)]
+    records = records_by_id(db, ids)
+    similar_to(db, engine, records[ids[0]], 10)   # warm the searcher and the stemmer
+    times = []
+    for record_id in ids[1:]:
+        times += timed(lambda: similar_to(db, engine, records[record_id], 10), 1)
+    suggest_times = []
+    for problem in PROBLEMS:
+        suggest_times += timed(lambda: suggest(db, engine, problem, "73.07"), 3)
+    return times, suggest_times
 
 
 def fts_query(db, q: dict) -> None:

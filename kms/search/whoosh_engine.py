@@ -108,6 +108,7 @@ class WhooshEngine:
             os.replace(staging, self.index_dir)
             shutil.rmtree(old, ignore_errors=True)
         self._local = threading.local()
+        self._refresh_signatures(db, None)
         return count
 
     def update(self, db, record_ids) -> int:
@@ -125,7 +126,14 @@ class WhooshEngine:
                 writer.update_document(**document(record))
                 count += 1
             writer.commit()
+        self._refresh_signatures(db, record_ids)
         return count
+
+    def _refresh_signatures(self, db, record_ids) -> None:
+        """The similarity signatures follow the index (all, or these records)."""
+        from kms.similar import save_signatures
+
+        save_signatures(db, self, record_ids)
 
     def remove(self, record_ids) -> int:
         """Drop these records from the index."""

@@ -42,8 +42,14 @@ def _sync_index(config, db, changed_ids) -> None:
 
     engine = search_service(config)
     engine.update(db, changed_ids)
-    if changed_ids:
+    if len(changed_ids) > DETECT_AFTER_INGEST:
+        click.echo(f"{len(changed_ids)} rekaman berubah: jalankan `kms detect-replications` untuk "
+                   "mencari kandidat replikasi", err=True)
+    elif changed_ids:
         detect_candidates(db, engine, changed_ids)
+
+
+DETECT_AFTER_INGEST = 5000   # larger ingests leave detection to `kms detect-replications`
 
 
 @click.group()
@@ -172,6 +178,21 @@ def review(as_json, kind):
             click.echo(f"[{item['kind']}] {item['record_id']} {where} {item['message']}".replace("  ", " "))
     if not as_json:
         click.echo(f"{len(items)} item perlu ditinjau")
+
+
+@main.command("detect-replications")
+def detect_replications():
+    """Look for candidate replications across every record (staff confirm them on the site)."""
+    from kms.replication import detect_candidates
+    from kms.search import search_service
+
+    config, db = _open_store()
+    engine = search_service(config)
+    if not engine.exists():
+        engine.rebuild(db)
+    found = detect_candidates(db, engine)
+    total = db.execute("SELECT COUNT(*) FROM replications WHERE status = 'candidate'").fetchone()[0]
+    click.echo(f"kandidat replikasi baru: {found}; menunggu keputusan staf: {total}")
 
 
 @main.command()

@@ -5,6 +5,14 @@ ERROR = {"type": "object", "properties": {"error": {"type": "object", "propertie
     "parameter": {"type": "string"}, "message": {"type": "string"}}}}}
 
 
+ID_PARAMETER = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+LIMIT_PARAMETER = {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50}}
+BAD_PARAMETER = {"description": "Malformed parameter", "content": {"application/json": {"schema": ERROR}}}
+NOT_FOUND = {"description": "Unknown id", "content": {"application/json": {"schema": ERROR}}}
+SIMILAR_ITEM = {"type": "object", "properties": {k: {} for k in (
+    "id", "title", "agency", "regency_code", "year", "score", "reasons", "nearby")}}
+
+
 def _filter_parameters():
     params = [{"name": "q", "in": "query", "schema": {"type": "string"},
                "description": "Free text; quoted phrases; syntax that does not parse is read as plain words."}]
@@ -65,6 +73,32 @@ def openapi_document() -> dict:
                             "content": {"application/json": {"schema": ERROR}}},
                     "401": {"description": "Not signed in (sign in at /masuk; the session cookie is used)",
                             "content": {"application/json": {"schema": ERROR}}}}}},
+            "/api/innovations/{id}/similar": {"get": {
+                "summary": "Similar innovations, best first, each with its reasons (never the record itself)",
+                "parameters": [ID_PARAMETER, LIMIT_PARAMETER],
+                "responses": {"200": {"description": "Results", "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"results": {"type": "array", "items": SIMILAR_ITEM}}}}}},
+                    "400": BAD_PARAMETER, "404": NOT_FOUND}}},
+            "/api/innovations/{id}/replications": {"get": {
+                "summary": "Replication lineage: the original (or null), confirmed replicas, candidates",
+                "parameters": [ID_PARAMETER],
+                "responses": {"200": {"description": "Lineage"}, "404": NOT_FOUND}}},
+            "/api/suggest": {"get": {
+                "summary": "Innovations worth replicating for a problem sentence",
+                "parameters": [
+                    {"name": "problem", "in": "query", "required": True, "schema": {"type": "string", "maxLength": 1000}},
+                    {"name": "region", "in": "query", "schema": {"type": "string"},
+                     "description": "Dotted Kemendagri code or a region name (resolved like `kms region`)."},
+                    {"name": "agency_type", "in": "query", "schema": {"type": "string"}}, LIMIT_PARAMETER],
+                "responses": {"200": {"description": "Suggestions, or no_close_match", "content": {
+                    "application/json": {"schema": {"type": "object", "properties": {
+                        "results": {"type": "array", "items": SIMILAR_ITEM},
+                        "no_close_match": {"type": "boolean"}}}}}}, "400": BAD_PARAMETER}}},
+            "/api/gaps": {"get": {
+                "summary": "Proven innovations a region's peers run and it does not",
+                "parameters": [{"name": "region", "in": "query", "required": True, "schema": {"type": "string"}},
+                               {"name": "sector", "in": "query", "schema": {"type": "string"}}, LIMIT_PARAMETER],
+                "responses": {"200": {"description": "Gap view"}, "400": BAD_PARAMETER}}},
             "/api/openapi.json": {"get": {"summary": "This document",
                                           "responses": {"200": {"description": "OpenAPI 3"}}}},
         },

@@ -386,3 +386,18 @@ def test_gap_view_lists_proven_peer_innovations_the_region_lacks(client, store):
     assert any(item["sector_gap"] for item in body["results"])
     one = client.get("/api/gaps?region=73.07&sector=kesehatan").json["results"]
     assert all(item["sector"] == "kesehatan" for item in one)
+
+
+def test_detect_replications_command(sample_copy, monkeypatch):
+    from click.testing import CliRunner
+
+    from kms.cli import main
+
+    monkeypatch.setenv("KMS_DATA_DIR", str(sample_copy))
+    db = open_db(sample_copy / "kms.db")
+    db.execute("DELETE FROM replications WHERE status = 'candidate'")
+    db.conn.commit()
+    result = CliRunner().invoke(main, ["detect-replications"])
+    assert result.exit_code == 0, result.output
+    found = int(re.search(r"baru: (\d+)", result.output).group(1))
+    assert found == db.execute("SELECT COUNT(*) FROM replications WHERE status = 'candidate'").fetchone()[0] > 0

@@ -18,8 +18,8 @@ from kms.search.labels import facet_label
 
 WEIGHTS = {"text": 0.6, "title": 0.2, "names": 0.25, "sector": 0.08, "sdgs": 0.04, "category": 0.03}
 NARRATIVE = ("title", *SECTIONS)
-CANDIDATES = 40
-QUERY_TERMS = 12
+CANDIDATES = 30
+QUERY_TERMS = 10
 SIGNATURE = 24          # distinctive words kept per record
 TITLE_BOOST = 2.0
 # words every profile uses: they say nothing about what an innovation does
@@ -181,13 +181,15 @@ def idf_function(engine):
     _df, total = frequency("")
     phrases: dict[tuple, int] = {}
 
+    rare_count = max(6, total // 200)   # a name used by at most 0.5% of records (6 at least)
+
     def phrase_frequency(found: list[str]) -> int:
         if tuple(found) not in phrases:
-            phrases[tuple(found)] = engine.phrase_frequency(found)
+            phrases[tuple(found)] = engine.phrase_frequency(found, stop_at=rare_count)
         return phrases[tuple(found)]
 
     idf.phrase_frequency = phrase_frequency
-    idf.rare_count = max(6, total // 200)   # a name used by at most 0.5% of records (6 at least)
+    idf.rare_count = rare_count
     return idf
 
 
@@ -258,7 +260,7 @@ def similar_to(db, engine, record: dict, limit: int = 10, exclude=()) -> list[Su
     from kms.records import records_by_id
 
     idf = idf_function(engine)
-    ids = signature_candidates(db, record["id"], signature(record, idf))
+    ids = signature_candidates(db, record["id"], signature(record, idf, QUERY_TERMS))
     if not ids:   # signatures not built yet (an old store): ask the index
         terms, title_terms = query_terms(record, idf)
         ids = engine.similar_candidates(record["id"], terms, title_terms, CANDIDATES)

@@ -173,13 +173,23 @@ class WhooshEngine:
         hits = searcher.search(Or(clauses), limit=top + 1)
         return [hit["id"] for hit in hits if hit["id"] != record_id][:top]
 
-    def phrase_frequency(self, phrase_words: list[str]) -> int:
-        """How many records' narratives contain these words in this order."""
+    def phrase_frequency(self, phrase_words: list[str], stop_at: int | None = None) -> int:
+        """How many records' narratives contain these words in this order (counting stops
+        at `stop_at`: callers asking "at most N?" need not count them all)."""
         stems = [t.text for t in self.title_analyzer(" ".join(phrase_words))]
         if not stems:
             return 0
-        query = Term("body", stems[0]) if len(stems) == 1 else Phrase("body", stems)
-        return len(self._searcher().search(query, limit=None))
+        searcher = self._searcher()
+        reader = searcher.reader()
+        rarest = min(reader.doc_frequency("body", stem) for stem in stems)
+        if len(stems) == 1 or (stop_at is not None and rarest <= stop_at):
+            return rarest if len(stems) == 1 else min(rarest, stop_at)
+        count = 0
+        for _docnum in Phrase("body", stems).docs(searcher):
+            count += 1
+            if stop_at is not None and count > stop_at:
+                break
+        return count
 
     def document_frequencies(self):
         """A function stem -> (docs with it in the narrative, docs in the index), for the

@@ -46,14 +46,17 @@ class Report:
 def ingest_with(db, paths: list[Path], mapping: Mapping) -> Report:
     """Innovation records, or a replication export, by the mapping's kind."""
     if mapping.kind == "replications":
-        from indexer.replications import ingest_replication_files
-        return ingest_replication_files(db, paths, mapping)
+        from indexer.replications import ingest_link_row
+        return ingest_files(db, paths, mapping, row_handler=ingest_link_row)
     return ingest_files(db, paths, mapping)
 
 
-def ingest_files(db, paths: list[Path], mapping: Mapping) -> Report:
-    """Ingest files with one mapping; unreadable files are quarantined whole and reported."""
+def ingest_files(db, paths: list[Path], mapping: Mapping, row_handler=None) -> Report:
+    """Ingest files with one mapping; unreadable files are quarantined whole and reported.
+    `row_handler` takes the place of innovation rows for other kinds of export (those keep
+    no per-source provenance, so nothing is marked dropped)."""
     report = Report(mapping.name)
+    handle_row = row_handler or _ingest_one
     for path in paths:
         path = Path(path)
         try:
@@ -71,12 +74,13 @@ def ingest_files(db, paths: list[Path], mapping: Mapping) -> Report:
                     break
                 with db.atomic():
                     for record in batch:
-                        _ingest_one(db, mapping, path, record, report, seen)
+                        handle_row(db, mapping, path, record, report, seen)
         except SourceError as exc:
             _fail_file(db, mapping, path, str(exc), report)
             continue
         with db.atomic():
-            _drop_missing(db, mapping, path, seen, report)
+            if row_handler is None:
+                _drop_missing(db, mapping, path, seen, report)
             store.release_quarantine(db, mapping.name, path.name, 0)
     return report
 
@@ -88,12 +92,18 @@ def _fail_file(db, mapping: Mapping, path: Path, reason: str, report: Report) ->
     report.failed_files.append({"file": str(path), "reason": reason})
 
 
-def _ingest_one(db, mapping: Mapping, path: Path, record, report: Report, seen: set[str]) -> None:
-    when = store.now_iso()
+def quarantine_broken(db, mapping: Mapping, path: Path, record, report: Report, when: str) -> bool:
+    """Count the row; a row the reader could not parse goes to quarantine (answers True)."""
     report.read += 1
     if record.error:
         store.quarantine(db, mapping.name, path.name, record.line, record.error, record.data, "", when)
         report.quarantined += 1
+    return bool(record.error)
+
+
+def _ingest_one(db, mapping: Mapping, path: Path, record, report: Report, seen: set[str]) -> None:
+    when = store.now_iso()
+    if quarantine_broken(db, mapping, path, record, report, when):
         return
     try:
         normalized = normalize_record(record.data, mapping, record.line)

@@ -4,7 +4,6 @@ records and the link is kept with its stage, dates and agencies. Rows that name 
 do not have are quarantined with the reason."""
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -12,14 +11,12 @@ from rapidfuzz import fuzz
 from indexer import store
 from indexer.mapping import Mapping
 from indexer.normalize import _mapped, _text
-from indexer.pipeline import Report
-from indexer.sources import SourceError, read_records
+from indexer.pipeline import Report, quarantine_broken
 from indexer.textnorm import fold, key
 from indexer.values import parse_date
 from kms.replication import LinkError, save_link
 from kms.schema import REPLICATION_STAGES
 
-BATCH_SIZE = 200
 _STAGE_WORDS = {"minat": "minat", "berminat": "minat", "interest": "minat", "kesepakatan": "kesepakatan",
                 "kesepahaman": "kesepakatan", "mou": "kesepakatan", "perjanjian": "kesepakatan",
                 "implementasi": "implementasi", "penerapan": "implementasi", "diterapkan": "implementasi",
@@ -106,37 +103,10 @@ def link_from_row(db, raw: dict, mapping: Mapping) -> dict:
             "replica_unit": _first(raw, mapping, "replica_unit") or None}
 
 
-def ingest_replication_files(db, paths: list[Path], mapping: Mapping) -> Report:
-    """Read replication exports; each good row becomes a confirmed link from the hub."""
-    report = Report(mapping.name)
-    for path in paths:
-        path = Path(path)
-        try:
-            stream = iter(read_records(path, mapping))
-            first = list(itertools.islice(stream, 1))
-        except SourceError as exc:
-            with db.atomic():
-                store.quarantine(db, mapping.name, path.name, 0, str(exc), {"path": str(path)}, "",
-                                 store.now_iso())
-            report.failed_files.append({"file": str(path), "reason": str(exc)})
-            continue
-        rows = itertools.chain(first, stream)
-        while True:
-            batch = list(itertools.islice(rows, BATCH_SIZE))
-            if not batch:
-                break
-            with db.atomic():
-                for record in batch:
-                    _ingest_row(db, mapping, path, record, report)
-    return report
-
-
-def _ingest_row(db, mapping: Mapping, path: Path, record, report: Report) -> None:
+def ingest_link_row(db, mapping: Mapping, path: Path, record, report: Report, _seen=None) -> None:
+    """One row of a replication export: a confirmed link from the hub, or quarantine."""
     when = store.now_iso()
-    report.read += 1
-    if record.error:
-        store.quarantine(db, mapping.name, path.name, record.line, record.error, record.data, "", when)
-        report.quarantined += 1
+    if quarantine_broken(db, mapping, path, record, report, when):
         return
     try:
         link = link_from_row(db, record.data, mapping)

@@ -6,7 +6,6 @@ commands and the web app; searches only read (a searcher per generation, refresh
 from __future__ import annotations
 
 import fcntl
-import math
 import os
 import re
 import shutil

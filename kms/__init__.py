@@ -37,6 +37,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.globals["label_award"] = lambda key: facet_label("award", key)
     app.jinja_env.globals["current_user"] = current_user
     app.jinja_env.globals["label_field"] = facet_label
+    from kms.replication import origin_label
+    app.jinja_env.globals["origin_label"] = origin_label
 
     for module in (search, api, auth, staff, edit, replication):
         app.register_blueprint(module.bp)

@@ -14,6 +14,18 @@ DETECT_TITLE = 0.8                        # ...under a title this alike
 DETECT_NAMED_TEXT = 0.6                   # or one that names the earlier one, less alike
 
 
+STATUS_LABELS = {"confirmed": "dikonfirmasi", "candidate": "kandidat", "rejected": "ditolak"}
+
+
+def origin_label(origin: str) -> str:
+    """Where a link came from, in Indonesian."""
+    if origin.startswith("hub:"):
+        return f"data hub {origin[4:]}"
+    if origin.startswith("staff:"):
+        return f"dicatat staf {origin[6:]}"
+    return "deteksi otomatis" if origin == "detected" else origin
+
+
 class LinkError(ValueError):
     """A link that cannot be stored; the message names the field."""
 
@@ -88,10 +100,11 @@ def decide(db, link_id: int, accept: bool, user: str) -> dict:
         titles = {r["id"]: r["title"] for r in db.query(
             "SELECT id, title FROM innovations WHERE id IN (?, ?)", [link["original_id"], link["replica_id"]])}
         for record_id, role, other in ((link["original_id"], "replika", link["replica_id"]),
-                                       (link["replica_id"], "asal", link["original_id"])):
+                                       (link["replica_id"], "inovasi asal", link["original_id"])):
             db["audit"].insert({"record_id": record_id, "user": user, "at": when, "field": "replication",
-                                "before": to_json(link["status"]),
-                                "after": to_json(f"{status}: {role} {titles.get(other, other)} ({other})")})
+                                "before": to_json(STATUS_LABELS[link["status"]]),
+                                "after": to_json(f"{STATUS_LABELS[status]}: {role} "
+                                                 f"{titles.get(other, other)} ({other})")})
     return {**link, "status": status, "decided_by": user, "decided_at": when}
 
 

@@ -66,7 +66,7 @@ FIELD_LABELS: dict[str, str] = {
     "region": "Wilayah", "category": "Kategori", "sector": "Urusan pemerintahan", "sdgs": "SDGs",
     "award": "Penghargaan", "award_year": "Tahun penghargaan", "stage": "Tahapan",
     "digital": "Digital", "status": "Status", "innovator": "Inovator", "contact": "Kontak",
-    "video_url": "Tautan video", "photos": "Foto",
+    "video_url": "Tautan video", "photos": "Foto", "replication": "Replikasi",
 }
 
 AGENCY_TYPES = ("kementerian", "lembaga", "pemprov", "pemkab", "pemkot", "bumn", "bumd", "other")

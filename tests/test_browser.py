@@ -113,3 +113,20 @@ def test_login_edit_save(writable_server, browser):
     trail = browser.find_element(By.CSS_SELECTOR, "section.audit").text
     assert "editor-sinjai" in trail and "dua kabupaten tetangga" in trail
     assert name  # the field edited was one the form marked as missing or weak
+
+
+def test_problem_to_suggestions(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 20)
+    browser.get(server + "/replikasi")
+    browser.find_element(By.ID, "problem").send_keys(
+        "warga desa harus menempuh jarak jauh untuk mengurus akta kelahiran")
+    browser.find_element(By.ID, "region").send_keys("Kabupaten Sinjai")
+    browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "ol.suggestions li.card"))
+    cards = browser.find_elements(By.CSS_SELECTOR, "ol.suggestions li.card")
+    assert 3 <= len(cards) <= 10
+    assert "cocok dengan masalah" in cards[0].text and "akta" in cards[0].text
+    assert browser.find_elements(By.CSS_SELECTOR, "p.nearby")

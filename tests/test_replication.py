@@ -401,3 +401,40 @@ def test_detect_replications_command(sample_copy, monkeypatch):
     assert result.exit_code == 0, result.output
     found = int(re.search(r"baru: (\d+)", result.output).group(1))
     assert found == db.execute("SELECT COUNT(*) FROM replications WHERE status = 'candidate'").fetchone()[0] > 0
+
+
+def test_kms_ingest_takes_a_replication_mapping(sample_copy, monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from kms.cli import main
+
+    monkeypatch.setenv("KMS_DATA_DIR", str(sample_copy))
+    db = open_db(sample_copy / "kms.db")
+    original, replica = title_id(db, "Bank Sampah Tangerang"), title_id(db, "Bank Sampah Tangerang Pandeglang")
+    mapping = write_mapping(tmp_path, """
+name = "ekspor-replikasi"
+kind = "replications"
+format = "csv"
+[fields]
+original = "Asal"
+replica = "Replika"
+stage = "Tahap"
+implementasi = "Tanggal Implementasi"
+""")
+    export = tmp_path / "replikasi.csv"
+    export.write_text(f"Asal,Replika,Tahap,Tanggal Implementasi\n{original},{replica},Implementasi,1 Maret 2022\n"
+                      f"{original},{replica},Selesai,\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["ingest", str(export), "--mapping", str(mapping), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["quarantined"] == 1
+    data = lineage(db, original)
+    assert [(r["id"], r["stage"], r["dates"]["implementasi"]) for r in data["replicas"]] == [
+        (replica, "implementasi", "2022-03-01")]
+    reason = next(db.query("SELECT reason FROM quarantine WHERE hub = 'ekspor-replikasi'"))["reason"]
+    assert "stage" in reason and "Selesai" in reason
+
+
+def test_gap_view_rejects_an_unknown_sector(client):
+    response = client.get("/api/gaps?region=73.07&sector=antariksa")
+    assert response.status_code == 400 and response.json["error"]["parameter"] == "sector"

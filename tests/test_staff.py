@@ -339,3 +339,12 @@ def test_kms_check_scores_a_campaign_and_snapshots_it(sample_copy, monkeypatch):
     assert summary["records"] == expected and summary["threshold"] == 60
     assert [s["records"] for s in snapshots(db, campaign_id)] == [expected]
     assert CliRunner().invoke(main, ["check", "--campaign", "999"]).exit_code == 2
+
+
+def test_logout_by_link_asks_first(site):
+    client = client_for(site, "admin")
+    page = client.get("/keluar")
+    assert page.status_code == 200 and "Keluar sekarang" in page.text
+    assert client.get("/kampanye").status_code == 200      # a GET signs nobody out
+    client.post("/keluar", data={"csrf_token": token(page.text)})
+    assert client.get("/kampanye").status_code == 401

@@ -18,7 +18,7 @@ def _safe_next(target: str | None) -> str:
 def login():
     if request.method == "GET":
         return render_template("auth/login.html", next=request.args.get("next", ""), error=None, name="")
-    name = (request.form.get("name") or "").strip()
+    name = (request.form.get("name") or request.form.get("username") or "").strip()
     target = request.form.get("next", "")
     try:
         user = authenticate(get_db(), name, request.form.get("password") or "",
@@ -33,7 +33,10 @@ def login():
     return redirect(_safe_next(target))
 
 
-@bp.post("/keluar")
+@bp.route("/keluar", methods=["GET", "POST"])
 def logout():
+    """GET asks (a link cannot sign anyone out behind their back); POST, with its token, does."""
+    if request.method == "GET":
+        return render_template("auth/logout.html")
     session.clear()
     return redirect(url_for("search.results"))

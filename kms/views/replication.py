@@ -117,7 +117,10 @@ def api_gaps():
     region = region_parameter(request.args.get("region"))
     if not region:
         raise ParameterError("region", "region is required")
-    found = gap_view(get_db(), region, request.args.get("sector") or None, _limit(30))
+    sector = request.args.get("sector") or None
+    if sector and sector not in dict(_sectors()):
+        raise ParameterError("sector", "sector must be an urusan key from vocabularies/urusan_pemerintahan.csv")
+    found = gap_view(get_db(), region, sector, _limit(30))
     return jsonify({**{k: found[k] for k in ("region", "own_count", "own_sectors", "peers")},
                     "results": [_public_result(item) | {"sector": item["record"].get("sector"),
                                                         "sector_gap": item["sector_gap"]}
@@ -129,7 +132,14 @@ def bad_parameter(exc):
     if request.path.startswith("/api/"):
         return jsonify({"error": {"parameter": exc.parameter, "message": exc.message}}), 400
     return render_template("replication/suggest.html", error=exc, form=request.args, found=None,
-                           gaps=None, agency_types=AGENCY_TYPES, label=facet_label), 400
+                           gaps=None, agency_types=AGENCY_TYPES, label=facet_label,
+                           sectors=_sectors()), 400
+
+
+def _sectors() -> list[tuple[str, str]]:
+    from indexer.reference import urusan_labels
+
+    return sorted(urusan_labels().items(), key=lambda item: item[1])
 
 
 # -- pages ----------------------------------------------------------------------------------
@@ -145,9 +155,13 @@ def page():
         found["region"] = region
     if request.args.get("gap_region", "").strip():
         region = region_parameter(request.args.get("gap_region"))
-        gaps = gap_view(db, region, request.args.get("sector") or None)
+        sector = request.args.get("sector") or None
+        if sector and sector not in dict(_sectors()):
+            raise ParameterError("sector", "sector must be an urusan key (see /api/openapi.json)")
+        gaps = gap_view(db, region, sector)
     return render_template("replication/suggest.html", error=None, form=request.args, found=found,
-                           gaps=gaps, agency_types=AGENCY_TYPES, label=facet_label)
+                           gaps=gaps, agency_types=AGENCY_TYPES, label=facet_label,
+                           sectors=_sectors())
 
 
 def _editable_link(record_id: str, link: dict) -> None:

@@ -184,7 +184,7 @@ class WhooshEngine:
         if len(stems) == 1 or (stop_at is not None and rarest <= stop_at):
             return rarest if len(stems) == 1 else min(rarest, stop_at)
         count = 0
-        for _docnum in Phrase("body", stems).docs(searcher):
+        for _docnum in Phrase("body", stems, slop=2).docs(searcher):   # stop words were dropped
             count += 1
             if stop_at is not None and count > stop_at:
                 break

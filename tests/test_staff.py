@@ -348,3 +348,19 @@ def test_logout_by_link_asks_first(site):
     assert client.get("/kampanye").status_code == 200      # a GET signs nobody out
     client.post("/keluar", data={"csrf_token": token(page.text)})
     assert client.get("/kampanye").status_code == 401
+
+
+def test_a_search_becomes_a_campaign(site):
+    client = client_for(site, "operator")
+    page = client.get("/cari?province=73&award=top99").text
+    total = int(re.search(r'id="total">(\d+)', page).group(1))
+    filters = re.search(r'name="filters" value="([^"]+)"', page).group(1).replace("&amp;", "&")
+    created = client.post("/kampanye", data={"csrf_token": token(page), "name": "Top 99 Sulsel",
+                                             "filters": filters, "threshold": "80"})
+    dashboard = client.get(created.headers["Location"]).text
+    # the operator's scope (hub lan) narrows the campaign's records further
+    records = int(re.search(r'id="records">(\d+)', dashboard).group(1))
+    assert 0 <= records <= total and "Top 99" in dashboard
+    admin = client_for(site, "admin")
+    assert int(re.search(r'id="records">(\d+)', admin.get(created.headers["Location"]).text).group(1)) == total
+    assert "Jadikan kampanye" not in client_for(site, "editor").get("/cari?province=73").text

@@ -114,3 +114,31 @@ def audit_trail(db, record_id: str) -> list[dict]:
         row["after"] = json.loads(row["after"]) if row["after"] else None
         rows.append(row)
     return rows
+
+
+def resolve_edit_conflict(db, record_id: str, field: str, keep_staff: bool, user: str) -> None:
+    """Settle a hub change to a staff-edited field: keep the staff value (the hub's current
+    value becomes the new reference), or take the hub's value (the staff override is removed).
+    Either way the decision is audited."""
+    rows = list(db.query("SELECT * FROM record_overrides WHERE record_id = ? AND field = ?",
+                         [record_id, field]))
+    if not rows:
+        raise KeyError(f"{record_id}: kolom {field} tidak disunting staf")
+    when = now_iso()
+    with db.conn:
+        hub_values, _conflicts = hub_fields(db, record_id)
+        hub_value = hub_values.get(field)
+        staff_value = json.loads(rows[0]["value"])
+        if keep_staff:
+            db.execute("UPDATE record_overrides SET base = ? WHERE record_id = ? AND field = ?",
+                       [to_json(hub_value), record_id, field])
+            before, after = f"konflik; hub: {hub_value}", f"nilai staf dipertahankan: {staff_value}"
+        else:
+            db.execute("DELETE FROM record_overrides WHERE record_id = ? AND field = ?", [record_id, field])
+            before, after = staff_value, hub_value
+        db["audit"].insert({"record_id": record_id, "user": user, "at": when, "field": field,
+                            "before": to_json(before), "after": to_json(after)})
+        # the decision lives in the audit trail; a later hub change raises a fresh conflict
+        db.execute("DELETE FROM review WHERE kind = 'edit_conflict' AND record_id = ? AND field = ?",
+                   [record_id, field])
+        rebuild_record(db, record_id, when)

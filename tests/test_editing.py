@@ -128,3 +128,24 @@ def test_form_values_become_canonical():
                               "impact": " Dampak\r\nbaru ", "contact": ""}))
     assert values == {"year": 2021, "sdgs": [3, 10], "video_url": "https://youtu.be/x",
                       "impact": "Dampak\nbaru", "contact": None}
+
+
+@pytest.mark.parametrize("keep_staff", [True, False])
+def test_an_edit_conflict_is_settled_either_way(ingested, tmp_path, keep_staff):
+    from kms.editing import resolve_edit_conflict
+
+    db, mapping, record_id = ingested
+    apply_edit(db, record_id, {"impact": "Nilai dari staf."}, "a")
+    ingest_files(db, [hub_csv(tmp_path, "Nilai baru dari hub.")], mapping)
+    resolve_edit_conflict(db, record_id, "impact", keep_staff, "b")
+    assert not [i for i in review_items(db) if i["kind"] == "edit_conflict"]
+    expected = "Nilai dari staf." if keep_staff else "Nilai baru dari hub."
+    assert get_record(db, record_id)["impact"] == expected
+    assert audit_trail(db, record_id)[0]["user"] == "b"
+    # the hub changes the field once more
+    ingest_files(db, [hub_csv(tmp_path, "Nilai ketiga dari hub.")], mapping)
+    conflicts = [i for i in review_items(db) if i["kind"] == "edit_conflict"]
+    if keep_staff:
+        assert get_record(db, record_id)["impact"] == "Nilai dari staf." and len(conflicts) == 1
+    else:   # no staff value any more: the hub simply wins
+        assert get_record(db, record_id)["impact"] == "Nilai ketiga dari hub." and not conflicts

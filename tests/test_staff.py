@@ -364,3 +364,28 @@ def test_a_search_becomes_a_campaign(site):
     admin = client_for(site, "admin")
     assert int(re.search(r'id="records">(\d+)', admin.get(created.headers["Location"]).text).group(1)) == total
     assert "Jadikan kampanye" not in client_for(site, "editor").get("/cari?province=73").text
+
+
+def test_dashboard_settles_an_edit_conflict(site):
+    from indexer.store import now_iso, rebuild_record
+    from kms.editing import apply_edit
+
+    db = open_db(site["dir"] / "kms.db")
+    own = site["own"]
+    hub_value = next(db.query("SELECT summary FROM innovations WHERE id = ?", [own]))["summary"]
+    apply_edit(db, own, {"summary": "Ringkasan dari staf."}, "editor")
+    # pretend the hub sent something else when staff edited: its current value is now a change
+    db.execute("UPDATE record_overrides SET base = '\"lama\"' WHERE record_id = ?", [own])
+    with db.conn:
+        rebuild_record(db, own, now_iso())
+    client = client_for(site, "editor")
+    page = client.get("/kampanye").text
+    assert f'data-record="{own}" data-field="summary"' in page
+    other = client_for(site, "operator")
+    assert other.post(f"/inovasi/{own}/konflik/summary",
+                      data={"csrf_token": token(other.get("/kampanye").text), "keep": "hub"}).status_code == 403
+    done = client.post(f"/inovasi/{own}/konflik/summary",
+                       data={"csrf_token": token(page), "keep": "hub", "back": "/kampanye"})
+    assert done.status_code == 302 and done.headers["Location"] == "/kampanye"
+    assert client.get(f"/api/innovations/{own}").json["summary"] == hub_value
+    assert 'data-field="summary"' not in client.get("/kampanye").text

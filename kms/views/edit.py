@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 
 from kms import get_db
 from kms.completeness import check_record, default_rules
-from kms.editing import EDITABLE_FIELDS, EditError, apply_edit, parse_form
+from kms.editing import EDITABLE_FIELDS, EditError, apply_edit, parse_form, resolve_edit_conflict
 from kms.records import get_record
 from kms.schema import DIGITAL, FIELD_LABELS, SECTIONS, STAGES, STATUSES
 from kms.search import search_service
@@ -50,3 +50,24 @@ def edit(record_id):
     if changed:
         search_service(current_app.config).update(db, [record_id])
     return redirect(url_for("search.detail", record_id=record_id, saved=len(changed)))
+
+
+@bp.post("/inovasi/<record_id>/konflik/<field>")
+@staff_required
+def resolve_conflict(record_id, field):
+    """Keep the staff value (`keep=staff`) or take the hub's (`keep=hub`)."""
+    db = get_db()
+    record = get_record(db, record_id)
+    if record is None:
+        abort(404, "Inovasi tidak ditemukan.")
+    user = require_edit_right(record)
+    keep = request.form.get("keep")
+    if keep not in ("staff", "hub"):
+        abort(400, "Parameter keep harus 'staff' atau 'hub'.")
+    try:
+        resolve_edit_conflict(db, record_id, field, keep == "staff", user.name)
+    except KeyError as exc:
+        abort(404, str(exc))
+    search_service(current_app.config).update(db, [record_id])
+    return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/kampanye")
+                    else url_for("search.detail", record_id=record_id))

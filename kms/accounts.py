@@ -135,3 +135,26 @@ def in_scope(user: User, record: dict, hubs: set[str] | None = None) -> bool:
 
 def can_edit(db, user: User | None, record: dict) -> bool:
     return user is not None and in_scope(user, record, record_hubs(db, record["id"]))
+
+
+def list_users(db) -> list[dict]:
+    """Every account (no password hashes), active first."""
+    return [{k: row[k] for k in ("name", "role", "hub", "province", "agency", "created_at", "disabled_at")}
+            for row in db.query("SELECT * FROM users ORDER BY disabled_at IS NOT NULL, name")]
+
+
+def set_password(db, name: str, password: str) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise AccountError(f"kata sandi minimal {MIN_PASSWORD} karakter")
+    if get_user(db, name) is None:
+        raise AccountError(f"tidak ada akun aktif bernama '{name}'")
+    with db.conn:
+        db.execute("UPDATE users SET password_hash = ? WHERE name = ?", [generate_password_hash(password), name])
+
+
+def disable_user(db, name: str) -> None:
+    """The account can no longer sign in; its sessions end at their next request."""
+    if get_user(db, name) is None:
+        raise AccountError(f"tidak ada akun aktif bernama '{name}'")
+    with db.conn:
+        db.execute("UPDATE users SET disabled_at = ? WHERE name = ?", [_now().isoformat(), name])

@@ -329,10 +329,7 @@ def user_add(name, role, hub, province, agency, password_stdin):
     """Create a staff account (asks for the password unless --password-stdin)."""
     from kms.accounts import AccountError, create_user
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Kata sandi", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     _config, db = _open_store()
     if hub and hub not in {m.name for m in all_hub_mappings()}:
         click.echo(f"peringatan: hub '{hub}' belum punya berkas pemetaan di data/hubs/", err=True)
@@ -343,3 +340,52 @@ def user_add(name, role, hub, province, agency, password_stdin):
     except AccountError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(f"akun {account.name} dibuat: {account.role}, {account.scope_label}")
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Kata sandi", hide_input=True, confirmation_prompt=True)
+
+
+@user.command("list")
+def user_list():
+    """Every account with its role and scope."""
+    from kms.accounts import list_users
+
+    _config, db = _open_store()
+    for account in list_users(db):
+        scope = account["hub"] and f"hub {account['hub']}" or account["province"] and \
+            f"provinsi {account['province']}" or account["agency"] and f"instansi {account['agency']}" or "semua"
+        state = f"  NONAKTIF sejak {account['disabled_at']}" if account["disabled_at"] else ""
+        click.echo(f"{account['name']}  {account['role']}  {scope}{state}")
+
+
+@user.command("passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+def user_passwd(name, password_stdin):
+    """Set a new password for an account."""
+    from kms.accounts import AccountError, set_password
+
+    password = _read_password(password_stdin)
+    _config, db = _open_store()
+    try:
+        set_password(db, name, password)
+    except AccountError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"kata sandi {name} diganti")
+
+
+@user.command("disable")
+@click.argument("name")
+def user_disable(name):
+    """Stop an account from signing in (its open sessions end too)."""
+    from kms.accounts import AccountError, disable_user
+
+    _config, db = _open_store()
+    try:
+        disable_user(db, name)
+    except AccountError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"akun {name} dinonaktifkan")

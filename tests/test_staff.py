@@ -389,3 +389,21 @@ def test_dashboard_settles_an_edit_conflict(site):
     assert done.status_code == 302 and done.headers["Location"] == "/kampanye"
     assert client.get(f"/api/innovations/{own}").json["summary"] == hub_value
     assert 'data-field="summary"' not in client.get("/kampanye").text
+
+
+def test_user_list_passwd_disable(site, monkeypatch):
+    monkeypatch.setenv("KMS_DATA_DIR", str(site["dir"]))
+    runner = CliRunner()
+    listed = runner.invoke(main, ["user", "list"])
+    assert "editor  agency_editor  instansi Pemerintah Kabupaten Sinjai" in listed.output
+    assert "scrypt" not in listed.output
+    changed = runner.invoke(main, ["user", "passwd", "editor", "--password-stdin"], input="sandi-baru-yang-panjang\n")
+    assert changed.exit_code == 0
+    assert login(site["app"].test_client(), "editor").status_code == 401
+    assert login(site["app"].test_client(), "editor", "sandi-baru-yang-panjang").status_code == 302
+    signed_in = client_for(site, "admin")
+    assert runner.invoke(main, ["user", "disable", "admin"]).exit_code == 0
+    assert signed_in.get("/kampanye").status_code == 401          # the open session ends
+    assert login(site["app"].test_client(), "admin").status_code == 401
+    assert "NONAKTIF" in runner.invoke(main, ["user", "list"]).output
+    assert runner.invoke(main, ["user", "disable", "tidak-ada"]).exit_code == 2

@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.store import decode_record, now_iso
 from kms.completeness import Rules, check_record
-from kms.search.labels import facet_label
+from kms.search.labels import FACET_TITLES, facet_label
 from kms.search.query import ParameterError, SearchQuery
 
 GROUPS = {"hub": "Hub", "province": "Provinsi", "agency": "Instansi", "award_year": "Tahun penghargaan"}
@@ -276,13 +276,13 @@ def snapshots(db, campaign_id: int | None) -> list[dict]:
 
 def filter_description(query: SearchQuery, agency: str | None = None) -> str:
     """The filters in words, for headings and worklist file names."""
-    parts = [f"kata: {query.q}"] if query.q else []
+    parts = [f"Kata: {query.q}"] if query.q else []
     for name, values in query.filters.items():
-        parts.append(f"{name}: {', '.join(facet_label(name, v) for v in values)}")
+        parts.append(f"{FACET_TITLES.get(name, name)}: {', '.join(facet_label(name, v) for v in values)}")
     if query.year_from or query.year_to:
-        parts.append(f"tahun {query.year_from or ''}-{query.year_to or ''}")
+        parts.append(f"Tahun {query.year_from or ''}-{query.year_to or ''}")
     if agency:
-        parts.append(f"instansi: {agency}")
+        parts.append(f"Instansi: {agency}")
     return "; ".join(parts) or "semua rekaman"
 
 

@@ -209,10 +209,9 @@ def detect_candidates(db, engine, record_ids=None) -> int:
         for record in records.values():
             named, copies = [], []
             for suggestion in similar_to(db, engine, record, limit=10):
-                other = records.get(suggestion.id) or records_by_id(db, [suggestion.id]).get(suggestion.id)
-                kind = other and candidate_kind(record, other, suggestion)
+                kind = candidate_kind(record, suggestion.record, suggestion)
                 if kind:
-                    (named if kind == "named" else copies).append((other, suggestion))
+                    (named if kind == "named" else copies).append((suggestion.record, suggestion))
             for other, suggestion in named + (copies if len(copies) == 1 else []):
                 if _earlier(other, record):
                     original, replica = other, record

@@ -1,7 +1,7 @@
-"""Similar innovations: candidates from the search index (more-like-this on the narrative and
-the title's words), re-ranked by TF-IDF cosine of the narratives, title similarity (rapidfuzz,
-place names left out), whether one names the other, and shared sector, category and SDGs.
-Every suggestion says why, in Indonesian."""
+"""Similar innovations: candidates from each record's stored signature (its most distinctive
+words), re-ranked by TF-IDF cosine of the narratives, title similarity (rapidfuzz, place names
+left out), whether one names the other, and shared sector, category and SDGs. Every suggestion
+says why, in Indonesian."""
 from __future__ import annotations
 
 import math
@@ -35,6 +35,7 @@ class Suggestion:
     score: float
     reasons: tuple[str, ...]
     parts: dict
+    record: dict          # the suggested record itself (callers need not fetch it again)
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -58,6 +59,12 @@ def _profile(record_id: str, version: str, text: str, skip: frozenset) -> tuple[
         counts[stem] += 1
         surface.setdefault(stem, word)
     return counts, surface
+
+
+def title_stems(title: str, skip: set[str]) -> list[str]:
+    """Stems of a title's content words, place words and generic words left out, once each."""
+    return list(dict.fromkeys(stem for stem, word in _tokens(title)
+                              if word not in skip and stem not in GENERIC))
 
 
 def narrative(record: dict) -> str:
@@ -88,8 +95,7 @@ def title_likeness(a: str, b: str, skip: set[str], idf) -> float:
     distinctive words (IDF-weighted) found in the other: a shared name ("Saskia", "KUNA")
     counts for much more than shared common words ("keliling", "layanan")."""
     fuzzy = title_similarity(a, b, skip)
-    stems_a = {stem for stem, word in _tokens(a) if word not in skip and stem not in GENERIC}
-    stems_b = {stem for stem, word in _tokens(b) if word not in skip and stem not in GENERIC}
+    stems_a, stems_b = set(title_stems(a, skip)), set(title_stems(b, skip))
     if not stems_a or not stems_b:
         return fuzzy / 2
     shorter = min(stems_a, stems_b, key=lambda s: sum(idf(t) for t in s))
@@ -164,7 +170,7 @@ def compare(record: dict, other: dict, idf, max_terms: int = 5) -> Suggestion:
                     key=lambda s: -(idf(s) * min(counts_a[s], counts_b[s])))
     if shared:
         reasons.append("kata yang sama: " + ", ".join(surface_a[s] for s in shared[:max_terms]))
-    return Suggestion(other["id"], round(score, 3), tuple(reasons), parts)
+    return Suggestion(other["id"], round(score, 3), tuple(reasons), parts, other)
 
 
 def idf_function(engine):
@@ -193,23 +199,12 @@ def idf_function(engine):
     return idf
 
 
-def query_terms(record: dict, idf, limit: int = QUERY_TERMS) -> tuple[list[str], list[str]]:
-    """The record's most distinctive narrative stems (TF-IDF) and its title's stems."""
-    counts, _surface = profile(record)
-    ranked = sorted(counts, key=lambda s: -(1 + math.log(counts[s])) * idf(s))
-    skip = place_words(record)
-    title = [stem for stem, word in _tokens(record.get("title") or "")
-             if word not in skip and stem not in GENERIC]
-    return ranked[:limit], list(dict.fromkeys(title))
-
-
 def signature(record: dict, idf, size: int = SIGNATURE) -> dict[str, float]:
     """The record's most distinctive stems with TF-IDF weights (title words count double)."""
     counts, _surface = profile(record)
     weights = {stem: (1 + math.log(n)) * idf(stem) for stem, n in counts.items()}
-    skip = place_words(record)
-    for stem, word in _tokens(record.get("title") or ""):
-        if word not in skip and stem not in GENERIC and stem in weights:
+    for stem in title_stems(record.get("title") or "", place_words(record)):
+        if stem in weights:
             weights[stem] *= TITLE_BOOST
     top = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:size]
     return {stem: round(weight, 4) for stem, weight in top}
@@ -260,10 +255,12 @@ def similar_to(db, engine, record: dict, limit: int = 10, exclude=()) -> list[Su
     from kms.records import records_by_id
 
     idf = idf_function(engine)
-    ids = signature_candidates(db, record["id"], signature(record, idf, QUERY_TERMS))
+    terms = signature(record, idf, QUERY_TERMS)
+    ids = signature_candidates(db, record["id"], terms)
     if not ids:   # signatures not built yet (an old store): ask the index
-        terms, title_terms = query_terms(record, idf)
-        ids = engine.similar_candidates(record["id"], terms, title_terms, CANDIDATES)
+        ids = engine.similar_candidates(record["id"], list(terms),
+                                        title_stems(record.get("title") or "", place_words(record)),
+                                        CANDIDATES)
     skip = {record["id"], *exclude}
     others = records_by_id(db, [i for i in ids if i not in skip])
     ranked = sorted((compare(record, other, idf) for other in others.values()),

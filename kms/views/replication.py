@@ -9,7 +9,7 @@ from indexer.regions import resolve_region
 from indexer.values import parse_date
 from kms import get_db
 from kms.accounts import can_edit
-from kms.records import get_record, records_by_id
+from kms.records import get_record
 from kms.replication import LinkError, decide, lineage, save_link
 from kms.schema import AGENCY_TYPES, REPLICATION_STAGES
 from kms.search import ParameterError, search_service
@@ -58,15 +58,10 @@ def _agency_type(raw: str | None) -> str | None:
 
 
 def similar_results(record: dict, limit: int) -> list[dict]:
-    db = get_db()
-    found = similar_to(db, _engine(), record, limit)
-    others = records_by_id(db, [s.id for s in found])
-    return [{"id": s.id, "title": others[s.id].get("title"), "agency": others[s.id].get("agency"),
-             "regency_code": others[s.id].get("regency_code"),
-             "regency_name": others[s.id].get("regency_name"),
-             "province_name": others[s.id].get("province_name"),
-             "year": others[s.id].get("year"), "score": s.score, "reasons": list(s.reasons)}
-            for s in found if s.id in others]
+    return [{"id": s.id, **{k: s.record.get(k) for k in ("title", "agency", "regency_code",
+                                                       "regency_name", "province_name", "year")},
+             "score": s.score, "reasons": list(s.reasons)}
+            for s in similar_to(get_db(), _engine(), record, limit)]
 
 
 def _public_result(item: dict) -> dict:

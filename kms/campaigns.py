@@ -98,9 +98,7 @@ def select_records(db, engine, query: SearchQuery | None, agency: str | None = N
         hubs.setdefault(row["record_id"], set()).add(row["hub"])
     wanted = None
     if query is not None and (query.q or query.filters or query.year_from or query.year_to):
-        if not engine.exists():
-            engine.rebuild(db)
-        wanted = set(engine.matching_ids(query))
+        wanted = set(engine.ready(db).matching_ids(query))
     from indexer.textnorm import key
     agency_key = key(agency) if agency else None
     records = []

@@ -187,10 +187,7 @@ def detect_replications():
     from kms.search import search_service
 
     config, db = _open_store()
-    engine = search_service(config)
-    if not engine.exists():
-        engine.rebuild(db)
-    found = detect_candidates(db, engine)
+    found = detect_candidates(db, search_service(config).ready(db))
     total = db.execute("SELECT COUNT(*) FROM replications WHERE status = 'candidate'").fetchone()[0]
     click.echo(f"kandidat replikasi baru: {found}; menunggu keputusan staf: {total}")
 

@@ -217,16 +217,6 @@ def test_search_page_shows_facets_and_pages(client):
     assert "<mark>" in page
 
 
-def test_more_like_this_puts_the_known_replica_first(sample_dir, client):
-    engine = search_service(load_config({"DATA_DIR": str(sample_dir)}))
-    db = open_db(sample_dir / "kms.db")
-    original = next(db.query("SELECT id FROM innovations WHERE title = 'Bendera Saskia'"))["id"]
-    replica = next(db.query("SELECT id FROM innovations WHERE title = 'Saskia Peduli Disabilitas'"))["id"]
-    similar = engine.more_like_this(original, limit=5)
-    assert similar[0]["id"] == replica and "disabilitas" in similar[0]["terms"]
-    assert original not in [s["id"] for s in similar]
-
-
 def test_remove_takes_a_record_out_of_the_index(sample_copy):
     engine = search_service(load_config({"DATA_DIR": str(sample_copy)}))
     hit = search(sample_copy, q="sampah")["hits"][0]["id"]

@@ -88,6 +88,12 @@ class WhooshEngine:
         except Exception:   # unreadable table of contents: treat as missing, rebuild
             return False
 
+    def ready(self, db) -> "WhooshEngine":
+        """This engine, its index first built from the store if there is none."""
+        if not self.exists():
+            self.rebuild(db)
+        return self
+
     def rebuild(self, db) -> int:
         """Build a fresh index from the store, then swap it in; answers the document count."""
         staging = self.index_dir.with_name(f"index.new-{os.getpid()}")
@@ -144,21 +150,6 @@ class WhooshEngine:
                 writer.delete_by_term("id", record_id)
             writer.commit()
         return len(list(record_ids))
-
-    def more_like_this(self, record_id: str, limit: int = 10) -> list[dict]:
-        """Records whose text is most like this one's: [{"id", "score", "terms"}]."""
-        searcher = self._searcher()
-        docnum = searcher.document_number(id=record_id)
-        if docnum is None:
-            return []
-        results = searcher.more_like(docnum, "body", top=limit, numterms=25)
-        keywords = {word for word, _ in searcher.key_terms([docnum], "body", numterms=25)}
-        out = []
-        for hit in results:
-            other = {word for word, _ in searcher.key_terms([hit.docnum], "body", numterms=40)}
-            terms = sorted(keywords & other)
-            out.append({"id": hit["id"], "score": round(float(hit.score), 3), "terms": terms[:8]})
-        return out
 
     def similar_candidates(self, record_id: str, terms: list[str], title_terms: list[str],
                            top: int = 40) -> list[str]:

@@ -23,10 +23,7 @@ MAX_LIMIT = 50
 
 
 def _engine():
-    engine = search_service(current_app.config)
-    if not engine.exists():
-        engine.rebuild(get_db())
-    return engine
+    return search_service(current_app.config).ready(get_db())
 
 
 def _limit(default: int = 10) -> int:

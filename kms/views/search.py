@@ -17,10 +17,7 @@ bp = Blueprint("search", __name__)
 def run_search(args, default_per_page):
     """Parse the URL, search, and attach each hit's record summary."""
     query = SearchQuery.from_args(args, default_per_page)
-    engine = search_service(current_app.config)
-    if not engine.exists():
-        engine.rebuild(get_db())
-    found = engine.search(query)
+    found = search_service(current_app.config).ready(get_db()).search(query)
     db = get_db()
     rules = default_rules()
     for hit in found["hits"]:

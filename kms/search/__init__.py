@@ -1,8 +1,10 @@
 """The search interface: one engine object per index folder, whatever engine stands behind it.
 
 An engine offers `search(SearchQuery) -> dict` (total, hits, facets, corrected_query,
-corrected), `suggest(prefix)`, `update(db, record_ids)` (add or rewrite records) and
-`rebuild(db)`. Whoosh stands behind it today (kms/search/whoosh_engine.py).
+corrected), `matching_ids(SearchQuery)`, `suggest(prefix)`, `update(db, record_ids)` (add or
+rewrite records), `rebuild(db)`, `ready(db)` (rebuild when missing), and for similar
+innovations `similar_candidates`, `phrase_frequency` and `document_frequencies`. Whoosh stands
+behind it today (kms/search/whoosh_engine.py).
 """
 from __future__ import annotations
 

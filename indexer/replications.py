@@ -13,8 +13,7 @@ from indexer.mapping import Mapping
 from indexer.normalize import _mapped, _text
 from indexer.pipeline import Report, quarantine_broken
 from indexer.textnorm import fold, key
-from indexer.values import parse_date
-from kms.replication import LinkError, save_link
+from kms.replication import LinkError, parse_stage_dates, save_link
 from kms.schema import REPLICATION_STAGES
 
 _STAGE_WORDS = {"minat": "minat", "berminat": "minat", "interest": "minat", "kesepakatan": "kesepakatan",
@@ -88,14 +87,7 @@ def link_from_row(db, raw: dict, mapping: Mapping) -> dict:
     stage = parse_stage(stage_text)
     if stage_text and stage is None:
         raise LinkError(f"stage: '{stage_text}' bukan salah satu dari {', '.join(REPLICATION_STAGES)}")
-    dates = {}
-    for name in REPLICATION_STAGES:
-        text = _first(raw, mapping, name)
-        dates[name] = parse_date(text)
-        if text and dates[name] is None:
-            raise LinkError(f"{name}: '{text}' bukan tanggal")
-    if stage is None:   # the furthest stage with a date
-        stage = next((s for s in reversed(REPLICATION_STAGES) if dates[s]), None)
+    dates = parse_stage_dates({name: _first(raw, mapping, name) for name in REPLICATION_STAGES})
     return {"original_id": original, "replica_id": replica, "stage": stage, "dates": dates,
             "original_agency": _first(raw, mapping, "original_agency") or None,
             "original_unit": _first(raw, mapping, "original_unit") or None,

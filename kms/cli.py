@@ -22,6 +22,9 @@ LABELS = {"read": "dibaca", "new": "baru", "updated": "diperbarui", "unchanged":
           "dropped_sources": "sumber hilang"}
 
 
+DETECT_AFTER_INGEST = 5000   # larger ingests leave detection to `kms detect-replications`
+
+
 def _open_store():
     config = load_config()
     return config, open_db(db_path(config))
@@ -47,9 +50,6 @@ def _sync_index(config, db, changed_ids) -> None:
                    "mencari kandidat replikasi", err=True)
     elif changed_ids:
         detect_candidates(db, engine, changed_ids)
-
-
-DETECT_AFTER_INGEST = 5000   # larger ingests leave detection to `kms detect-replications`
 
 
 @click.group()

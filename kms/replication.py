@@ -30,6 +30,20 @@ class LinkError(ValueError):
     """A link that cannot be stored; the message names the field."""
 
 
+def parse_stage_dates(texts: dict) -> dict[str, str | None]:
+    """ISO dates for minat, kesepakatan and implementasi from text (any date spelling
+    parse_date reads); LinkError names the stage whose text is not a date."""
+    from indexer.values import parse_date
+
+    dates = {}
+    for name in DATE_FIELDS:
+        text = (texts.get(name) or "").strip()
+        dates[name] = parse_date(text) if text else None
+        if text and dates[name] is None:
+            raise LinkError(f"{name}: '{text}' bukan tanggal")
+    return dates
+
+
 def _record(db, record_id: str) -> dict | None:
     rows = list(db.query("SELECT id, title, agency, unit, regency_code, province_code, year, "
                          "start_year FROM innovations WHERE id = ?", [record_id]))
@@ -49,6 +63,8 @@ def save_link(db, original_id: str, replica_id: str, *, origin: str, status: str
             raise LinkError(f"{name}: tidak ada inovasi dengan id {record_id}")
     if stage is not None and stage not in REPLICATION_STAGES:
         raise LinkError(f"stage harus salah satu dari {', '.join(REPLICATION_STAGES)}")
+    if stage is None:   # unsaid: the furthest stage with a date
+        stage = next((s for s in reversed(REPLICATION_STAGES) if (dates or {}).get(s)), None)
     reverse = list(db.query("SELECT id FROM replications WHERE original_id = ? AND replica_id = ? "
                             "AND status = 'confirmed'", [replica_id, original_id]))
     if reverse and status == "confirmed":

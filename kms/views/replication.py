@@ -6,17 +6,17 @@ from flask import (Blueprint, abort, current_app, jsonify, redirect, render_temp
                    url_for)
 
 from indexer.regions import resolve_region
-from indexer.values import parse_date
 from kms import get_db
 from kms.accounts import can_edit
 from kms.records import get_record
-from kms.replication import LinkError, decide, lineage, save_link
-from kms.schema import AGENCY_TYPES, REPLICATION_STAGES
+from kms.replication import LinkError, decide, lineage, parse_stage_dates, save_link
+from kms.schema import AGENCY_TYPES
 from kms.search import ParameterError, search_service
 from kms.search.labels import facet_label
 from kms.similar import similar_to
 from kms.suggest import gap_view, suggest
 from kms.views.access import current_user, staff_required
+from kms.views.api import error
 
 bp = Blueprint("replication", __name__)
 MAX_LIMIT = 50
@@ -54,6 +54,14 @@ def _agency_type(raw: str | None) -> str | None:
     return raw or None
 
 
+def _sector() -> str | None:
+    """The `sector` parameter: an urusan key, or None."""
+    sector = request.args.get("sector") or None
+    if sector and sector not in dict(_sectors()):
+        raise ParameterError("sector", "sector must be an urusan key from vocabularies/urusan_pemerintahan.csv")
+    return sector
+
+
 def similar_results(record: dict, limit: int) -> list[dict]:
     return [{"id": s.id, **{k: s.record.get(k) for k in ("title", "agency", "regency_code",
                                                        "regency_name", "province_name", "year")},
@@ -73,7 +81,7 @@ def _public_result(item: dict) -> dict:
 def api_similar(record_id):
     record = get_record(get_db(), record_id)
     if record is None:
-        return jsonify({"error": {"parameter": "id", "message": f"no innovation with id {record_id}"}}), 404
+        return error("id", f"no innovation with id {record_id}", 404)
     return jsonify({"results": [{k: r[k] for k in ("id", "title", "agency", "regency_code", "year",
                                                    "score", "reasons")}
                                 for r in similar_results(record, _limit())]})
@@ -83,7 +91,7 @@ def api_similar(record_id):
 def api_replications(record_id):
     db = get_db()
     if get_record(db, record_id) is None:
-        return jsonify({"error": {"parameter": "id", "message": f"no innovation with id {record_id}"}}), 404
+        return error("id", f"no innovation with id {record_id}", 404)
     return jsonify(lineage(db, record_id))
 
 
@@ -109,10 +117,7 @@ def api_gaps():
     region = region_parameter(request.args.get("region"))
     if not region:
         raise ParameterError("region", "region is required")
-    sector = request.args.get("sector") or None
-    if sector and sector not in dict(_sectors()):
-        raise ParameterError("sector", "sector must be an urusan key from vocabularies/urusan_pemerintahan.csv")
-    found = gap_view(get_db(), region, sector, _limit(30))
+    found = gap_view(get_db(), region, _sector(), _limit(30))
     return jsonify({**{k: found[k] for k in ("region", "own_count", "own_sectors", "peers")},
                     "results": [_public_result(item) | {"sector": item["record"].get("sector"),
                                                         "sector_gap": item["sector_gap"]}
@@ -122,7 +127,7 @@ def api_gaps():
 @bp.errorhandler(ParameterError)
 def bad_parameter(exc):
     if request.path.startswith("/api/"):
-        return jsonify({"error": {"parameter": exc.parameter, "message": exc.message}}), 400
+        return error(exc.parameter, exc.message)
     return render_template("replication/suggest.html", error=exc, form=request.args, found=None,
                            gaps=None, agency_types=AGENCY_TYPES, label=facet_label,
                            sectors=_sectors()), 400
@@ -147,10 +152,7 @@ def page():
         found["region"] = region
     if request.args.get("gap_region", "").strip():
         region = region_parameter(request.args.get("gap_region"))
-        sector = request.args.get("sector") or None
-        if sector and sector not in dict(_sectors()):
-            raise ParameterError("sector", "sector must be an urusan key (see /api/openapi.json)")
-        gaps = gap_view(db, region, sector)
+        gaps = gap_view(db, region, _sector())
     return render_template("replication/suggest.html", error=None, form=request.args, found=found,
                            gaps=gaps, agency_types=AGENCY_TYPES, label=facet_label,
                            sectors=_sectors())
@@ -205,14 +207,9 @@ def add_link(record_id):
     if other_record is None:
         abort(400, f"Tidak ada inovasi dengan id {other}.")
     _editable_link(record_id, link)
-    dates = {}
-    for name in REPLICATION_STAGES:
-        text = (form.get(name) or "").strip()
-        dates[name] = parse_date(text) if text else None
-        if text and dates[name] is None:
-            abort(400, f"Tanggal {name} tidak valid: {text}")
-    stage = form.get("stage") or next((s for s in reversed(REPLICATION_STAGES) if dates[s]), None)
     try:
+        dates = parse_stage_dates(form)
+        stage = form.get("stage") or None
         with db.conn:
             link_id, _outcome = save_link(db, original, replica, origin=f"staff:{current_user().name}",
                                           status="confirmed", stage=stage, dates=dates,

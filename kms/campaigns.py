@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import json
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl
 
 from werkzeug.datastructures import MultiDict
 
@@ -40,7 +40,6 @@ class Campaign:
 
 
 def _parse_qs(text: str) -> list[tuple[str, str]]:
-    from urllib.parse import parse_qsl
     return parse_qsl(text or "", keep_blank_values=False)
 
 
@@ -282,7 +281,3 @@ def filter_description(query: SearchQuery, agency: str | None = None) -> str:
     if agency:
         parts.append(f"Instansi: {agency}")
     return "; ".join(parts) or "semua rekaman"
-
-
-def campaign_args(query: SearchQuery) -> str:
-    return urlencode(query.as_args())

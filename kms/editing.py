@@ -13,7 +13,6 @@ from kms.schema import DIGITAL, FIELD_LABELS, SECTIONS, STAGES, STATUSES
 TEXT_FIELDS = ("title", *SECTIONS, "unit", "innovator", "contact", "category")
 EDITABLE_FIELDS = ("title", *SECTIONS, "year", "start_year", "unit", "innovator", "contact",
                    "video_url", "sdgs", "sector", "category", "stage", "digital", "status")
-NARRATIVE = tuple(SECTIONS)
 MAX_TEXT = 20_000
 _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 

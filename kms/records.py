@@ -77,7 +77,9 @@ def index_documents(db, record_ids=None) -> Iterator[dict]:
         where = f" WHERE id IN ({', '.join('?' for _ in record_ids)})"
         params = record_ids
     hubs: dict[str, list[str]] = {}
-    for row in db.query("SELECT record_id, hub FROM sources WHERE dropped_at IS NULL"):
+    source_where = where.replace(" WHERE id IN", " AND record_id IN")
+    for row in db.query(f"SELECT record_id, hub FROM sources WHERE dropped_at IS NULL{source_where}",
+                        params):
         hubs.setdefault(row["record_id"], []).append(row["hub"])
     for row in db.query(f"SELECT * FROM innovations{where} ORDER BY id", params):
         record = decode_record(row)

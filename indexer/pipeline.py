@@ -51,6 +51,16 @@ def ingest_with(db, paths: list[Path], mapping: Mapping) -> Report:
     return ingest_files(db, paths, mapping)
 
 
+def ingest_samples(db, kinds=("innovations", "replications")) -> list[Report]:
+    """Ingest every bundled sample of these kinds with its hub mapping (innovations first);
+    one report per hub."""
+    from indexer.mapping import all_hub_mappings
+    from indexer.reference import SAMPLES_DIR
+
+    return [ingest_with(db, [SAMPLES_DIR / name for name in mapping.samples], mapping)
+            for mapping in all_hub_mappings() if mapping.samples and mapping.kind in kinds]
+
+
 def ingest_files(db, paths: list[Path], mapping: Mapping, row_handler=None) -> Report:
     """Ingest files with one mapping; unreadable files are quarantined whole and reported.
     `row_handler` takes the place of innovation rows for other kinds of export (those keep

@@ -9,8 +9,7 @@ from pathlib import Path
 import click
 
 from indexer.mapping import Mapping, MappingError, all_hub_mappings, hub_mapping, load_mapping
-from indexer.pipeline import COUNTS, Report, ingest_with
-from indexer.reference import SAMPLES_DIR
+from indexer.pipeline import COUNTS, Report, ingest_samples, ingest_with
 from indexer.regions import resolve_region
 from kms.config import db_path, load_config
 from kms.db import open_db
@@ -89,11 +88,7 @@ def load_samples(as_json):
     config, db = _open_store()
     total = Report("total")
     hubs = []
-    for mapping in all_hub_mappings():
-        paths = [SAMPLES_DIR / name for name in mapping.samples]
-        if not paths:
-            continue
-        report = ingest_with(db, paths, mapping)
+    for report in ingest_samples(db):
         total.add(report)
         hubs.append(report)
         if not as_json:

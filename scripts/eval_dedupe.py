@@ -16,8 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer.mapping import all_hub_mappings  # noqa: E402
-from indexer.pipeline import ingest_files  # noqa: E402
+from indexer.pipeline import ingest_samples  # noqa: E402
 from indexer.reference import SAMPLES_DIR  # noqa: E402
 from kms.db import open_db  # noqa: E402
 
@@ -51,9 +50,7 @@ def evaluate(db) -> dict:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = open_db(Path(tmp) / "kms.db")
-        for mapping in all_hub_mappings():
-            if mapping.kind == "innovations":
-                ingest_files(db, [SAMPLES_DIR / s for s in mapping.samples], mapping)
+        ingest_samples(db, kinds=("innovations",))
         result = evaluate(db)
     print(f"pasangan benar: {result['true_pairs']}, pasangan digabung: {result['predicted_pairs']}")
     print(f"precision {result['precision']:.3f}  recall {result['recall']:.3f}")

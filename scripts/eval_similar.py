@@ -23,8 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer.mapping import all_hub_mappings  # noqa: E402
-from indexer.pipeline import ingest_files  # noqa: E402
+from indexer.pipeline import ingest_samples  # noqa: E402
 from indexer.reference import SAMPLES_DIR  # noqa: E402
 from kms.config import load_config  # noqa: E402
 from kms.db import open_db  # noqa: E402
@@ -92,9 +91,7 @@ def evaluate(db, engine, verbose: bool = False) -> dict:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = open_db(Path(tmp) / "kms.db")
-        for mapping in all_hub_mappings():
-            if mapping.kind == "innovations":
-                ingest_files(db, [SAMPLES_DIR / s for s in mapping.samples], mapping)
+        ingest_samples(db, kinds=("innovations",))
         engine = search_service(load_config({"DATA_DIR": tmp}))
         engine.rebuild(db)
         result = evaluate(db, engine, "--verbose" in sys.argv)

@@ -6,17 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from indexer.mapping import all_hub_mappings
-from indexer.pipeline import ingest_with
-from indexer.reference import SAMPLES_DIR
+from indexer.pipeline import ingest_samples
 from kms.db import open_db
 
 
 def load_all_samples(db):
     """Ingest every bundled sample (innovations, then replication exports) into `db`."""
-    for mapping in all_hub_mappings():
-        if mapping.samples:
-            ingest_with(db, [SAMPLES_DIR / s for s in mapping.samples], mapping)
+    ingest_samples(db)
 
 
 @pytest.fixture(scope="session")

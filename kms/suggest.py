@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from rapidfuzz import fuzz
+
 from indexer.reference import vocabulary
 from indexer.textnorm import fold
 from kms.completeness import check_record, default_rules
+from kms.geo import neighbours
 from kms.records import records_by_id
 from kms.replication import replica_counts
 from kms.search.analysis import STOP_WORDS, indonesian_stem
@@ -83,8 +86,6 @@ def level_of(region_code: str | None, agency_type: str | None) -> tuple[str, ...
 
 
 def _nearby_regions(region_code: str | None) -> set[str]:
-    from kms.geo import neighbours
-
     if not region_code:
         return set()
     return set(neighbours(region_code))
@@ -148,8 +149,6 @@ def gap_view(db, region_code: str, sector: str | None = None, limit: int = 30) -
     region itself runs nothing alike: a starting list for its next replication.
     Peers: for a regency, the other regencies of its province and its neighbours; for a
     province, its neighbouring provinces."""
-    from kms.geo import neighbours
-
     is_regency = "." in region_code
     field = "regency_code" if is_regency else "province_code"
     if is_regency:
@@ -174,8 +173,6 @@ def gap_view(db, region_code: str, sector: str | None = None, limit: int = 30) -
             params.append(sector)
         peers = records_by_id(db, [r["id"] for r in db.query(sql, params)])
         own_titles = [fold(r["title"] or "") for r in own]
-        from rapidfuzz import fuzz
-
         for record in peers.values():
             count = replicas.get(record["id"], 0)
             if not _proven_enough(record, count):

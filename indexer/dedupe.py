@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from indexer.textnorm import fold, words
+from kms.search.analysis import content_terms
 
 _NOISE = {"inovasi", "program", "aplikasi", "gerakan", "layanan", "sistem", "the", "dan", "di",
           "ke", "yang", "untuk", "melalui", "dengan", "berbasis", "pada", "kota", "kabupaten"}
-_STOP = {"dan", "di", "ke", "yang", "untuk", "dengan", "dalam", "dari", "pada", "ini", "itu", "atau",
-         "oleh", "sebagai", "adalah", "juga", "tidak", "akan", "para", "serta", "bagi", "agar"}
 THRESHOLD = 0.82
 
 
@@ -65,11 +64,11 @@ def title_similarity(a: str, b: str, skip: set[str] = frozenset()) -> float:
 
 
 def text_overlap(a: str | None, b: str | None) -> float:
-    """Jaccard overlap of the content words of two narratives, 0 when one is missing."""
+    """Jaccard overlap of the content terms (stems) of two narratives, 0 when one is missing."""
     if not a or not b:
         return 0.0
-    set_a = {w for w in words(a) if w not in _STOP and len(w) > 2}
-    set_b = {w for w in words(b) if w not in _STOP and len(w) > 2}
+    set_a = {term for term, _word in content_terms(a)}
+    set_b = {term for term, _word in content_terms(b)}
     if not set_a or not set_b:
         return 0.0
     return len(set_a & set_b) / len(set_a | set_b)

@@ -13,8 +13,10 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.store import decode_record, now_iso
 from kms.completeness import Rules, check_record
+from kms.indexing import ensure_index
 from kms.search.labels import FACET_TITLES, facet_label
 from kms.search.query import ParameterError, SearchQuery
+from kms.search.service import matching_ids
 
 GROUPS = {"hub": "Hub", "province": "Provinsi", "agency": "Instansi", "award_year": "Tahun penghargaan"}
 BINS = 10
@@ -97,7 +99,7 @@ def select_records(db, engine, query: SearchQuery | None, agency: str | None = N
         hubs.setdefault(row["record_id"], set()).add(row["hub"])
     wanted = None
     if query is not None and (query.q or query.filters or query.year_from or query.year_to):
-        wanted = set(engine.ready(db).matching_ids(query))
+        wanted = set(matching_ids(ensure_index(db, engine), query))
     from indexer.textnorm import key
     agency_key = key(agency) if agency else None
     records = []

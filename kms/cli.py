@@ -39,11 +39,12 @@ def _print_report(report: Report) -> None:
 def _sync_index(config, db, changed_ids) -> None:
     """Bring the search index up to date for the records an ingest changed, and look for
     candidate replications around them."""
+    from kms.indexing import update_index
     from kms.replication import detect_candidates
-    from kms.search import search_service
+    from kms.search import engine_for
 
-    engine = search_service(config)
-    engine.update(db, changed_ids)
+    engine = engine_for(config)
+    update_index(db, engine, changed_ids)
     if len(changed_ids) > DETECT_AFTER_INGEST:
         click.echo(f"{len(changed_ids)} rekaman berubah: jalankan `kms detect-replications` untuk "
                    "mencari kandidat replikasi", err=True)
@@ -178,11 +179,12 @@ def review(as_json, kind):
 @main.command("detect-replications")
 def detect_replications():
     """Look for candidate replications across every record (staff confirm them on the site)."""
+    from kms.indexing import ensure_index
     from kms.replication import detect_candidates
-    from kms.search import search_service
+    from kms.search import engine_for
 
     config, db = _open_store()
-    found = detect_candidates(db, search_service(config).ready(db))
+    found = detect_candidates(db, ensure_index(db, engine_for(config)))
     total = db.execute("SELECT COUNT(*) FROM replications WHERE status = 'candidate'").fetchone()[0]
     click.echo(f"kandidat replikasi baru: {found}; menunggu keputusan staf: {total}")
 
@@ -190,10 +192,11 @@ def detect_replications():
 @main.command()
 def reindex():
     """Rebuild the search index from the store."""
-    from kms.search import search_service
+    from kms.indexing import rebuild_index
+    from kms.search import engine_for
 
     config, db = _open_store()
-    count = search_service(config).rebuild(db)
+    count = rebuild_index(db, engine_for(config))
     click.echo(f"indeks dibangun ulang: {count} rekaman")
 
 
@@ -205,8 +208,16 @@ def serve(host, port):
     from waitress import serve as waitress_serve
 
     from kms import create_app
+    from kms.indexing import ensure_index, index_current
+    from kms.search import engine_for
 
     app = create_app()
+    config, db = _open_store()
+    engine = engine_for(config)
+    if not index_current(engine):
+        click.echo("indeks dibangun ulang sebelum situs dibuka…")
+        ensure_index(db, engine)
+    db.close()
     click.echo(f"Inovasi KMS berjalan di http://{host}:{port}/")
     waitress_serve(app, host=host, port=port, threads=8)
 
@@ -260,7 +271,7 @@ def check(agency, by, threshold, output, include_stale, campaign_id, snapshot, a
     from kms.campaigns import (get_campaign, group_table, save_snapshot, score_records,
                                select_records, summarize, worklist, worklist_csv, worklist_xlsx)
     from kms.completeness import RulesError, default_rules
-    from kms.search import ParameterError, SearchQuery, search_service
+    from kms.search import ParameterError, SearchQuery, engine_for
 
     if output and output.suffix.lower() not in (".csv", ".xlsx"):
         raise click.UsageError("--output harus berakhiran .csv atau .xlsx")
@@ -281,7 +292,7 @@ def check(agency, by, threshold, output, include_stale, campaign_id, snapshot, a
         raise click.UsageError(str(exc)) from None
     if threshold is None:
         threshold = campaign.threshold if campaign else rules.threshold
-    rows = score_records(select_records(db, search_service(config), query, agency), rules)
+    rows = score_records(select_records(db, engine_for(config), query, agency), rules)
     summary = summarize(rows, threshold, campaign.starts_on if campaign else None)
     table = group_table(rows, by, threshold, "label", descending=False)
     if snapshot:

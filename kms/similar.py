@@ -5,15 +5,16 @@ says why, in Indonesian."""
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
 from indexer.dedupe import acronyms, place_words, title_core, title_similarity
 from indexer.textnorm import fold, words
+from kms.records import records_by_id
 from kms.schema import SECTIONS
-from kms.search.analysis import STOP_WORDS, indonesian_stem
+from kms.search import analysis
+from kms.search.engine import Clause, EngineQuery, Term
 from kms.search.labels import facet_label
 
 WEIGHTS = {"text": 0.6, "title": 0.2, "names": 0.25, "sector": 0.08, "sdgs": 0.04, "category": 0.03}
@@ -40,12 +41,7 @@ class Suggestion:
 
 def _tokens(text: str) -> list[tuple[str, str]]:
     """(stem, surface word) for the content words of a text."""
-    out = []
-    for word in re.findall(r"\w+", fold(text or "")):
-        if len(word) < 3 or word.isdigit() or word in STOP_WORDS:
-            continue
-        out.append((indonesian_stem(word), word))
-    return out
+    return analysis.content_terms(text)
 
 
 @lru_cache(maxsize=4096)
@@ -175,23 +171,25 @@ def compare(record: dict, other: dict, idf, max_terms: int = 5) -> Suggestion:
 
 def idf_function(engine):
     """Smoothed inverse document frequency over the index's narratives."""
-    frequency = engine.document_frequencies()
+    total = engine.document_count()
     cache: dict[str, float] = {}
 
     def idf(stem: str) -> float:
         if stem not in cache:
-            df, total = frequency(stem)
+            df = engine.document_frequency("body", stem)
             cache[stem] = math.log((total + 1) / (df + 1)) + 1
         return cache[stem]
 
-    _df, total = frequency("")
     phrases: dict[tuple, int] = {}
 
     rare_count = max(6, total // 200)   # a name used by at most 0.5% of records (6 at least)
 
     def phrase_frequency(found: list[str]) -> int:
+        """Records whose narrative has these words in order (stop words, dropped from the
+        index, may sit between them)."""
         if tuple(found) not in phrases:
-            phrases[tuple(found)] = engine.phrase_frequency(found, stop_at=rare_count)
+            phrases[tuple(found)] = engine.phrase_count(
+                "body", tuple(analysis.terms(" ".join(found))), slop=2, stop_at=rare_count)
         return phrases[tuple(found)]
 
     idf.phrase_frequency = phrase_frequency
@@ -212,8 +210,6 @@ def signature(record: dict, idf, size: int = SIGNATURE) -> dict[str, float]:
 
 def save_signatures(db, engine, record_ids=None) -> int:
     """Recompute the stored signatures (all records, or these), with the index's IDF."""
-    from kms.records import records_by_id
-
     idf = idf_function(engine)
     if record_ids is None:
         ids = [row["id"] for row in db.query("SELECT id FROM innovations")]
@@ -250,17 +246,27 @@ def signature_candidates(db, record_id: str, terms: dict[str, float], top: int =
     return [row[0] for row in db.execute(sql, params).fetchall()]
 
 
+def index_candidates(engine, body_terms, title_terms=(), limit: int = CANDIDATES,
+                     exclude: str | None = None) -> list[str]:
+    """Ids of the best matches for any of these terms (narrative stems, title stems), never
+    `exclude`: a record's most distinctive words find the records worth comparing with it."""
+    clauses = tuple(Clause((Term(t, ("body",)),), required=False) for t in body_terms) + \
+        tuple(Clause((Term(t, ("title",)),), required=False) for t in title_terms)
+    if not clauses:
+        return []
+    found = engine.search(EngineQuery(clauses=clauses, limit=limit + 1, facets=False))
+    return [hit.id for hit in found.hits if hit.id != exclude][:limit]
+
+
 def similar_to(db, engine, record: dict, limit: int = 10, exclude=()) -> list[Suggestion]:
     """The records most like `record`, best first (never the record itself)."""
-    from kms.records import records_by_id
-
     idf = idf_function(engine)
     terms = signature(record, idf, QUERY_TERMS)
     ids = signature_candidates(db, record["id"], terms)
     if not ids:   # signatures not built yet (an old store): ask the index
-        ids = engine.similar_candidates(record["id"], list(terms),
-                                        title_stems(record.get("title") or "", place_words(record)),
-                                        CANDIDATES)
+        ids = index_candidates(engine, list(terms),
+                               title_stems(record.get("title") or "", place_words(record)),
+                               exclude=record["id"])
     skip = {record["id"], *exclude}
     others = records_by_id(db, [i for i in ids if i not in skip])
     ranked = sorted((compare(record, other, idf) for other in others.values()),

@@ -7,7 +7,6 @@ replicated, a complete profile) and innovations of the same level of government 
 and each says which neighbouring regions already run something similar."""
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -18,9 +17,9 @@ from kms.completeness import check_record, default_rules
 from kms.geo import neighbours
 from kms.records import records_by_id
 from kms.replication import replica_counts
-from kms.search.analysis import STOP_WORDS, indonesian_stem
+from kms.search import analysis
 from kms.search.labels import facet_label
-from kms.similar import GENERIC, idf_function, profile
+from kms.similar import GENERIC, idf_function, index_candidates, profile
 
 CLOSE = 0.5          # a record must cover at least half of the problem (IDF-weighted)
 KEEP = 0.7           # ...and at least this share of the best record's coverage
@@ -46,11 +45,8 @@ def award_weights() -> dict[str, float]:
 def problem_terms(problem: str) -> list[tuple[str, str]]:
     """(stem, word) of the problem's content words, in order, without repeats."""
     seen, out = set(), []
-    for word in re.findall(r"\w+", fold(problem or "")):
-        if len(word) < 3 or word.isdigit() or word in STOP_WORDS or word in PROBLEM_STOP:
-            continue
-        stem = indonesian_stem(word)
-        if stem in PROBLEM_STOP or stem in seen:
+    for stem, word in analysis.content_terms(problem):
+        if word in PROBLEM_STOP or stem in PROBLEM_STOP or stem in seen:
             continue
         seen.add(stem)
         out.append((stem, word))
@@ -99,7 +95,7 @@ def suggest(db, engine, problem: str, region_code: str | None = None, agency_typ
         return {"results": [], "no_close_match": True, "terms": []}
     idf = idf_function(engine)
     stems = [stem for stem, _ in terms]
-    hits = engine.similar_candidates("", stems, [], CANDIDATES)
+    hits = index_candidates(engine, stems, limit=CANDIDATES)
     records = records_by_id(db, hits)
     total = sum(idf(s) for s in stems)
     covered = []

@@ -29,7 +29,8 @@ from kms.config import load_config  # noqa: E402
 from kms.db import open_db  # noqa: E402
 from kms.records import records_by_id  # noqa: E402
 from kms.replication import detect_candidates  # noqa: E402
-from kms.search import search_service  # noqa: E402
+from kms.indexing import rebuild_index  # noqa: E402
+from kms.search import engine_for  # noqa: E402
 from kms.similar import similar_to  # noqa: E402
 
 DEPTH = 50
@@ -92,8 +93,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = open_db(Path(tmp) / "kms.db")
         ingest_samples(db, kinds=("innovations",))
-        engine = search_service(load_config({"DATA_DIR": tmp}))
-        engine.rebuild(db)
+        engine = engine_for(load_config({"DATA_DIR": tmp}))
+        rebuild_index(db, engine)
         result = evaluate(db, engine, "--verbose" in sys.argv)
     print(f"pasangan replikasi berlabel: {result['pairs']}; tiruan berlabel: {result['lookalikes']}")
     print(f"recall@10 {result['recall_at_10']:.3f}  MRR {result['mrr']:.3f}  "

@@ -70,9 +70,15 @@ def _prepare(app, db) -> None:
     except ImportError:
         pass
     from kms.replication import detect_candidates
-    from kms.search import search_service
-    engine = search_service(app.config)
-    engine.rebuild(db)
+    try:
+        from kms.indexing import rebuild_index
+        from kms.search import engine_for
+        engine = engine_for(app.config)
+        rebuild_index(db, engine)
+    except ImportError:     # before the search seam
+        from kms.search import search_service
+        engine = search_service(app.config)
+        engine.rebuild(db)
     detect_candidates(db, engine)
 
 

@@ -15,7 +15,7 @@ from kms.config import load_config
 from kms.db import open_db
 from kms.records import records_by_id, review_items
 from kms.replication import LinkError, lineage, save_link
-from kms.search import search_service
+from kms.search import engine_for
 from kms.similar import similar_to
 from tests.conftest import write_mapping
 
@@ -36,7 +36,7 @@ def labelled(relation):
 @pytest.fixture(scope="module")
 def store(sample_dir):
     db = open_db(sample_dir / "kms.db")
-    engine = search_service(load_config({"DATA_DIR": str(sample_dir)}))
+    engine = engine_for(load_config({"DATA_DIR": str(sample_dir)}))
     yield db, engine, uid_ids(db)
     db.close()
 
@@ -92,7 +92,7 @@ def test_quality_figures_hold(sample_copy):
     from eval_similar import evaluate
 
     db = open_db(sample_copy / "kms.db")
-    result = evaluate(db, search_service(load_config({"DATA_DIR": str(sample_copy)})))
+    result = evaluate(db, engine_for(load_config({"DATA_DIR": str(sample_copy)})))
     assert result["recall_at_10"] >= 0.9
     assert result["lookalikes_above"] <= 0.1
     assert result["detection_recall"] >= 0.5
@@ -259,7 +259,7 @@ def test_staff_reject_a_candidate_and_detection_leaves_it_rejected(site):
     assert admin.post(url, data={"csrf_token": token(page.text)}).status_code == 302
     assert admin.get(f"/api/innovations/{original}/replications").json == {
         "original": None, "replicas": [], "candidates": []}
-    detect_candidates(db, search_service(load_config({"DATA_DIR": str(folder)})), [original, replica])
+    detect_candidates(db, engine_for(load_config({"DATA_DIR": str(folder)})), [original, replica])
     assert kuna_candidate(db)[2]["status"] == "rejected"
 
 

@@ -1,28 +1,37 @@
-"""The search interface: one engine object per index folder, whatever engine stands behind it.
+"""Search behind one seam (kms/search/engine.py): the engine is chosen by the setting
+SEARCH_ENGINE (KMS_SEARCH_ENGINE, default whoosh) and shared within a process per index folder.
 
-An engine offers `search(SearchQuery) -> dict` (total, hits, facets, corrected_query,
-corrected), `matching_ids(SearchQuery)`, `suggest(prefix)`, `update(db, record_ids)` (add or
-rewrite records), `rebuild(db)`, `ready(db)` (rebuild when missing), and for similar
-innovations `similar_candidates`, `phrase_frequency` and `document_frequencies`. Whoosh stands
-behind it today (kms/search/whoosh_engine.py).
+Above the seam, once for every engine: parse.py (the user's words), corrector.py, service.py
+(paging, the correction policy), present.py (highlights, facet labels), analysis.py (tokens,
+stop words, stems), documents.py (record -> index document).
 """
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from kms.config import index_dir
 from kms.search.query import FACETS, SORTS, ParameterError, SearchQuery  # noqa: F401
 
-_ENGINES: dict[str, object] = {}
+
+def _whoosh(path: Path):
+    from kms.search.whoosh_engine import WhooshEngine
+    return WhooshEngine(path)
+
+
+# engine name -> factory(index folder); the contract suite runs against every one
+ENGINES = {"whoosh": _whoosh}
+_SHARED: dict[tuple[str, str], object] = {}
 _LOCK = threading.Lock()
 
 
-def search_service(config: dict):
-    """The engine for this configuration's index folder (shared within the process)."""
-    from kms.search.whoosh_engine import WhooshEngine
-
-    path = str(index_dir(config))
+def engine_for(config: dict):
+    """The configured engine for this configuration's index folder (one per process)."""
+    name = config.get("SEARCH_ENGINE") or "whoosh"
+    if name not in ENGINES:
+        raise ValueError(f"SEARCH_ENGINE must be one of {', '.join(ENGINES)} (got {name!r})")
+    path = index_dir(config)
     with _LOCK:
-        if path not in _ENGINES:
-            _ENGINES[path] = WhooshEngine(index_dir(config))
-        return _ENGINES[path]
+        if (name, str(path)) not in _SHARED:
+            _SHARED[(name, str(path))] = ENGINES[name](path)
+        return _SHARED[(name, str(path))]

@@ -1,10 +1,22 @@
-"""Indonesian text analysis for the index. The analyzer is pickled into the index, so the
-stem function must stay importable at this path: kms.search.analysis.indonesian_stem."""
+"""Indonesian text analysis, once for everything that compares words: the search index, the
+query, highlighting, spelling corrections, similar items, suggestions and dedupe.
+
+A token is a run of word characters, with inner hyphens and dots kept (`e-budgeting`,
+`go.id` stay whole). Its term is the folded form (lower case, accents removed) stemmed with
+Sastrawi when it is a plain word of more than three letters. Function words are stop words.
+Engines receive terms already analyzed, so nothing of this module is stored inside an index:
+`VERSION` is stored beside it instead, and an index of another version is rebuilt at start-up.
+"""
 from __future__ import annotations
 
+import re
+import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterator
 
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+# Bump when tokens, stop words, stems or normalization change: every index is then rebuilt.
+VERSION = "2"
 
 # Loanwords and domain words Sastrawi's dictionary lacks or over-stems.
 EXTRA_ROOTS = ("replikasi", "digitalisasi", "inovasi", "aplikasi", "integrasi", "sosialisasi",
@@ -17,7 +29,22 @@ bagi agar para tersebut telah sudah dapat karena maka sehingga kepada terhadap a
 yaitu yakni ada tidak belum masih lebih sangat hanya saja setiap sebuah seorang the of and to
 in for on a an is are or not
 """.split())
-TOKEN_PATTERN = r"\w+(?:[-.]\w+)*"
+TOKEN = re.compile(r"\w+(?:[-.]\w+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    term: str       # what the index holds: folded, stemmed
+    word: str       # the folded word as written
+    start: int      # character offsets in the analysed text
+    end: int
+    stop: bool
+
+
+def fold(word: str) -> str:
+    """Lower case without accents ("Café" -> "cafe"); words of other scripts only lower-cased."""
+    ascii_form = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode("ascii")
+    return (ascii_form if ascii_form.strip("-.") else word).lower()
 
 
 @lru_cache(maxsize=1)
@@ -31,19 +58,39 @@ def _stemmer():
 
 
 @lru_cache(maxsize=200_000)
-def indonesian_stem(word: str) -> str:
-    """The root of an Indonesian word ("pelayanan" -> "layan"); other words pass through."""
+def stem(word: str) -> str:
+    """The root of a folded Indonesian word ("pelayanan" -> "layan"); a reduplication is its
+    root ("berturut-turut" -> "turut", "anak-anak" -> "anak"); other words pass through
+    ("e-budgeting", "kupu-kupu", "2021")."""
+    if "-" in word and all(part.isalpha() for part in word.split("-")):
+        root = _stemmer().stem(word)
+        return root if root.isalpha() else word
     if not word.isalpha() or len(word) <= 3:
         return word
     return _stemmer().stem(word) or word
 
 
-def indonesian_analyzer():
-    """Tokenize, lower-case, drop function words, stem."""
-    return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS, minsize=1)
-            | StemFilter(stemfn=indonesian_stem, cachesize=-1))
+def tokens(text: str) -> Iterator[Token]:
+    """Every word of `text` with its term and character offsets, stop words included (flagged)."""
+    for match in TOKEN.finditer(text or ""):
+        word = fold(match.group())
+        stop = word in STOP_WORDS
+        yield Token(word if stop else stem(word), word, match.start(), match.end(), stop)
 
 
-def plain_analyzer():
-    """Tokenize and lower-case only: the vocabulary for spelling corrections and prefixes."""
-    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS, minsize=2)
+def terms(text: str) -> list[str]:
+    """The index terms of a text, in order: stems of every word that is not a stop word."""
+    return [t.term for t in tokens(text) if not t.stop]
+
+
+def spelling_words(text: str) -> list[str]:
+    """Words as written (folded, not stemmed) of two letters or more: the vocabulary that
+    spelling corrections and prefixes are drawn from."""
+    return [t.word for t in tokens(text) if not t.stop and len(t.word) >= 2]
+
+
+def content_terms(text: str) -> list[tuple[str, str]]:
+    """(term, word) of the words that say what a text is about: no stop words, no numbers,
+    nothing shorter than three letters. Similar items, suggestions and dedupe compare these."""
+    return [(t.term, t.word) for t in tokens(text)
+            if not t.stop and len(t.word) >= 3 and any(c.isalpha() for c in t.word)]

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kms.search.query import FACETS
-
-MULTI = ("sdg", "hub")
+from kms.search.engine import FACETS, MULTI_FACETS as MULTI
 
 
 class FacetArrays:

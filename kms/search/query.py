@@ -4,10 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kms.schema import AGENCY_TYPES, STAGES, STATUSES
-
-FACETS = ("province", "regency", "year", "agency_type", "sector", "category", "award", "sdg",
-          "stage", "status", "hub")
-SORTS = ("relevance", "newest", "title")
+from kms.search.engine import FACETS, SORTS
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 _CHOICES = {"agency_type": AGENCY_TYPES, "stage": STAGES, "status": STATUSES}

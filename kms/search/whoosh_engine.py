@@ -1,61 +1,57 @@
-"""The Whoosh engine behind the search interface.
+"""The Whoosh engine: the embedded default behind kms.search.engine.SearchEngine.
 
-The index is rebuilt from SQLite at any time; writes go through one file lock shared by the
-commands and the web app; searches only read (a searcher per generation, refreshed).
+Documents arrive analysed, so the index holds no analyzer of ours (only Whoosh's own
+whitespace tokenizer): moving or changing our analysis never breaks an index on disk. The
+analysis version is kept beside the index in meta.json. Writes go through one file lock shared
+by the commands and the web app; searches only read (a searcher per thread, refreshed when a
+writer commits). Facet counts are exact and disjunctive, over per-document arrays
+(kms/search/facets.py), not Whoosh's grouping.
 """
 from __future__ import annotations
 
 import fcntl
+import json
 import os
-import re
 import shutil
 import threading
+import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
-from markupsafe import Markup, escape
 from whoosh import index as whoosh_index
+from whoosh.analysis import RegexTokenizer
 from whoosh.fields import ID, STORED, TEXT, Schema
-from whoosh.query import And, Or, Phrase, Prefix, Term
+from whoosh.query import And, AndMaybe, Or, Phrase, Prefix, Term
 
-from kms.records import index_documents
-from kms.search.analysis import STOP_WORDS, indonesian_analyzer, plain_analyzer
-from kms.search.facets import FacetArrays, disjunctive_counts
-from kms.search.labels import facet_label
-from kms.search.query import FACETS, SearchQuery
+from kms.search import engine as seam
+from kms.search.engine import EngineQuery, EngineResult, Hit, IndexDamaged, IndexDocument
+from kms.search.facets import MULTI, FacetArrays, disjunctive_counts
 
-SNIPPET_CHARS = 220
+META = "meta.json"
+RECHECK_SECONDS = 0.5   # how often a searcher looks for another process's commit
 
 
 def make_schema() -> Schema:
+    terms = RegexTokenizer(r"\S+")      # terms arrive analysed, one per space
     fields = {"id": ID(stored=True, unique=True),
-              "title": TEXT(analyzer=indonesian_analyzer(), stored=True, field_boost=3.0),
-              "body": TEXT(analyzer=indonesian_analyzer(), stored=True),
-              "spell": TEXT(analyzer=plain_analyzer()),
-              "updated_key": STORED()}
-    fields.update({f"f_{name}": STORED() for name in FACETS})
+              "title": TEXT(analyzer=terms, field_boost=seam.FIELD_BOOSTS["title"]),
+              "body": TEXT(analyzer=terms, field_boost=seam.FIELD_BOOSTS["body"]),
+              "spell": TEXT(analyzer=terms),
+              "sort_title": STORED(), "updated_key": STORED()}
+    fields.update({f"f_{name}": STORED() for name in seam.FACETS})
     return Schema(**fields)
 
 
-def document(record: dict) -> dict:
-    """Index fields of one canonical record (facet values stored compactly)."""
-    from kms.schema import SECTIONS
-
-    body = "\n".join(str(record.get(name) or "") for name in
-                     (*SECTIONS, "agency", "unit", "regency_name", "province_name", "category", "innovator"))
-    doc = {"id": record["id"], "title": record["title"] or "", "body": body,
-           "spell": f"{record['title']}\n{body}",
-           "updated_key": int(re.sub(r"\D", "", record.get("updated_at") or "")[:14] or 0)}
-    single = {"province": record.get("province_code"), "regency": record.get("regency_code"),
-              "year": record.get("year"), "agency_type": record.get("agency_type"),
-              "sector": record.get("sector"), "category": record.get("category"),
-              "award": record.get("award"), "stage": record.get("stage"), "status": record.get("status")}
-    for name, value in single.items():
-        doc[f"f_{name}"] = str(value) if value not in (None, "") else ""
-    doc["f_sdg"] = " ".join(str(n) for n in record.get("sdgs") or [])
-    doc["f_hub"] = " ".join(sorted(set(record.get("hubs") or [])))
-    return doc
+def _fields(doc: IndexDocument) -> dict:
+    out = {"id": doc.id, "title": " ".join(doc.title), "body": " ".join(doc.body),
+           "spell": " ".join(doc.spell), "sort_title": doc.sort_title, "updated_key": doc.updated}
+    for name in seam.FACETS:
+        values = doc.facets.get(name, ())
+        out[f"f_{name}"] = " ".join(values) if name in MULTI else (values[0] if values else "")
+    return out
 
 
 @contextmanager
@@ -71,7 +67,7 @@ def writer_lock(lock_path: Path):
 
 
 class WhooshEngine:
-    """Search with filters and facets, suggestions, add/update records, rebuild."""
+    name = "whoosh"
 
     def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
@@ -79,143 +75,170 @@ class WhooshEngine:
         self._local = threading.local()
         self._arrays: tuple[object, FacetArrays] | None = None
         self._arrays_lock = threading.Lock()
-        self.title_analyzer = indonesian_analyzer()
+        self._writes = 0            # commits by this process: searchers reopen after each
 
-    # -- writing ---------------------------------------------------------------------------
+    # -- the index ----------------------------------------------------------------------------
     def exists(self) -> bool:
         try:
             return whoosh_index.exists_in(str(self.index_dir))
-        except Exception:   # unreadable table of contents: treat as missing, rebuild
+        except Exception:   # an unreadable table of contents: as good as missing
             return False
 
-    def ready(self, db) -> "WhooshEngine":
-        """This engine, its index first built from the store if there is none."""
-        if not self.exists():
-            self.rebuild(db)
-        return self
+    def analysis_version(self) -> str | None:
+        try:
+            return json.loads((self.index_dir / META).read_text(encoding="utf-8")).get("analysis")
+        except (OSError, ValueError, AttributeError):
+            return None
 
-    def rebuild(self, db) -> int:
-        """Build a fresh index from the store, then swap it in; answers the document count."""
-        staging = self.index_dir.with_name(f"index.new-{os.getpid()}")
-        shutil.rmtree(staging, ignore_errors=True)
+    def rebuild(self, documents: Iterable[IndexDocument], analysis_version: str) -> int:
+        staging = self.index_dir.with_name(f"index.new-{uuid.uuid4().hex}")
         staging.mkdir(parents=True)
-        ix = whoosh_index.create_in(str(staging), make_schema())
-        count = 0
-        with writer_lock(self.lock_path):
+        try:
+            ix = whoosh_index.create_in(str(staging), make_schema())
             writer = ix.writer(limitmb=256)
-            for record in index_documents(db):
-                writer.add_document(**document(record))
-                count += 1
-            writer.commit()
-            old = self.index_dir.with_name(f"index.old-{os.getpid()}")
-            if self.index_dir.exists():
-                os.replace(self.index_dir, old)
-            os.replace(staging, self.index_dir)
-            shutil.rmtree(old, ignore_errors=True)
-        self._local = threading.local()
-        self._refresh_signatures(db, None)
-        return count
-
-    def update(self, db, record_ids) -> int:
-        """Rewrite the index entries of these records (a missing index is rebuilt)."""
-        record_ids = sorted(set(record_ids))
-        if not self.exists() or not self._healthy():
-            return self.rebuild(db)
-        if not record_ids:
-            return 0
-        with writer_lock(self.lock_path):
-            ix = whoosh_index.open_dir(str(self.index_dir))
-            writer = ix.writer()
             count = 0
-            for record in index_documents(db, record_ids):
-                writer.update_document(**document(record))
+            for doc in documents:
+                writer.add_document(**_fields(doc))
                 count += 1
             writer.commit()
-        self._refresh_signatures(db, record_ids)
+            (staging / META).write_text(json.dumps({"analysis": analysis_version}), encoding="utf-8")
+            with writer_lock(self.lock_path):
+                old = self.index_dir.with_name(f"index.old-{uuid.uuid4().hex}")
+                if self.index_dir.exists():
+                    os.replace(self.index_dir, old)
+                os.replace(staging, self.index_dir)
+                shutil.rmtree(old, ignore_errors=True)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        self._local = threading.local()
+        self._writes += 1
         return count
 
-    def _refresh_signatures(self, db, record_ids) -> None:
-        """The similarity signatures follow the index (all, or these records)."""
-        from kms.similar import save_signatures
+    def update(self, documents: Iterable[IndexDocument]) -> int:
+        with writer_lock(self.lock_path):
+            writer = self._open().writer()
+            count = 0
+            for doc in documents:
+                writer.update_document(**_fields(doc))
+                count += 1
+            writer.commit()
+        self._writes += 1
+        return count
 
-        save_signatures(db, self, record_ids)
-
-    def remove(self, record_ids) -> int:
-        """Drop these records from the index."""
-        if not self.exists():
+    def remove(self, ids: Iterable[str]) -> int:
+        ids = list(ids)
+        if not ids or not self.exists():
             return 0
         with writer_lock(self.lock_path):
-            writer = whoosh_index.open_dir(str(self.index_dir)).writer()
-            for record_id in record_ids:
+            writer = self._open().writer()
+            for record_id in ids:
                 writer.delete_by_term("id", record_id)
             writer.commit()
-        return len(list(record_ids))
+        self._writes += 1
+        return len(ids)
 
-    def similar_candidates(self, record_id: str, terms: list[str], title_terms: list[str],
-                           top: int = 40) -> list[str]:
-        """Ids worth comparing with a record: the best matches for its most distinctive
-        narrative words (stems, chosen by the caller) and its title's words (a replica often
-        keeps the name: "KUNA" -> "KUNA Sinjai"). Never the record itself."""
+    def _open(self):
+        try:
+            return whoosh_index.open_dir(str(self.index_dir))
+        except Exception as exc:
+            raise IndexDamaged(f"index at {self.index_dir} cannot be opened: {exc}") from exc
+
+    # -- searching ----------------------------------------------------------------------------
+    def search(self, query: EngineQuery) -> EngineResult:
         searcher = self._searcher()
-        clauses = [Term("body", t) for t in terms] + [Term("title", t) for t in title_terms]
-        if not clauses:
-            return []
-        hits = searcher.search(Or(clauses), limit=top + 1)
-        return [hit["id"] for hit in hits if hit["id"] != record_id][:top]
+        arrays = self._facet_arrays(searcher)
+        text_query = _whoosh_query(query.clauses)
+        matched, selections, final = self._masks(searcher, arrays, query, text_query)
+        counts = disjunctive_counts(arrays, matched, selections) if query.facets else {}
+        page = self._page(searcher, arrays, final, text_query, query)
+        return EngineResult(total=int(np.count_nonzero(final)),
+                            hits=tuple(Hit(arrays.ids[d], round(float(s), 3)) for d, s in page),
+                            facets=counts)
 
-    def phrase_frequency(self, phrase_words: list[str], stop_at: int | None = None) -> int:
-        """How many records' narratives contain these words in this order (counting stops
-        at `stop_at`: callers asking "at most N?" need not count them all)."""
-        stems = [t.text for t in self.title_analyzer(" ".join(phrase_words))]
-        if not stems:
+    def matching_ids(self, query: EngineQuery) -> list[str]:
+        searcher = self._searcher()
+        arrays = self._facet_arrays(searcher)
+        _matched, _selections, final = self._masks(searcher, arrays, query, _whoosh_query(query.clauses))
+        return [arrays.ids[d] for d in np.flatnonzero(final)]
+
+    def _masks(self, searcher, arrays: FacetArrays, query: EngineQuery, text_query):
+        if text_query is not None:
+            matched = np.zeros(arrays.size, dtype=bool)
+            docnums = np.fromiter(text_query.docs(searcher), dtype=np.int64)
+            matched[docnums] = True
+            matched &= arrays.live
+        else:   # no clauses: every document
+            matched = arrays.live.copy()
+        matched &= arrays.year_mask(query.year_from, query.year_to)
+        selections = {name: arrays.selection_mask(name, values)
+                      for name, values in query.filters.items() if values}
+        final = matched.copy()
+        for selection in selections.values():
+            final &= selection
+        return matched, selections, final
+
+    def _page(self, searcher, arrays, final, text_query, query: EngineQuery):
+        start, stop = query.offset, query.offset + query.limit
+        if text_query is not None and query.sort == "relevance":
+            allowed = set(np.flatnonzero(final).tolist())
+            if not allowed or query.limit <= 0:
+                return []
+            results = searcher.search(text_query, filter=allowed, limit=stop)
+            return [(hit.docnum, hit.score) for hit in results[start:stop]]
+        docnums = np.flatnonzero(final)
+        if query.sort == "title":
+            order = np.argsort(arrays.title_rank[docnums], kind="stable")
+        else:   # newest (also relevance without words): year, then last update, newest first
+            order = np.lexsort((-arrays.updated[docnums], -arrays.year[docnums]))
+        return [(int(d), 0.0) for d in docnums[order][start:stop]]
+
+    # -- vocabulary -----------------------------------------------------------------------------
+    def document_count(self) -> int:
+        return self._searcher().reader().doc_count()
+
+    def document_frequency(self, field: str, term: str) -> int:
+        return self._searcher().reader().doc_frequency(field, term)
+
+    def terms_with_prefix(self, field: str, prefix: str) -> list[tuple[str, int]]:
+        reader = self._searcher().reader()
+        return [(_text(t), reader.doc_frequency(field, _text(t))) for t in reader.expand_prefix(field, prefix)]
+
+    def fuzzy_terms(self, field: str, word: str, max_distance: int) -> list[tuple[str, int, int]]:
+        reader = self._searcher().reader()
+        found = [_text(t) for t in reader.terms_within(field, word, max_distance)]
+        return [(t, reader.doc_frequency(field, t), int(reader.frequency(field, t))) for t in found if t != word]
+
+    def phrase_count(self, field: str, terms: tuple[str, ...], slop: int = 1,
+                     stop_at: int | None = None) -> int:
+        terms = tuple(terms)
+        if not terms:
             return 0
         searcher = self._searcher()
-        reader = searcher.reader()
-        rarest = min(reader.doc_frequency("body", stem) for stem in stems)
-        if len(stems) == 1 or (stop_at is not None and rarest <= stop_at):
-            return rarest if len(stems) == 1 else min(rarest, stop_at)
+        if len(terms) == 1:
+            return searcher.reader().doc_frequency(field, terms[0])
         count = 0
-        for _docnum in Phrase("body", stems, slop=2).docs(searcher):   # stop words were dropped
+        for _docnum in Phrase(field, list(terms), slop=slop).docs(searcher):
             count += 1
             if stop_at is not None and count > stop_at:
                 break
         return count
 
-    def document_frequencies(self):
-        """A function stem -> (docs with it in the narrative, docs in the index), for the
-        current generation (cached; one call per request keeps it cheap)."""
-        reader = self._searcher().reader()
-        generation = (str(self.index_dir), reader.generation(), reader.doc_count())
-        cache = getattr(self._local, "df_cache", None)
-        if cache is None or cache[0] != generation:
-            cache = (generation, {})
-            self._local.df_cache = cache
-        table, total = cache[1], reader.doc_count()
-
-        def frequency(stem: str) -> tuple[int, int]:
-            if stem not in table:
-                table[stem] = reader.doc_frequency("body", stem)
-            return table[stem], total
-        return frequency
-
-    def _healthy(self) -> bool:
-        try:
-            ix = whoosh_index.open_dir(str(self.index_dir))
-            with ix.searcher() as searcher:
-                searcher.doc_count()
-            return True
-        except Exception:   # a corrupt index of any kind is rebuilt from SQLite
-            return False
-
-    # -- reading ---------------------------------------------------------------------------
+    # -- reading --------------------------------------------------------------------------------
     def _searcher(self):
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is not None and not searcher.up_to_date():
-            searcher.close()   # a writer committed: open the new generation
-            searcher = None
+        """This thread's searcher, reopened after a commit (ours at once, another process's
+        within RECHECK_SECONDS: looking costs a directory listing, too much per term)."""
+        local = self._local
+        searcher = getattr(local, "searcher", None)
+        now = time.monotonic()
+        if searcher is not None and (local.writes != self._writes or now - local.checked > RECHECK_SECONDS):
+            if not searcher.up_to_date():
+                searcher.close()   # a writer committed: open the new generation
+                searcher = None
+            local.checked, local.writes = now, self._writes
         if searcher is None:
-            searcher = whoosh_index.open_dir(str(self.index_dir)).searcher()
-        self._local.searcher = searcher
+            searcher = self._open().searcher()
+            local.checked, local.writes = now, self._writes
+        local.searcher = searcher
         return searcher
 
     def _facet_arrays(self, searcher) -> FacetArrays:
@@ -229,189 +252,37 @@ class WhooshEngine:
             titles = {}
             for docnum, stored in reader.iter_docs():
                 arrays.add(docnum, stored)
-                titles[docnum] = stored.get("title", "").lower()
+                titles[docnum] = stored.get("sort_title", "")
             arrays.finish(titles)
             self._arrays = (generation, arrays)
             return arrays
 
-    def search(self, query: SearchQuery) -> dict:
-        """Hits, exact disjunctive facet counts and a spelling correction."""
-        searcher = self._searcher()
-        arrays = self._facet_arrays(searcher)
-        corrected_query = self.correction(searcher, query.q) if query.q else None
-        found = self._run(searcher, arrays, query, query.q)
-        corrected = False
-        if found["total"] == 0 and corrected_query:
-            retry = self._run(searcher, arrays, query, corrected_query)
-            if retry["total"]:
-                found, corrected = retry, True
-        found.update({"page": query.page, "per_page": query.per_page,
-                      "corrected_query": corrected_query, "corrected": corrected})
-        return found
 
-    def matching_ids(self, query: SearchQuery) -> list[str]:
-        """Every record id the query and its filters select (no paging, no ranking)."""
-        searcher = self._searcher()
-        arrays = self._facet_arrays(searcher)
-        text_query, _stems, _prefixes = build_query(query.q, self.title_analyzer)
-        _matched, _selections, final = self._masks(searcher, arrays, query, text_query)
-        return [arrays.ids[d] for d in np.flatnonzero(final)]
-
-    def _masks(self, searcher, arrays: FacetArrays, query: SearchQuery, text_query):
-        if text_query is not None:
-            matched = np.zeros(arrays.size, dtype=bool)
-            docnums = np.fromiter(text_query.docs(searcher), dtype=np.int64)
-            matched[docnums] = True
-            matched &= arrays.live
-        else:   # no words, or only stop words: every record
-            matched = arrays.live.copy()
-        matched &= arrays.year_mask(query.year_from, query.year_to)
-        selections = {name: arrays.selection_mask(name, values) for name, values in query.filters.items()}
-        final = matched.copy()
-        for selection in selections.values():
-            final &= selection
-        return matched, selections, final
-
-    def _run(self, searcher, arrays: FacetArrays, query: SearchQuery, text: str) -> dict:
-        text_query, stems, prefixes = build_query(text, self.title_analyzer)
-        matched, selections, final = self._masks(searcher, arrays, query, text_query)
-        counts = disjunctive_counts(arrays, matched, selections)
-        total = int(np.count_nonzero(final))
-        start = (query.page - 1) * query.per_page
-        page = self._page(searcher, arrays, final, text_query, query, start)
-        hits = []
-        for docnum, score in page:
-            stored = searcher.stored_fields(docnum)
-            hits.append({"id": stored["id"], "score": round(float(score), 3),
-                         "snippet": snippet(stored.get("body", ""), stems, prefixes, self.title_analyzer),
-                         "title_html": mark(stored.get("title", ""), stems, prefixes, self.title_analyzer)})
-        facets = {name: sorted(({"value": v, "label": facet_label(name, v), "count": n}
-                                for v, n in counts[name].items()), key=_facet_order(name))
-                  for name in FACETS}
-        return {"total": total, "hits": hits, "facets": facets}
-
-    def _page(self, searcher, arrays, final, text_query, query, start):
-        if text_query is not None and query.sort == "relevance":
-            allowed = set(np.flatnonzero(final).tolist())
-            if not allowed:
-                return []
-            results = searcher.search(text_query, filter=allowed, limit=start + query.per_page)
-            return [(hit.docnum, hit.score) for hit in results[start:start + query.per_page]]
-        docnums = np.flatnonzero(final)
-        if query.sort == "title":
-            order = np.argsort(arrays.title_rank[docnums], kind="stable")
-        else:   # newest (also relevance without words): year, then last update, newest first
-            order = np.lexsort((-arrays.updated[docnums], -arrays.year[docnums]))
-        chosen = docnums[order][start:start + query.per_page]
-        return [(int(d), 0.0) for d in chosen]
-
-    def correction(self, searcher, text: str) -> str | None:
-        """The query with words unknown to the index replaced by the closest known word."""
-        reader = searcher.reader()
-        corrector = searcher.corrector("spell")
-        changed = False
-        out = []
-        for token in re.findall(r'"|[^\s"]+', text):
-            word = token.lower()
-            if token == '"' or word in STOP_WORDS or not word.isalpha() or len(word) < 4 \
-                    or reader.doc_frequency("spell", word) > 0:
-                out.append(token)
-                continue
-            suggestions = corrector.suggest(word, limit=1, maxdist=2)
-            if suggestions and suggestions[0] != word:
-                out.append(suggestions[0])
-                changed = True
-            else:
-                out.append(token)
-        if not changed:
-            return None
-        return re.sub(r'\s*"\s*', '"', " ".join(out)) if '"' in text else " ".join(out)
-
-    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
-        """Known words starting with `prefix` (for autocompletion)."""
-        prefix = prefix.lower().strip()
-        if len(prefix) < 2:
-            return []
-        reader = self._searcher().reader()
-        words = [w.decode() if isinstance(w, bytes) else w for w in reader.expand_prefix("spell", prefix)]
-        return sorted(words, key=lambda w: -reader.doc_frequency("spell", w))[:limit]
-
-    def document_ids(self) -> list[str]:
-        """Every indexed record id (for rebuild checks)."""
-        return sorted(i for i in self._facet_arrays(self._searcher()).ids if i)
+def _text(term) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
-def _facet_order(name: str):
-    if name == "year":
-        return lambda item: -int(item["value"])
-    if name == "sdg":
-        return lambda item: int(item["value"])
-    return lambda item: (-item["count"], item["label"])
+def _option(option) -> list:
+    if isinstance(option, seam.Term):
+        return [Term(f, option.term, boost=option.boost) for f in option.fields]
+    if isinstance(option, seam.Prefix):
+        return [Prefix(f, option.prefix, boost=option.boost) for f in option.fields]
+    if len(option.terms) == 1:
+        return [Term(f, option.terms[0]) for f in option.fields]
+    return [Phrase(f, list(option.terms), slop=option.slop) for f in option.fields]
 
 
-def build_query(text: str, analyzer):
-    """Whoosh query for free text: quoted phrases, and every word (stemmed, or as a prefix)
-    in the title or body. Syntax that does not parse is read as plain words."""
-    phrases = re.findall(r'"([^"]+)"', text)
-    rest = re.sub(r'"[^"]+"', " ", text).replace('"', " ")
-    clauses, stems, prefixes = [], set(), set()
-    for phrase in phrases:
-        tokens = [t.text for t in analyzer(phrase)]
-        stems.update(tokens)
-        if len(tokens) == 1:
-            clauses.append(Or([Term("title", tokens[0]), Term("body", tokens[0])]))
-        elif tokens:
-            clauses.append(Or([Phrase("title", tokens), Phrase("body", tokens)]))
-    for raw in re.findall(r"[\w-]+", rest.lower()):
-        tokens = [t.text for t in analyzer(raw)]
-        if not tokens:
+def _whoosh_query(clauses):
+    """Whoosh's query for the seam's clauses (None: no clauses, every document)."""
+    required, optional = [], []
+    for clause in clauses:
+        parts = [q for option in clause.options for q in _option(option)]
+        if not parts:
             continue
-        options = []
-        for token in tokens:
-            stems.add(token)
-            options += [Term("title", token), Term("body", token)]
-        if len(raw) >= 4 and raw.isalpha():
-            prefixes.add(raw)
-            options += [Prefix("title", raw, boost=0.5), Prefix("body", raw, boost=0.5)]
-        clauses.append(Or(options))
-    if not clauses:
-        return None, stems, prefixes
-    return (clauses[0] if len(clauses) == 1 else And(clauses)), stems, prefixes
+        (required if clause.required else optional).append(parts[0] if len(parts) == 1 else Or(parts))
+    must = (required[0] if len(required) == 1 else And(required)) if required else None
+    may = (optional[0] if len(optional) == 1 else Or(optional)) if optional else None
+    if must is not None and may is not None:
+        return AndMaybe(must, may)
+    return must if must is not None else may
 
-
-def _matches(text: str, stems: set[str], prefixes: set[str], analyzer):
-    """(start, end) character spans of the words in `text` that the query matched."""
-    spans = []
-    for token in analyzer(text, chars=True, removestops=False):
-        if token.text in stems or any(text[token.startchar:token.endchar].lower().startswith(p) for p in prefixes):
-            spans.append((token.startchar, token.endchar))
-    return spans
-
-
-def mark(text: str, stems: set[str], prefixes: set[str], analyzer, spans=None) -> Markup:
-    """`text` escaped, with matched words wrapped in <mark> (escaping comes first)."""
-    spans = _matches(text, stems, prefixes, analyzer) if spans is None else spans
-    out, last = [], 0
-    for start, end in spans:
-        out.append(escape(text[last:start]))
-        out.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
-        last = end
-    out.append(escape(text[last:]))
-    return Markup("").join(out)
-
-
-def snippet(body: str, stems: set[str], prefixes: set[str], analyzer) -> Markup:
-    """A short passage around the first match (the start of the text when nothing matched)."""
-    text = " ".join(body.split())
-    spans = _matches(text, stems, prefixes, analyzer) if stems or prefixes else []
-    start = 0
-    if spans:
-        start = max(0, spans[0][0] - 60)
-        while start > 0 and text[start - 1] not in " .":
-            start -= 1
-    end = min(len(text), start + SNIPPET_CHARS)
-    while end < len(text) and text[end] not in " .":
-        end += 1
-    window = [(s - start, e - start) for s, e in spans if s >= start and e <= end]
-    body_html = mark(text[start:end], stems, prefixes, analyzer, window)
-    return (Markup("… ") if start else Markup("")) + body_html + (Markup(" …") if end < len(text) else Markup(""))

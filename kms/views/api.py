@@ -7,7 +7,7 @@ from kms.campaigns import filters_from_args, score_records, select_records, summ
 from kms.completeness import check_record, default_rules
 from kms.openapi import openapi_document
 from kms.records import get_record
-from kms.search import ParameterError, search_service
+from kms.search import ParameterError, engine_for
 from kms.views.access import current_user, staff_required
 from kms.views.search import run_search
 
@@ -73,7 +73,7 @@ def completeness():
     low, high = _score_bound("min_score"), _score_bound("max_score")
     user = current_user()
     rules = default_rules()
-    records = select_records(get_db(), search_service(current_app.config), query, agency,
+    records = select_records(get_db(), engine_for(current_app.config), query, agency,
                              scope=lambda record, hubs: in_scope(user, record, hubs))
     rows = [r for r in score_records(records, rules)
             if (low is None or r["score"] >= low) and (high is None or r["score"] <= high)]

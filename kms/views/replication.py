@@ -11,7 +11,8 @@ from kms.accounts import can_edit
 from kms.records import get_record
 from kms.replication import LinkError, decide, lineage, parse_stage_dates, save_link
 from kms.schema import AGENCY_TYPES
-from kms.search import ParameterError, search_service
+from kms.indexing import ensure_index, update_index
+from kms.search import ParameterError, engine_for
 from kms.search.labels import facet_label
 from kms.similar import similar_to
 from kms.suggest import gap_view, suggest
@@ -23,7 +24,7 @@ MAX_LIMIT = 50
 
 
 def _engine():
-    return search_service(current_app.config).ready(get_db())
+    return ensure_index(get_db(), engine_for(current_app.config))
 
 
 def _limit(default: int = 10) -> int:
@@ -183,7 +184,7 @@ def decide_link(record_id, link_id, action):
         decide(db, link_id, action == "konfirmasi", current_user().name)
     except LinkError as exc:
         abort(409, str(exc))
-    search_service(current_app.config).update(db, [rows[0]["original_id"], rows[0]["replica_id"]])
+    update_index(db, engine_for(current_app.config), [rows[0]["original_id"], rows[0]["replica_id"]])
     return redirect(url_for("search.detail", record_id=record_id) + "#replikasi")
 
 
@@ -217,5 +218,5 @@ def add_link(record_id):
         decide(db, link_id, True, current_user().name)
     except LinkError as exc:
         abort(400, str(exc))
-    search_service(current_app.config).update(db, [original, replica])
+    update_index(db, engine_for(current_app.config), [original, replica])
     return redirect(url_for("search.detail", record_id=record_id) + "#replikasi")

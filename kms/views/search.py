@@ -5,10 +5,12 @@ from kms import get_db
 from kms.accounts import can_edit
 from kms.completeness import check_record, default_rules
 from kms.editing import audit_trail
-from kms.records import get_record
+from kms.indexing import ensure_index
+from kms.records import get_record, records_by_id
 from kms.schema import SECTIONS
-from kms.search import ParameterError, SearchQuery, search_service
+from kms.search import ParameterError, SearchQuery, engine_for, service
 from kms.search.labels import FACET_TITLES, facet_label
+from kms.search.present import present
 from kms.views.access import current_user
 
 bp = Blueprint("search", __name__)
@@ -17,13 +19,12 @@ bp = Blueprint("search", __name__)
 def run_search(args, default_per_page):
     """Parse the URL, search, and attach each hit's record summary."""
     query = SearchQuery.from_args(args, default_per_page)
-    found = search_service(current_app.config).ready(get_db()).search(query)
     db = get_db()
+    result = service.search(ensure_index(db, engine_for(current_app.config)), query)
+    found = present(result, records_by_id(db, [hit.id for hit in result.hits]))
     rules = default_rules()
     for hit in found["hits"]:
-        record = get_record(db, hit["id"]) or {}
-        hit["record"] = record
-        hit["completeness"] = check_record(record, rules).score if record else None
+        hit["completeness"] = check_record(hit["record"], rules).score if hit["record"] else None
     return query, found
 
 

@@ -13,7 +13,7 @@ from kms.campaigns import (GROUPS, SORT_COLUMNS, create_campaign, filter_descrip
                            select_records, snapshots, summarize, worklist, worklist_csv,
                            worklist_xlsx)
 from kms.completeness import default_rules
-from kms.search import ParameterError, search_service
+from kms.search import ParameterError, engine_for
 from kms.views.access import campaign_manager_required, current_user, staff_required
 
 bp = Blueprint("staff", __name__)
@@ -32,7 +32,7 @@ def campaign_rows(campaign_id: int | None):
             abort(404, "Kampanye tidak ditemukan.")
         query = campaign.query()
     user = current_user()
-    records = select_records(db, search_service(current_app.config), query,
+    records = select_records(db, engine_for(current_app.config), query,
                              scope=lambda record, hubs: in_scope(user, record, hubs))
     threshold = campaign.threshold if campaign else rules.threshold
     return campaign, threshold, score_records(records, rules)

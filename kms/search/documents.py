@@ -1,0 +1,34 @@
+"""Record -> index document: the one function that decides what an engine holds."""
+from __future__ import annotations
+
+import re
+
+from kms.schema import SECTIONS
+from kms.search import analysis
+from kms.search.engine import IndexDocument
+
+BODY_FIELDS = (*SECTIONS, "agency", "unit", "regency_name", "province_name", "category", "innovator")
+_SINGLE = {"province": "province_code", "regency": "regency_code", "year": "year",
+           "agency_type": "agency_type", "sector": "sector", "category": "category",
+           "award": "award", "stage": "stage", "status": "status"}
+
+
+def document_text(record: dict) -> tuple[str, str]:
+    """(title, body) as searched and highlighted: the narrative sections and the names."""
+    body = "\n".join(str(record.get(name) or "") for name in BODY_FIELDS)
+    return record.get("title") or "", body
+
+
+def index_document(record: dict) -> IndexDocument:
+    """The index document of one canonical record (`hubs`: its active hubs)."""
+    title, body = document_text(record)
+    facets = {name: (str(record[key]),) if record.get(key) not in (None, "") else ()
+              for name, key in _SINGLE.items()}
+    facets["sdg"] = tuple(dict.fromkeys(str(n) for n in record.get("sdgs") or []))
+    facets["hub"] = tuple(sorted(set(record.get("hubs") or [])))
+    return IndexDocument(
+        id=record["id"], title=tuple(analysis.terms(title)), body=tuple(analysis.terms(body)),
+        spell=tuple(analysis.spelling_words(f"{title}\n{body}")), facets=facets,
+        year=int(record.get("year") or 0),
+        updated=int(re.sub(r"\D", "", record.get("updated_at") or "")[:14] or 0),
+        sort_title=title.lower())

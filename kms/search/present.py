@@ -1,0 +1,77 @@
+"""Search results for people: highlighted titles and snippets (escaped first, then <mark>)
+and facet values with their Indonesian labels, in display order. Used by the pages and the API."""
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from kms.search import analysis
+from kms.search.documents import document_text
+from kms.search.labels import facet_label
+from kms.search.parse import ParsedQuery
+
+SNIPPET_CHARS = 220
+
+
+def spans(text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
+    """(start, end) character offsets of the words of `text` the query matched."""
+    if not parsed.terms and not parsed.prefixes:
+        return []
+    return [(t.start, t.end) for t in analysis.tokens(text)
+            if (t.term in parsed.terms and not t.stop) or any(t.word.startswith(p) for p in parsed.prefixes)]
+
+
+def mark(text: str, matched: list[tuple[int, int]]) -> Markup:
+    """`text` escaped, with the matched spans wrapped in <mark>."""
+    out, last = [], 0
+    for start, end in matched:
+        out.append(escape(text[last:start]))
+        out.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
+        last = end
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def snippet(body: str, parsed: ParsedQuery) -> Markup:
+    """A short passage around the first match (the start of the text when nothing matched)."""
+    text = " ".join(body.split())
+    found = spans(text, parsed)
+    start = 0
+    if found:
+        start = max(0, found[0][0] - 60)
+        while start > 0 and text[start - 1] not in " .":
+            start -= 1
+    end = min(len(text), start + SNIPPET_CHARS)
+    while end < len(text) and text[end] not in " .":
+        end += 1
+    window = [(s - start, e - start) for s, e in found if s >= start and e <= end]
+    body_html = mark(text[start:end], window)
+    return (Markup("… ") if start else Markup("")) + body_html + (Markup(" …") if end < len(text) else Markup(""))
+
+
+def facet_order(name: str):
+    if name == "year":
+        return lambda item: -int(item["value"])
+    if name == "sdg":
+        return lambda item: int(item["value"])
+    return lambda item: (-item["count"], item["label"])
+
+
+def facet_lists(counts: dict) -> dict[str, list[dict]]:
+    """facet -> [{value, label, count}] in display order."""
+    return {name: sorted(({"value": v, "label": facet_label(name, v), "count": n}
+                          for v, n in values.items()), key=facet_order(name))
+            for name, values in counts.items()}
+
+
+def present(result, records: dict[str, dict]) -> dict:
+    """What the pages and the API show: each hit with its record, title and snippet marked."""
+    hits = []
+    for hit in result.hits:
+        record = records.get(hit.id) or {}
+        title, body = document_text(record) if record else ("", "")
+        hits.append({"id": hit.id, "score": hit.score, "record": record,
+                     "title_html": mark(title, spans(title, result.parsed)),
+                     "snippet": snippet(body, result.parsed)})
+    return {"total": result.total, "hits": hits, "facets": facet_lists(result.facets),
+            "page": result.page, "per_page": result.per_page,
+            "corrected_query": result.corrected_query, "corrected": result.corrected}

@@ -207,7 +207,7 @@ def serve(host, port):
     """Serve the site (waitress)."""
     from waitress import serve as waitress_serve
 
-    from kms import create_app
+    from kms.app import create_app
     from kms.indexing import ensure_index, index_current
     from kms.search import engine_for
 

@@ -13,6 +13,7 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "PUBLIC_URL": ("", "The site's address (https://...), used for links in worklists written by "
                        "`kms check`."),
     "PER_PAGE": (20, "Search results per page on the web."),
+    "SEARCH_ENGINE": ("whoosh", "The full-text engine behind the search seam (kms.search.ENGINES)."),
 }
 
 

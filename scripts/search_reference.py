@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from indexer.pipeline import ingest_samples  # noqa: E402
-from kms import create_app  # noqa: E402
+from kms.app import create_app  # noqa: E402
 from kms.db import open_db  # noqa: E402
 
 QUERIES = [

@@ -15,7 +15,7 @@ def serve(data_dir):
     """Run the app on a free local port in a thread; yields its base URL."""
     from werkzeug.serving import make_server
 
-    from kms import create_app
+    from kms.app import create_app
 
     app = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "SECRET_KEY": "uji-browser"})
     with socket.socket() as probe:

@@ -9,7 +9,7 @@ import pytest
 from indexer.mapping import MappingError, load_mapping
 from indexer.pipeline import ingest_files, ingest_with
 from indexer.reference import SAMPLES_DIR
-from kms import create_app
+from kms.app import create_app
 from kms.accounts import create_user
 from kms.config import load_config
 from kms.db import open_db

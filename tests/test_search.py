@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 from conftest import write_mapping
 from indexer.mapping import load_mapping
 from indexer.pipeline import ingest_files
-from kms import create_app
+from kms.app import create_app
 from kms.config import load_config
 from kms.db import open_db
 from kms.indexing import update_index
@@ -234,3 +234,22 @@ def test_remove_takes_a_record_out_of_the_index(sample_copy):
     engine.remove([hit])
     after = search(sample_copy, q="sampah")
     assert after["total"] == total - 1 and hit not in ids(after)
+
+
+def test_an_index_of_another_analysis_version_is_rebuilt(sample_copy):
+    from kms.indexing import ensure_index, index_current
+    from kms.search import analysis
+
+    engine = engine_for(load_config({"DATA_DIR": str(sample_copy)}))
+    total = search(sample_copy, q="sampah")["total"]
+    meta = sample_copy / "index" / "meta.json"
+    meta.write_text('{"analysis": "0"}', encoding="utf-8")
+    assert not index_current(engine)
+    db = open_db(sample_copy / "kms.db")
+    ensure_index(db, engine)
+    assert engine.analysis_version() == analysis.VERSION and index_current(engine)
+    assert search(sample_copy, q="sampah")["total"] == total
+    meta.unlink()                           # an index from before versions were stored
+    assert not index_current(engine)
+    ensure_index(db, engine)
+    assert index_current(engine)

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from kms import create_app
+from kms.app import create_app
 from kms.accounts import AccountError, create_user
 from kms.cli import main
 from kms.db import open_db

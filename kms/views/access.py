@@ -9,7 +9,7 @@ from functools import wraps
 
 from flask import abort, g, jsonify, render_template, request, session
 
-from kms import get_db
+from kms.app import get_db
 from kms.accounts import User, can_edit, get_user
 
 

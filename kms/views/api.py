@@ -1,7 +1,7 @@
 """The JSON API (English, under /api/)."""
 from flask import Blueprint, current_app, jsonify, request
 
-from kms import get_db
+from kms.app import get_db
 from kms.accounts import can_edit, in_scope
 from kms.campaigns import filters_from_args, score_records, select_records, summarize
 from kms.completeness import check_record, default_rules

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
-from kms import get_db
+from kms.app import get_db
 from kms.completeness import check_record, default_rules
 from kms.editing import EDITABLE_FIELDS, EditError, apply_edit, parse_form, resolve_edit_conflict
 from kms.records import get_record

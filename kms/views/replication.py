@@ -6,7 +6,7 @@ from flask import (Blueprint, abort, current_app, jsonify, redirect, render_temp
                    url_for)
 
 from indexer.regions import resolve_region
-from kms import get_db
+from kms.app import get_db
 from kms.accounts import can_edit
 from kms.records import get_record
 from kms.replication import LinkError, decide, lineage, parse_stage_dates, save_link

@@ -1,7 +1,7 @@
 """The search page and the detail page."""
 from flask import Blueprint, abort, current_app, render_template, request
 
-from kms import get_db
+from kms.app import get_db
 from kms.accounts import can_edit
 from kms.completeness import check_record, default_rules
 from kms.editing import audit_trail

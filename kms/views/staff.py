@@ -6,7 +6,7 @@ import datetime as dt
 from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request,
                    url_for)
 
-from kms import get_db
+from kms.app import get_db
 from kms.accounts import in_scope
 from kms.campaigns import (GROUPS, SORT_COLUMNS, create_campaign, filter_description, get_campaign,
                            group_filter, group_table, list_campaigns, save_snapshot, score_records,

@@ -163,7 +163,7 @@ def compare(record: dict, other: dict, idf, max_terms: int = 5) -> Suggestion:
     if shared_sdgs:
         reasons.append("SDG sama: " + ", ".join(facet_label("sdg", str(n)) for n in shared_sdgs))
     shared = sorted(counts_a.keys() & counts_b.keys(),
-                    key=lambda s: -(idf(s) * min(counts_a[s], counts_b[s])))
+                    key=lambda s: (-(idf(s) * min(counts_a[s], counts_b[s])), s))
     if shared:
         reasons.append("kata yang sama: " + ", ".join(surface_a[s] for s in shared[:max_terms]))
     return Suggestion(other["id"], round(score, 3), tuple(reasons), parts, other)

@@ -135,6 +135,16 @@ def record(client) -> dict:
     return out
 
 
+def _shared_words_sorted(value):
+    """Similar lists with the words of "kata yang sama" sorted: words of equal weight came in
+    set order before the tie was broken by the word itself."""
+    if not isinstance(value, list):
+        return value
+    return [[i, score, [("kata yang sama: " + ", ".join(sorted(r[16:].split(", "))))
+                        if r.startswith("kata yang sama: ") else r for r in reasons]]
+            for i, score, reasons in value]
+
+
 def compare(old: dict, new: dict) -> list[str]:
     """Differences in a readable form, one line each."""
     lines = []
@@ -165,6 +175,8 @@ def main() -> int:
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--write", type=Path)
     group.add_argument("--compare", type=Path)
+    parser.add_argument("--loose-ties", action="store_true",
+                        help="compare the shared words of similar items as sets")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         result = record(build(Path(tmp)))
@@ -177,10 +189,16 @@ def main() -> int:
         return 0
     old = json.loads(args.compare.read_text(encoding="utf-8"))
     new = json.loads(json.dumps(result, ensure_ascii=False))
+    if args.loose_ties:
+        old = {**old, "similar": {k: _shared_words_sorted(v) for k, v in old["similar"].items()}}
+        new = {**new, "similar": {k: _shared_words_sorted(v) for k, v in new["similar"].items()}}
     lines = compare(old, new)
     for line in lines:
         print(line)
     print(f"{len(lines)} differences")
+    for part in ("search", "similar", "suggest"):
+        changed = sum(old[part].get(k) != new[part].get(k) for k in set(old[part]) | set(new[part]))
+        print(f"  {part}: {changed} of {len(new[part])} differ")
     return 0
 
 

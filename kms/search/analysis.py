@@ -43,6 +43,8 @@ class Token:
 
 def fold(word: str) -> str:
     """Lower case without accents ("Café" -> "cafe"); words of other scripts only lower-cased."""
+    if word.isascii():
+        return word.lower()
     ascii_form = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode("ascii")
     return (ascii_form if ascii_form.strip("-.") else word).lower()
 
@@ -78,15 +80,18 @@ def tokens(text: str) -> Iterator[Token]:
         yield Token(word if stop else stem(word), word, match.start(), match.end(), stop)
 
 
-def terms(text: str) -> list[str]:
-    """The index terms of a text, in order: stems of every word that is not a stop word."""
-    return [t.term for t in tokens(text) if not t.stop]
+def terms(text: str | list[Token]) -> list[str]:
+    """The index terms of a text (or of its tokens), in order: stems of every word that is not
+    a stop word."""
+    found = tokens(text) if isinstance(text, str) else text
+    return [t.term for t in found if not t.stop]
 
 
-def spelling_words(text: str) -> list[str]:
+def spelling_words(text: str | list[Token]) -> list[str]:
     """Words as written (folded, not stemmed) of two letters or more: the vocabulary that
-    spelling corrections and prefixes are drawn from."""
-    return [t.word for t in tokens(text) if not t.stop and len(t.word) >= 2]
+    spelling corrections and prefixes are drawn from (of a text, or of its tokens)."""
+    found = tokens(text) if isinstance(text, str) else text
+    return [t.word for t in found if not t.stop and len(t.word) >= 2]
 
 
 def content_terms(text: str) -> list[tuple[str, str]]:

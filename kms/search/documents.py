@@ -26,9 +26,10 @@ def index_document(record: dict) -> IndexDocument:
               for name, key in _SINGLE.items()}
     facets["sdg"] = tuple(dict.fromkeys(str(n) for n in record.get("sdgs") or []))
     facets["hub"] = tuple(sorted(set(record.get("hubs") or [])))
+    title_tokens, body_tokens = list(analysis.tokens(title)), list(analysis.tokens(body))
     return IndexDocument(
-        id=record["id"], title=tuple(analysis.terms(title)), body=tuple(analysis.terms(body)),
-        spell=tuple(analysis.spelling_words(f"{title}\n{body}")), facets=facets,
+        id=record["id"], title=tuple(analysis.terms(title_tokens)), body=tuple(analysis.terms(body_tokens)),
+        spell=tuple(analysis.spelling_words(title_tokens + body_tokens)), facets=facets,
         year=int(record.get("year") or 0),
         updated=int(re.sub(r"\D", "", record.get("updated_at") or "")[:14] or 0),
         sort_title=title.lower())

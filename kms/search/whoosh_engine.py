@@ -148,6 +148,13 @@ class WhooshEngine:
         searcher = self._searcher()
         arrays = self._facet_arrays(searcher)
         text_query = _whoosh_query(query.clauses)
+        narrowed = bool(query.filters) or query.year_from is not None or query.year_to is not None
+        if text_query is not None and not query.facets and not narrowed and query.sort == "relevance":
+            # one pass: scoring every match (no block skipping) counts them exactly
+            results = searcher.search(text_query, limit=max(1, query.offset + query.limit), optimize=False)
+            page = [(hit.docnum, hit.score) for hit in results[query.offset:query.offset + query.limit]]
+            return EngineResult(total=len(results), facets={},
+                                hits=tuple(Hit(arrays.ids[d], round(float(s), 3)) for d, s in page))
         matched, selections, final = self._masks(searcher, arrays, query, text_query)
         counts = disjunctive_counts(arrays, matched, selections) if query.facets else {}
         page = self._page(searcher, arrays, final, text_query, query)
@@ -180,9 +187,10 @@ class WhooshEngine:
     def _page(self, searcher, arrays, final, text_query, query: EngineQuery):
         start, stop = query.offset, query.offset + query.limit
         if text_query is not None and query.sort == "relevance":
-            allowed = set(np.flatnonzero(final).tolist())
-            if not allowed or query.limit <= 0:
+            if query.limit <= 0 or not final.any():
                 return []
+            narrowed = bool(query.filters) or query.year_from is not None or query.year_to is not None
+            allowed = set(np.flatnonzero(final).tolist()) if narrowed else None   # else: every match
             results = searcher.search(text_query, filter=allowed, limit=stop)
             return [(hit.docnum, hit.score) for hit in results[start:stop]]
         docnums = np.flatnonzero(final)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer import store
+from kms import faults
 from indexer.dedupe import find_duplicate
 from indexer.mapping import Mapping
 from indexer.normalize import RecordError, normalize_record
@@ -75,6 +76,7 @@ def ingest_files(db, paths: list[Path], mapping: Mapping, row_handler=None) -> R
         except SourceError as exc:
             _fail_file(db, mapping, path, str(exc), report)
             continue
+        faults.point("read")
         seen: set[str] = set()
         stream = itertools.chain(first, records)
         try:
@@ -83,7 +85,9 @@ def ingest_files(db, paths: list[Path], mapping: Mapping, row_handler=None) -> R
                 if not batch:
                     break
                 with db.atomic():
-                    for record in batch:
+                    for number, record in enumerate(batch):
+                        if number == len(batch) // 2 and report.read >= BATCH_SIZE:
+                            faults.point("mid-batch")    # in the second batch, half stored
                         handle_row(db, mapping, path, record, report, seen)
         except SourceError as exc:
             _fail_file(db, mapping, path, str(exc), report)

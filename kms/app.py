@@ -9,6 +9,9 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from kms.config import ROOT, db_path, load_config
 from kms.db import open_db
+from kms.search.engine import IndexDamaged
+
+RETRY_AFTER = 30      # seconds, in the 503 that answers while the index is rebuilt
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -31,7 +34,7 @@ def create_app(overrides: dict | None = None) -> Flask:
             db.close()
 
     from kms.search.labels import facet_label
-    from kms.views import api, auth, edit, replication, search, staff
+    from kms.views import api, auth, edit, health, replication, search, staff
     from kms.views.access import current_user
 
     app.jinja_env.globals["label_award"] = lambda key: facet_label("award", key)
@@ -40,7 +43,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from kms.replication import origin_label
     app.jinja_env.globals["origin_label"] = origin_label
 
-    for module in (search, api, auth, staff, edit, replication):
+    for module in (search, api, auth, staff, edit, replication, health):
         app.register_blueprint(module.bp)
     register_error_pages(app)
     return app
@@ -57,6 +60,20 @@ def register_error_pages(app: Flask) -> None:
                   "Muat ulang halaman lalu kirim lagi."
         return render_template("errors/error.html", code=400, message=message), 400
 
+    @app.errorhandler(IndexDamaged)
+    def index_damaged(exc):
+        from kms.repair import start_repair
+        from kms.sync import report_damage
+
+        report_damage(get_db(), str(exc))
+        start_repair(app.config)
+        headers = {"Retry-After": str(RETRY_AFTER)}
+        if request.path.startswith("/api/"):
+            return jsonify({"error": {"parameter": None, "message": "the search index is being "
+                                      "rebuilt (indeks sedang dibangun ulang); retry shortly"}}), 503, headers
+        message = "Indeks pencarian sedang dibangun ulang dari basis data. Coba lagi sebentar lagi."
+        return render_template("errors/error.html", code=503, message=message), 503, headers
+
     @app.errorhandler(HTTPException)
     def http_error(exc):
         if request.path.startswith("/api/"):
@@ -69,6 +86,19 @@ def register_error_pages(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return jsonify({"error": {"parameter": None, "message": "internal error"}}), 500
         return render_template("errors/error.html", code=500, message="Terjadi kesalahan."), 500
+
+
+def search_engine():
+    """The configured engine for this request. While the store says the index is damaged (a
+    rebuild is on its way, in this process or another) it raises IndexDamaged: 503."""
+    from flask import current_app
+
+    from kms.search import engine_for
+    from kms.sync import state
+
+    if state(get_db(), "damaged") is not None:
+        raise IndexDamaged("indeks sedang dibangun ulang")
+    return engine_for(current_app.config)
 
 
 def get_db():

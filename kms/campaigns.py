@@ -13,7 +13,6 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.store import decode_record, now_iso
 from kms.completeness import Rules, check_record
-from kms.indexing import ensure_index
 from kms.search.labels import FACET_TITLES, facet_label
 from kms.search.query import ParameterError, SearchQuery
 from kms.search.service import matching_ids
@@ -99,7 +98,7 @@ def select_records(db, engine, query: SearchQuery | None, agency: str | None = N
         hubs.setdefault(row["record_id"], set()).add(row["hub"])
     wanted = None
     if query is not None and (query.q or query.filters or query.year_from or query.year_to):
-        wanted = set(matching_ids(ensure_index(db, engine), query))
+        wanted = set(matching_ids(engine, query))
     from indexer.textnorm import key
     agency_key = key(agency) if agency else None
     records = []

@@ -12,16 +12,16 @@ from indexer.mapping import Mapping, MappingError, all_hub_mappings, hub_mapping
 from indexer.pipeline import COUNTS, Report, ingest_samples, ingest_with
 from indexer.regions import resolve_region
 from kms.config import db_path, load_config
+from kms import faults
 from kms.db import open_db
 from kms.records import iter_records, quarantine_items, review_items
 from kms.schema import LIST_FIELDS, RECORD_FIELDS
+from kms.search import engine_for
+from kms.sync import sync
 
 LABELS = {"read": "dibaca", "new": "baru", "updated": "diperbarui", "unchanged": "tidak berubah",
           "merged": "digabung", "flagged": "ditandai", "quarantined": "dikarantina",
           "dropped_sources": "sumber hilang"}
-
-
-DETECT_AFTER_INGEST = 5000   # larger ingests leave detection to `kms detect-replications`
 
 
 def _open_store():
@@ -36,20 +36,15 @@ def _print_report(report: Report) -> None:
         click.echo(f"  GAGAL {failure['file']}: {failure['reason']}", err=True)
 
 
-def _sync_index(config, db, changed_ids) -> None:
-    """Bring the search index up to date for the records an ingest changed, and look for
-    candidate replications around them."""
-    from kms.indexing import update_index
-    from kms.replication import detect_candidates
-    from kms.search import engine_for
-
+def _sync(config, db):
+    """Bring the index, signatures and candidate detection in step with the store (what the
+    journal says changed, or a rebuild when the index is missing, damaged or outdated)."""
     engine = engine_for(config)
-    update_index(db, engine, changed_ids)
-    if len(changed_ids) > DETECT_AFTER_INGEST:
-        click.echo(f"{len(changed_ids)} rekaman berubah: jalankan `kms detect-replications` untuk "
+    report = sync(db, engine, progress=lambda line: click.echo(line, err=True))
+    if report.detection_skipped:
+        click.echo(f"{report.changed} data berubah: jalankan `kms detect-replications` untuk "
                    "mencari kandidat replikasi", err=True)
-    elif changed_ids:
-        detect_candidates(db, engine, changed_ids)
+    return engine
 
 
 @click.group()
@@ -72,8 +67,10 @@ def ingest(paths, hub, mapping_file, as_json):
     except MappingError as exc:
         raise click.UsageError(str(exc)) from None
     config, db = _open_store()
+    _sync(config, db)           # finish what an interrupted run left
     report = ingest_with(db, list(paths), mapping)
-    _sync_index(config, db, report.changed_ids)
+    faults.point("before-index")
+    _sync(config, db)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False))
     else:
@@ -87,6 +84,7 @@ def ingest(paths, hub, mapping_file, as_json):
 def load_samples(as_json):
     """Ingest every bundled sample with its hub mapping and bring the index up to date."""
     config, db = _open_store()
+    _sync(config, db)
     total = Report("total")
     hubs = []
     for report in ingest_samples(db):
@@ -94,7 +92,8 @@ def load_samples(as_json):
         hubs.append(report)
         if not as_json:
             _print_report(report)
-    _sync_index(config, db, total.changed_ids)
+    faults.point("before-index")
+    _sync(config, db)
     if as_json:
         data = total.as_json()
         data.pop("hub")
@@ -179,12 +178,10 @@ def review(as_json, kind):
 @main.command("detect-replications")
 def detect_replications():
     """Look for candidate replications across every record (staff confirm them on the site)."""
-    from kms.indexing import ensure_index
     from kms.replication import detect_candidates
-    from kms.search import engine_for
 
     config, db = _open_store()
-    found = detect_candidates(db, ensure_index(db, engine_for(config)))
+    found = detect_candidates(db, _sync(config, db))
     total = db.execute("SELECT COUNT(*) FROM replications WHERE status = 'candidate'").fetchone()[0]
     click.echo(f"kandidat replikasi baru: {found}; menunggu keputusan staf: {total}")
 
@@ -193,10 +190,13 @@ def detect_replications():
 def reindex():
     """Rebuild the search index from the store."""
     from kms.indexing import rebuild_index
-    from kms.search import engine_for
+    from kms.sync import pending_ids, set_state
 
     config, db = _open_store()
     count = rebuild_index(db, engine_for(config))
+    set_state(db, "damaged", None)
+    if pending_ids(db):
+        _sync(config, db)       # candidate detection for what was pending
     click.echo(f"indeks dibangun ulang: {count} rekaman")
 
 
@@ -208,16 +208,11 @@ def serve(host, port):
     from waitress import serve as waitress_serve
 
     from kms.app import create_app
-    from kms.indexing import ensure_index, index_current
-    from kms.search import engine_for
 
-    app = create_app()
     config, db = _open_store()
-    engine = engine_for(config)
-    if not index_current(engine):
-        click.echo("indeks dibangun ulang sebelum situs dibuka…")
-        ensure_index(db, engine)
+    _sync(config, db)           # the index is whole and current before the first request
     db.close()
+    app = create_app()
     click.echo(f"Inovasi KMS berjalan di http://{host}:{port}/")
     waitress_serve(app, host=host, port=port, threads=8)
 
@@ -271,7 +266,7 @@ def check(agency, by, threshold, output, include_stale, campaign_id, snapshot, a
     from kms.campaigns import (get_campaign, group_table, save_snapshot, score_records,
                                select_records, summarize, worklist, worklist_csv, worklist_xlsx)
     from kms.completeness import RulesError, default_rules
-    from kms.search import ParameterError, SearchQuery, engine_for
+    from kms.search import ParameterError, SearchQuery
 
     if output and output.suffix.lower() not in (".csv", ".xlsx"):
         raise click.UsageError("--output harus berakhiran .csv atau .xlsx")
@@ -292,7 +287,7 @@ def check(agency, by, threshold, output, include_stale, campaign_id, snapshot, a
         raise click.UsageError(str(exc)) from None
     if threshold is None:
         threshold = campaign.threshold if campaign else rules.threshold
-    rows = score_records(select_records(db, engine_for(config), query, agency), rules)
+    rows = score_records(select_records(db, _sync(config, db), query, agency), rules)
     summary = summarize(rows, threshold, campaign.starts_on if campaign else None)
     table = group_table(rows, by, threshold, "label", descending=False)
     if snapshot:

@@ -179,3 +179,30 @@ def create_similarity_terms(db: sqlite_utils.Database) -> None:
     db["similarity_terms"].create({"record_id": str, "term": str, "weight": float},
                                   pk=("record_id", "term"))
     db["similarity_terms"].create_index(["term", "record_id", "weight"])
+
+
+@migration
+def create_index_journal(db: sqlite_utils.Database) -> None:
+    """The outbox from store to index: every change to a record (or to which hubs send it)
+    writes its id here in the same transaction, by trigger, whoever makes the change; kms.sync
+    consumes it and clears entries only after the index has committed. `index_state` holds the
+    index generation and damage reports (every process reads them)."""
+    db.execute("CREATE TABLE index_journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+               "record_id TEXT NOT NULL, at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))")
+    db.execute("CREATE TABLE index_state (key TEXT PRIMARY KEY, value TEXT)")
+    journal = "INSERT INTO index_journal (record_id) VALUES"
+    db.execute(f"CREATE TRIGGER journal_innovation_insert AFTER INSERT ON innovations "
+               f"BEGIN {journal} (NEW.id); END")
+    db.execute(f"CREATE TRIGGER journal_innovation_update AFTER UPDATE ON innovations "
+               f"BEGIN {journal} (NEW.id); {journal} (OLD.id); END")
+    db.execute(f"CREATE TRIGGER journal_innovation_delete AFTER DELETE ON innovations "
+               f"BEGIN {journal} (OLD.id); END")
+    db.execute(f"CREATE TRIGGER journal_source_insert AFTER INSERT ON sources "
+               f"BEGIN {journal} (NEW.record_id); END")
+    db.execute(f"CREATE TRIGGER journal_source_update AFTER UPDATE ON sources "
+               f"WHEN OLD.record_id IS NOT NEW.record_id OR OLD.dropped_at IS NOT NEW.dropped_at "
+               f"BEGIN {journal} (NEW.record_id); {journal} (OLD.record_id); END")
+    db.execute(f"CREATE TRIGGER journal_source_delete AFTER DELETE ON sources "
+               f"BEGIN {journal} (OLD.record_id); END")
+    # a store from before the journal: everything it holds is pending once
+    db.execute("INSERT INTO index_journal (record_id) SELECT id FROM innovations")

@@ -22,13 +22,9 @@ def sample_dir(tmp_path_factory) -> Path:
     db = open_db(data_dir / "kms.db")
     load_all_samples(db)
     from kms.config import load_config
-    from kms.indexing import rebuild_index
-    from kms.replication import detect_candidates
-    from kms.search import engine_for
+    from kms.sync import sync_all
 
-    engine = engine_for(load_config({"DATA_DIR": str(data_dir)}))
-    rebuild_index(db, engine)
-    detect_candidates(db, engine)
+    sync_all(load_config({"DATA_DIR": str(data_dir)}), db)     # index, signatures, candidates
     db.close()
     return data_dir
 

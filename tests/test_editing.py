@@ -90,7 +90,7 @@ def test_edit_conflicts_are_listed_by_kms_review(ingested, tmp_path, monkeypatch
     ingest_files(db, [hub_csv(tmp_path, "Nilai baru dari hub.")], mapping)
     monkeypatch.setenv("KMS_DATA_DIR", str(tmp_path))
     result = CliRunner().invoke(main, ["review", "--kind", "edit_conflict", "--json"])
-    items = [json.loads(line) for line in result.output.splitlines()]
+    items = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(i["record_id"], i["field"]) for i in items] == [(record_id, "impact")]
 
 

@@ -143,7 +143,7 @@ def test_samples_load_idempotently(db):
     result = CliRunner().invoke(main, ["load-samples", "--json"], env={"KMS_DATA_DIR": str(Path(db.conn.execute(
         "PRAGMA database_list").fetchone()[2]).parent)})
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert report["new"] == 0 and report["updated"] == 0 and report["merged"] == 0
     assert report["unchanged"] == report["read"] - report["quarantined"]
     assert {h["hub"] for h in report["hubs"]} >= {"jipp-sulsel", "jippnas", "inovasi-daerah", "lan", "jipp-jatim"}
@@ -151,7 +151,7 @@ def test_samples_load_idempotently(db):
 
 def test_sample_export_has_codes_and_sources(sample_dir):
     result = CliRunner().invoke(main, ["export"], env={"KMS_DATA_DIR": str(sample_dir)})
-    records = [json.loads(line) for line in result.output.splitlines()]
+    records = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(records) >= 300
     with_region = [r for r in records if r["province_code"]]
     assert len(with_region) >= len(records) - 2          # only the deliberately unknown ones lack one
@@ -188,7 +188,7 @@ def test_exit_statuses(tmp_path):
     result = runner.invoke(main, ["ingest", str(good), str(bad), str(tmp_path / "missing.csv"),
                                   "--mapping", str(mapping), "--json"], env=env)
     assert result.exit_code == 1
-    report = json.loads(result.output.splitlines()[0])
+    report = json.loads(result.stdout.splitlines()[0])
     assert report["new"] == 1 and len(report["failed_files"]) == 2
     assert "bad.csv" in report["failed_files"][0]["file"] and "kosong" in report["failed_files"][0]["reason"]
     listed = runner.invoke(main, ["quarantine"], env=env).output
@@ -257,6 +257,6 @@ def test_corrupt_pdf_and_locked_xlsx_are_quarantined_with_exit_1(tmp_path):
     assert result.exit_code == 1 and "rusak.pdf" in result.output
     result = runner.invoke(main, ["ingest", str(xlsx), "--hub", "inovasi-daerah", "--json"], env=env)
     assert result.exit_code == 1
-    assert "kata sandi" in json.loads(result.output.splitlines()[0])["failed_files"][0]["reason"]
+    assert "kata sandi" in json.loads(result.stdout.splitlines()[0])["failed_files"][0]["reason"]
     listed = runner.invoke(main, ["quarantine"], env=env).output
     assert "rusak.pdf" in listed and "PDF" in listed and "terkunci.xlsx" in listed

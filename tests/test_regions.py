@@ -72,7 +72,7 @@ def test_fuzzy_and_in_text_matches_are_flagged_for_review():
 def test_region_command_prints_one_json_object_per_input():
     result = CliRunner().invoke(main, ["region", "Kab. Pangkep", "Atlantis"])
     assert result.exit_code == 0
-    lines = [json.loads(line) for line in result.output.splitlines()]
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert lines[0] == {"input": "Kab. Pangkep", "code": "73.10",
                         "name": "Kabupaten Pangkajene dan Kepulauan", "level": "regency",
                         "confidence": 1.0}
@@ -82,6 +82,6 @@ def test_region_command_prints_one_json_object_per_input():
 def test_region_command_reads_stdin_and_bps_codes():
     result = CliRunner().invoke(main, ["region", "--codes", "bps", "-"], input="1101\n\nJatim\n")
     assert result.exit_code == 0
-    lines = [json.loads(line) for line in result.output.splitlines()]
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [item["code"] for item in lines] == ["11.09", "35"]
     assert lines[0]["name"] == "Kabupaten Simeulue"

@@ -426,7 +426,7 @@ implementasi = "Tanggal Implementasi"
                       f"{original},{replica},Selesai,\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["ingest", str(export), "--mapping", str(mapping), "--json"])
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert report["quarantined"] == 1
     data = lineage(db, original)
     assert [(r["id"], r["stage"], r["dates"]["implementasi"]) for r in data["replicas"]] == [

@@ -334,7 +334,7 @@ def test_kms_check_scores_a_campaign_and_snapshots_it(sample_copy, monkeypatch):
     campaign_id = create_campaign(db, "Jatim", "province=35", 60, None, "uji")
     result = CliRunner().invoke(main, ["check", "--campaign", str(campaign_id), "--snapshot", "--json"])
     assert result.exit_code == 0, result.output
-    summary = json.loads(result.output)["summary"]
+    summary = json.loads(result.stdout)["summary"]
     expected = db.execute("SELECT COUNT(*) FROM innovations WHERE province_code = '35'").fetchone()[0]
     assert summary["records"] == expected and summary["threshold"] == 60
     assert [s["records"] for s in snapshots(db, campaign_id)] == [expected]

@@ -10,6 +10,7 @@ writer commits). Facet counts are exact and disjunctive, over per-document array
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import os
 import shutil
@@ -21,11 +22,12 @@ from pathlib import Path
 from typing import Iterable
 
 import numpy as np
-from whoosh import index as whoosh_index
 from whoosh.analysis import RegexTokenizer
+from whoosh.filedb.filestore import FileStorage
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.query import And, AndMaybe, Or, Phrase, Prefix, Term
 
+from kms import faults
 from kms.search import engine as seam
 from kms.search.engine import EngineQuery, EngineResult, Hit, IndexDamaged, IndexDocument
 from kms.search.facets import MULTI, FacetArrays, disjunctive_counts
@@ -54,6 +56,26 @@ def _fields(doc: IndexDocument) -> dict:
     return out
 
 
+def _storage(folder: Path) -> FileStorage:
+    # no memory mapping: a truncated file would kill the process with SIGBUS
+    return FileStorage(str(folder), supports_mmap=False)
+
+
+def _guarded(method):
+    """Any failure to read or write the index files is IndexDamaged (the caller rebuilds from
+    the store)."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except IndexDamaged:
+            raise
+        except Exception as exc:    # whatever a damaged file makes Whoosh raise
+            self._forget()
+            raise IndexDamaged(f"index at {self.index_dir} cannot be read: {type(exc).__name__}: {exc}") from exc
+    return wrapper
+
+
 @contextmanager
 def writer_lock(lock_path: Path):
     """One writer at a time across processes (commands and the web app)."""
@@ -80,28 +102,33 @@ class WhooshEngine:
     # -- the index ----------------------------------------------------------------------------
     def exists(self) -> bool:
         try:
-            return whoosh_index.exists_in(str(self.index_dir))
+            return self.index_dir.is_dir() and _storage(self.index_dir).open_index().latest_generation() > -1
         except Exception:   # an unreadable table of contents: as good as missing
             return False
 
-    def analysis_version(self) -> str | None:
+    def _meta(self) -> dict:
         try:
-            return json.loads((self.index_dir / META).read_text(encoding="utf-8")).get("analysis")
-        except (OSError, ValueError, AttributeError):
-            return None
+            meta = json.loads((self.index_dir / META).read_text(encoding="utf-8"))
+            return meta if isinstance(meta, dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    def analysis_version(self) -> str | None:
+        return self._meta().get("analysis")
 
     def rebuild(self, documents: Iterable[IndexDocument], analysis_version: str) -> int:
         staging = self.index_dir.with_name(f"index.new-{uuid.uuid4().hex}")
         staging.mkdir(parents=True)
         try:
-            ix = whoosh_index.create_in(str(staging), make_schema())
+            ix = _storage(staging).create_index(make_schema())
             writer = ix.writer(limitmb=256)
             count = 0
             for doc in documents:
                 writer.add_document(**_fields(doc))
                 count += 1
             writer.commit()
-            (staging / META).write_text(json.dumps({"analysis": analysis_version}), encoding="utf-8")
+            (staging / META).write_text(json.dumps({"analysis": analysis_version, "build": uuid.uuid4().hex}),
+                                        encoding="utf-8")
             with writer_lock(self.lock_path):
                 old = self.index_dir.with_name(f"index.old-{uuid.uuid4().hex}")
                 if self.index_dir.exists():
@@ -110,10 +137,11 @@ class WhooshEngine:
                 shutil.rmtree(old, ignore_errors=True)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        self._local = threading.local()
+        self._forget()
         self._writes += 1
         return count
 
+    @_guarded
     def update(self, documents: Iterable[IndexDocument]) -> int:
         with writer_lock(self.lock_path):
             writer = self._open().writer()
@@ -121,10 +149,12 @@ class WhooshEngine:
             for doc in documents:
                 writer.update_document(**_fields(doc))
                 count += 1
+            faults.point("index-commit")
             writer.commit()
         self._writes += 1
         return count
 
+    @_guarded
     def remove(self, ids: Iterable[str]) -> int:
         ids = list(ids)
         if not ids or not self.exists():
@@ -137,13 +167,25 @@ class WhooshEngine:
         self._writes += 1
         return len(ids)
 
+    def _forget(self) -> None:
+        """Drop every thread's searcher (this thread's closed now; others' when collected)."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            try:
+                searcher.close()
+            except Exception:   # a damaged searcher may fail to close; it is dropped anyway
+                pass
+        self._local = threading.local()
+        self._arrays = None
+
     def _open(self):
         try:
-            return whoosh_index.open_dir(str(self.index_dir))
+            return _storage(self.index_dir).open_index()
         except Exception as exc:
             raise IndexDamaged(f"index at {self.index_dir} cannot be opened: {exc}") from exc
 
     # -- searching ----------------------------------------------------------------------------
+    @_guarded
     def search(self, query: EngineQuery) -> EngineResult:
         searcher = self._searcher()
         arrays = self._facet_arrays(searcher)
@@ -162,6 +204,7 @@ class WhooshEngine:
                             hits=tuple(Hit(arrays.ids[d], round(float(s), 3)) for d, s in page),
                             facets=counts)
 
+    @_guarded
     def matching_ids(self, query: EngineQuery) -> list[str]:
         searcher = self._searcher()
         arrays = self._facet_arrays(searcher)
@@ -201,21 +244,26 @@ class WhooshEngine:
         return [(int(d), 0.0) for d in docnums[order][start:stop]]
 
     # -- vocabulary -----------------------------------------------------------------------------
+    @_guarded
     def document_count(self) -> int:
         return self._searcher().reader().doc_count()
 
+    @_guarded
     def document_frequency(self, field: str, term: str) -> int:
         return self._searcher().reader().doc_frequency(field, term)
 
+    @_guarded
     def terms_with_prefix(self, field: str, prefix: str) -> list[tuple[str, int]]:
         reader = self._searcher().reader()
         return [(_text(t), reader.doc_frequency(field, _text(t))) for t in reader.expand_prefix(field, prefix)]
 
+    @_guarded
     def fuzzy_terms(self, field: str, word: str, max_distance: int) -> list[tuple[str, int, int]]:
         reader = self._searcher().reader()
         found = [_text(t) for t in reader.terms_within(field, word, max_distance)]
         return [(t, reader.doc_frequency(field, t), int(reader.frequency(field, t))) for t in found if t != word]
 
+    @_guarded
     def phrase_count(self, field: str, terms: tuple[str, ...], slop: int = 1,
                      stop_at: int | None = None) -> int:
         terms = tuple(terms)
@@ -239,11 +287,14 @@ class WhooshEngine:
         searcher = getattr(local, "searcher", None)
         now = time.monotonic()
         if searcher is not None and (local.writes != self._writes or now - local.checked > RECHECK_SECONDS):
-            if not searcher.up_to_date():
-                searcher.close()   # a writer committed: open the new generation
+            # a commit (a new generation) or a rebuild swapped in (a new build, whose
+            # generation numbers start again)
+            if local.build != self._meta().get("build") or not searcher.up_to_date():
+                searcher.close()
                 searcher = None
             local.checked, local.writes = now, self._writes
         if searcher is None:
+            local.build = self._meta().get("build")
             searcher = self._open().searcher()
             local.checked, local.writes = now, self._writes
         local.searcher = searcher
@@ -252,7 +303,8 @@ class WhooshEngine:
     def _facet_arrays(self, searcher) -> FacetArrays:
         reader = searcher.reader()
         # deletions can leave the generation as it was: the live document count tells them apart
-        generation = (str(self.index_dir), reader.generation(), reader.doc_count(), reader.doc_count_all())
+        generation = (getattr(self._local, "build", None), reader.generation(), reader.doc_count(),
+                      reader.doc_count_all())
         with self._arrays_lock:
             if self._arrays and self._arrays[0] == generation:
                 return self._arrays[1]

@@ -1,13 +1,13 @@
 """The JSON API (English, under /api/)."""
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
-from kms.app import get_db
+from kms.app import get_db, search_engine
 from kms.accounts import can_edit, in_scope
 from kms.campaigns import filters_from_args, score_records, select_records, summarize
 from kms.completeness import check_record, default_rules
 from kms.openapi import openapi_document
 from kms.records import get_record
-from kms.search import ParameterError, engine_for
+from kms.search import ParameterError
 from kms.views.access import current_user, staff_required
 from kms.views.search import run_search
 
@@ -73,7 +73,7 @@ def completeness():
     low, high = _score_bound("min_score"), _score_bound("max_score")
     user = current_user()
     rules = default_rules()
-    records = select_records(get_db(), engine_for(current_app.config), query, agency,
+    records = select_records(get_db(), search_engine(), query, agency,
                              scope=lambda record, hubs: in_scope(user, record, hubs))
     rows = [r for r in score_records(records, rules)
             if (low is None or r["score"] >= low) and (high is None or r["score"] <= high)]

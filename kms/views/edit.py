@@ -8,8 +8,8 @@ from kms.completeness import check_record, default_rules
 from kms.editing import EDITABLE_FIELDS, EditError, apply_edit, parse_form, resolve_edit_conflict
 from kms.records import get_record
 from kms.schema import DIGITAL, FIELD_LABELS, SECTIONS, STAGES, STATUSES
-from kms.indexing import update_index
 from kms.search import engine_for
+from kms.sync import sync
 from kms.views.access import require_edit_right, staff_required
 
 bp = Blueprint("edit", __name__)
@@ -49,7 +49,7 @@ def edit(record_id):
         return _form_page(record, {**_form_values(record), **request.form.to_dict()}, exc.errors, 400)
     changed = apply_edit(db, record_id, values, user.name)
     if changed:
-        update_index(db, engine_for(current_app.config), [record_id])
+        sync(db, engine_for(current_app.config))
     return redirect(url_for("search.detail", record_id=record_id, saved=len(changed)))
 
 
@@ -69,6 +69,6 @@ def resolve_conflict(record_id, field):
         resolve_edit_conflict(db, record_id, field, keep == "staff", user.name)
     except KeyError as exc:
         abort(404, str(exc))
-    update_index(db, engine_for(current_app.config), [record_id])
+    sync(db, engine_for(current_app.config))
     return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/kampanye")
                     else url_for("search.detail", record_id=record_id))

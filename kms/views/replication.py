@@ -6,13 +6,13 @@ from flask import (Blueprint, abort, current_app, jsonify, redirect, render_temp
                    url_for)
 
 from indexer.regions import resolve_region
-from kms.app import get_db
+from kms.app import get_db, search_engine
 from kms.accounts import can_edit
 from kms.records import get_record
 from kms.replication import LinkError, decide, lineage, parse_stage_dates, save_link
 from kms.schema import AGENCY_TYPES
-from kms.indexing import ensure_index, update_index
 from kms.search import ParameterError, engine_for
+from kms.sync import sync
 from kms.search.labels import facet_label
 from kms.similar import similar_to
 from kms.suggest import gap_view, suggest
@@ -24,7 +24,7 @@ MAX_LIMIT = 50
 
 
 def _engine():
-    return ensure_index(get_db(), engine_for(current_app.config))
+    return search_engine()
 
 
 def _limit(default: int = 10) -> int:
@@ -184,7 +184,7 @@ def decide_link(record_id, link_id, action):
         decide(db, link_id, action == "konfirmasi", current_user().name)
     except LinkError as exc:
         abort(409, str(exc))
-    update_index(db, engine_for(current_app.config), [rows[0]["original_id"], rows[0]["replica_id"]])
+    sync(db, engine_for(current_app.config))
     return redirect(url_for("search.detail", record_id=record_id) + "#replikasi")
 
 
@@ -218,5 +218,5 @@ def add_link(record_id):
         decide(db, link_id, True, current_user().name)
     except LinkError as exc:
         abort(400, str(exc))
-    update_index(db, engine_for(current_app.config), [original, replica])
+    sync(db, engine_for(current_app.config))
     return redirect(url_for("search.detail", record_id=record_id) + "#replikasi")

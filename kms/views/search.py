@@ -1,14 +1,13 @@
 """The search page and the detail page."""
 from flask import Blueprint, abort, current_app, render_template, request
 
-from kms.app import get_db
+from kms.app import get_db, search_engine
 from kms.accounts import can_edit
 from kms.completeness import check_record, default_rules
 from kms.editing import audit_trail
-from kms.indexing import ensure_index
 from kms.records import get_record, records_by_id
 from kms.schema import SECTIONS
-from kms.search import ParameterError, SearchQuery, engine_for, service
+from kms.search import ParameterError, SearchQuery, service
 from kms.search.labels import FACET_TITLES, facet_label
 from kms.search.present import present
 from kms.views.access import current_user
@@ -20,7 +19,7 @@ def run_search(args, default_per_page):
     """Parse the URL, search, and attach each hit's record summary."""
     query = SearchQuery.from_args(args, default_per_page)
     db = get_db()
-    result = service.search(ensure_index(db, engine_for(current_app.config)), query)
+    result = service.search(search_engine(), query)
     found = present(result, records_by_id(db, [hit.id for hit in result.hits]))
     rules = default_rules()
     for hit in found["hits"]:

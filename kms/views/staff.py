@@ -3,17 +3,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request,
+from flask import (Blueprint, Response, abort, redirect, render_template, request,
                    url_for)
 
-from kms.app import get_db
+from kms.app import get_db, search_engine
 from kms.accounts import in_scope
 from kms.campaigns import (GROUPS, SORT_COLUMNS, create_campaign, filter_description, get_campaign,
                            group_filter, group_table, list_campaigns, save_snapshot, score_records,
                            select_records, snapshots, summarize, worklist, worklist_csv,
                            worklist_xlsx)
 from kms.completeness import default_rules
-from kms.search import ParameterError, engine_for
+from kms.search import ParameterError
 from kms.views.access import campaign_manager_required, current_user, staff_required
 
 bp = Blueprint("staff", __name__)
@@ -32,7 +32,7 @@ def campaign_rows(campaign_id: int | None):
             abort(404, "Kampanye tidak ditemukan.")
         query = campaign.query()
     user = current_user()
-    records = select_records(db, engine_for(current_app.config), query,
+    records = select_records(db, search_engine(), query,
                              scope=lambda record, hubs: in_scope(user, record, hubs))
     threshold = campaign.threshold if campaign else rules.threshold
     return campaign, threshold, score_records(records, rules)

@@ -1,0 +1,25 @@
+"""The state of the store and the index, for `kms status` and /healthz."""
+from __future__ import annotations
+
+from kms.search import analysis, engine_for
+from kms.sync import pending_ids, state
+
+
+def status(db, config: dict) -> dict:
+    records = db.execute("SELECT COUNT(*) FROM innovations").fetchone()[0]
+    engine = engine_for(config)
+    exists = engine.exists()
+    documents = None
+    if exists:
+        try:
+            documents = engine.document_count()
+        except Exception:   # damaged: reported below
+            exists = False
+    damaged = state(db, "damaged")
+    version = engine.analysis_version() if exists else None
+    index = {"engine": engine.name, "exists": exists, "documents": documents,
+             "analysis_version": version, "analysis_current": version == analysis.VERSION,
+             "generation": int(state(db, "generation") or 0), "pending": len(pending_ids(db)),
+             "damaged": damaged}
+    ok = exists and damaged is None and version == analysis.VERSION
+    return {"ok": ok, "store": {"ok": True, "records": records}, "index": index}

@@ -1,0 +1,117 @@
+"""One way from store to index: the journal (kms.schema.create_index_journal) says which
+records changed; `sync` brings the index, the similarity signatures and candidate detection
+in step and clears the journal only after the index has committed. A crash or kill at any
+point leaves at most a delay: the next `sync` (every command that reads or writes the index
+calls it first, and `kms serve` before it listens) finishes the work."""
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from kms.indexing import index_current, rebuild_index, update_index
+from kms.replication import detect_candidates
+from kms.search import analysis
+from kms.search.engine import IndexDamaged
+
+DETECT_LIMIT = 5000    # larger changes leave detection to `kms detect-replications`
+
+
+@dataclass
+class SyncReport:
+    changed: int = 0            # records brought in step
+    rebuilt: bool = False       # the whole index was rebuilt (missing, damaged, other version)
+    detected: int = 0           # new replication candidates
+    detection_skipped: bool = False
+
+
+def pending_ids(db, up_to: int | None = None) -> list[str]:
+    sql, params = "SELECT DISTINCT record_id FROM index_journal", []
+    if up_to is not None:
+        sql, params = sql + " WHERE seq <= ?", [up_to]
+    return sorted(row[0] for row in db.execute(sql, params).fetchall())
+
+
+def state(db, key: str) -> str | None:
+    row = db.execute("SELECT value FROM index_state WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_state(db, key: str, value: str | None) -> None:
+    with db.conn:
+        if value is None:
+            db.execute("DELETE FROM index_state WHERE key = ?", [key])
+        else:
+            db.execute("INSERT INTO index_state (key, value) VALUES (?, ?) ON CONFLICT (key) "
+                       "DO UPDATE SET value = excluded.value", [key, value])
+
+
+def report_damage(db, message: str) -> None:
+    """Record that the index files could not be read (every process then answers 503 until
+    the rebuild that follows clears it)."""
+    if state(db, "damaged") is None:
+        set_state(db, "damaged", f"{dt.datetime.now(dt.timezone.utc).isoformat()} {message}"[:500])
+
+
+def needs_rebuild(db, engine) -> bool:
+    return state(db, "damaged") is not None or not index_current(engine)
+
+
+def sync(db, engine, detect: bool = True, progress=None) -> SyncReport:
+    """Bring everything derived from the store in step with it."""
+    report = SyncReport()
+    top = db.execute("SELECT MAX(seq) FROM index_journal").fetchone()[0]
+    ids = pending_ids(db, top) if top is not None else []
+    with sync_lock(db):
+        if needs_rebuild(db, engine):
+            if progress:
+                progress("indeks dibangun ulang dari basis data…")
+            rebuild_index(db, engine)
+            report.rebuilt = True
+        elif ids:
+            try:
+                update_index(db, engine, ids)
+            except IndexDamaged as exc:
+                report_damage(db, str(exc))
+                if progress:
+                    progress("indeks rusak; dibangun ulang dari basis data…")
+                rebuild_index(db, engine)
+                report.rebuilt = True
+        report.changed = len(ids)
+        if detect and ids:
+            if len(ids) > DETECT_LIMIT:
+                report.detection_skipped = True
+            else:
+                report.detected = detect_candidates(db, engine, ids)
+        with db.conn:
+            if top is not None:
+                db.execute("DELETE FROM index_journal WHERE seq <= ?", [top])
+        if report.rebuilt or ids:
+            generation = int(state(db, "generation") or 0) + 1
+            set_state(db, "generation", str(generation))
+            set_state(db, "analysis", analysis.VERSION)
+        if report.rebuilt:
+            set_state(db, "damaged", None)
+    return report
+
+
+def sync_all(config, db, progress=None) -> SyncReport:
+    """`sync` with the configured engine."""
+    from kms.search import engine_for
+    return sync(db, engine_for(config), progress=progress)
+
+
+@contextmanager
+def sync_lock(db):
+    """One sync at a time across processes (two would index the same changes twice); the
+    lock file sits beside the store."""
+    row = next((r for r in db.execute("PRAGMA database_list").fetchall() if r[1] == "main"), None)
+    path = Path(row[2]).with_name("sync.lock") if row and row[2] else Path("sync.lock")
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -201,6 +201,30 @@ def reindex():
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the status as one JSON object.")
+def status(as_json):
+    """The store and the index: records, pending changes, index generation, engine, health."""
+    from kms.status import status as read_status
+
+    config, db = _open_store()
+    report = read_status(db, config)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False))
+    else:
+        index = report["index"]
+        click.echo(f"basis data: {report['store']['records']} inovasi")
+        click.echo(f"indeks ({index['engine']}): {'ada' if index['exists'] else 'TIDAK ADA'}, "
+                   f"{index['documents'] if index['documents'] is not None else '-'} dokumen, "
+                   f"generasi {index['generation']}, versi analisis {index['analysis_version'] or '-'}"
+                   f"{'' if index['analysis_current'] else ' (usang)'}")
+        click.echo(f"perubahan menunggu indeks: {index['pending']}")
+        if index["damaged"]:
+            click.echo(f"RUSAK: {index['damaged']}")
+        click.echo("sehat" if report["ok"] else "perlu dibangun ulang: jalankan `kms reindex` atau `kms serve`")
+    sys.exit(0 if report["ok"] else 1)
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve(host, port):

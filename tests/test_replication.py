@@ -87,6 +87,7 @@ def test_a_generic_title_is_not_a_name(store):
         assert not any(r.startswith("nama sama") or " menyebut " in r for r in suggestion.reasons)
 
 
+@pytest.mark.slow
 def test_quality_figures_hold(sample_copy):
     sys.path.insert(0, "scripts")
     from eval_similar import evaluate
@@ -388,6 +389,7 @@ def test_gap_view_lists_proven_peer_innovations_the_region_lacks(client, store):
     assert all(item["sector"] == "kesehatan" for item in one)
 
 
+@pytest.mark.slow
 def test_detect_replications_command(sample_copy, monkeypatch):
     from click.testing import CliRunner
 

@@ -8,14 +8,21 @@ import sqlite_utils
 from kms.schema import migrate
 
 
+_MIGRATED: set[str] = set()      # stores migrated by this process: once per process, not per request
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """A migrated sqlite-utils Database at `path` (WAL, so readers never wait for a writer)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    existed = path.exists()
     db = sqlite_utils.Database(path)
     db.execute("PRAGMA busy_timeout = 30000")
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA foreign_keys = ON")
-    migrate(db)
+    key = str(path.resolve())
+    if key not in _MIGRATED or not existed:
+        migrate(db)
+        _MIGRATED.add(key)
     return db

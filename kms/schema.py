@@ -85,7 +85,18 @@ def migration(func):
 
 @migration
 def create_core_tables(db: sqlite_utils.Database) -> None:
-    db["innovations"].create({**RECORD_FIELDS, "content_hash": str}, pk="id")
+    # The columns as they were when this migration landed: frozen here, never taken from
+    # RECORD_FIELDS (a new field arrives in a new migration that adds its column).
+    db["innovations"].create({
+        "id": str, "title": str, "summary": str, "background": str, "goals": str, "novelty": str,
+        "implementation": str, "impact": str, "adaptability": str, "resources": str,
+        "sustainability": str, "year": int, "start_year": int, "agency": str, "agency_type": str,
+        "unit": str, "province_code": str, "province_name": str, "regency_code": str,
+        "regency_name": str, "category": str, "sector": str, "sdgs": str, "award": str,
+        "award_year": int, "stage": str, "digital": str, "status": str, "innovator": str,
+        "contact": str, "video_url": str, "photos": str, "updated_at": str, "ingested_at": str,
+        "content_hash": str,
+    }, pk="id")
     db["innovations"].create_index(["province_code", "year"])
     db["innovations"].create_index(["regency_code"])
     db["sources"].create({
@@ -109,7 +120,8 @@ def create_core_tables(db: sqlite_utils.Database) -> None:
 
 
 def migrate(db: sqlite_utils.Database) -> None:
-    """Apply every migration not yet applied."""
+    """Apply every migration not yet applied (keyed by function name: a migration is never
+    renamed or edited once it has landed)."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
     done = {row["name"] for row in db.query("SELECT name FROM _migrations")}
     for func in MIGRATIONS:

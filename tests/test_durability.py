@@ -20,7 +20,6 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from kms.config import load_config
-from kms.db import open_db
 from kms.search import SearchQuery, engine_for, service
 
 MAPPING = """

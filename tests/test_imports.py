@@ -18,3 +18,8 @@ def test_an_engine_knows_nothing_above_the_seam(module):
     forbidden = {"kms.records", "kms.similar", "kms.suggest", "markupsafe", "kms.search.labels",
                  "kms.search.present", "kms.search.analysis", "kms.indexing", "flask"}
     assert not forbidden & loaded, forbidden & loaded
+
+
+def test_the_ingestion_pipeline_loads_no_web_layer():
+    loaded = loaded_by("indexer.pipeline")
+    assert not {"flask", "werkzeug", "flask_wtf", "kms.app"} & loaded, {"flask", "werkzeug"} & loaded

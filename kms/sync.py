@@ -6,11 +6,10 @@ calls it first, and `kms serve` before it listens) finishes the work."""
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from kms.filelock import file_lock
 from kms.indexing import index_current, rebuild_index, update_index
 from kms.replication import detect_candidates
 from kms.search import analysis
@@ -103,15 +102,8 @@ def sync_all(config, db, progress=None) -> SyncReport:
     return sync(db, engine_for(config), progress=progress)
 
 
-@contextmanager
 def sync_lock(db):
     """One sync at a time across processes (two would index the same changes twice); the
     lock file sits beside the store."""
     row = next((r for r in db.execute("PRAGMA database_list").fetchall() if r[1] == "main"), None)
-    path = Path(row[2]).with_name("sync.lock") if row and row[2] else Path("sync.lock")
-    with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return file_lock(Path(row[2]).with_name("sync.lock") if row and row[2] else Path("sync.lock"))

@@ -9,7 +9,6 @@ writer commits). Facet counts are exact and disjunctive, over per-document array
 """
 from __future__ import annotations
 
-import fcntl
 import functools
 import json
 import os
@@ -17,7 +16,6 @@ import shutil
 import threading
 import time
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable
 
@@ -28,6 +26,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.query import And, AndMaybe, Or, Phrase, Prefix, Term
 
 from kms import faults
+from kms.filelock import file_lock as writer_lock   # one writer across commands and the web app
 from kms.search import engine as seam
 from kms.search.engine import EngineQuery, EngineResult, Hit, IndexDamaged, IndexDocument
 from kms.search.facets import MULTI, FacetArrays, disjunctive_counts
@@ -74,18 +73,6 @@ def _guarded(method):
             self._forget()
             raise IndexDamaged(f"index at {self.index_dir} cannot be read: {type(exc).__name__}: {exc}") from exc
     return wrapper
-
-
-@contextmanager
-def writer_lock(lock_path: Path):
-    """One writer at a time across processes (commands and the web app)."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class WhooshEngine:

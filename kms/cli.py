@@ -36,15 +36,16 @@ def _print_report(report: Report) -> None:
         click.echo(f"  GAGAL {failure['file']}: {failure['reason']}", err=True)
 
 
-def _sync(config, db):
+def _sync(config, db, rebuild: bool = False):
     """Bring the index, signatures and candidate detection in step with the store (what the
-    journal says changed, or a rebuild when the index is missing, damaged or outdated)."""
+    journal says changed, or a rebuild when the index is missing, damaged or outdated, or
+    asked for); answers the engine and the sync report."""
     engine = engine_for(config)
-    report = sync(db, engine, progress=lambda line: click.echo(line, err=True))
+    report = sync(db, engine, progress=lambda line: click.echo(line, err=True), rebuild=rebuild)
     if report.detection_skipped:
         click.echo(f"{report.changed} data berubah: jalankan `kms detect-replications` untuk "
                    "mencari kandidat replikasi", err=True)
-    return engine
+    return engine, report
 
 
 @click.group()
@@ -181,7 +182,7 @@ def detect_replications():
     from kms.replication import detect_candidates
 
     config, db = _open_store()
-    found = detect_candidates(db, _sync(config, db))
+    found = detect_candidates(db, _sync(config, db)[0])
     total = db.execute("SELECT COUNT(*) FROM replications WHERE status = 'candidate'").fetchone()[0]
     click.echo(f"kandidat replikasi baru: {found}; menunggu keputusan staf: {total}")
 
@@ -189,15 +190,9 @@ def detect_replications():
 @main.command()
 def reindex():
     """Rebuild the search index from the store."""
-    from kms.indexing import rebuild_index
-    from kms.sync import pending_ids, set_state
-
     config, db = _open_store()
-    count = rebuild_index(db, engine_for(config))
-    set_state(db, "damaged", None)
-    if pending_ids(db):
-        _sync(config, db)       # candidate detection for what was pending
-    click.echo(f"indeks dibangun ulang: {count} rekaman")
+    _engine, report = _sync(config, db, rebuild=True)   # and detection for what was pending
+    click.echo(f"indeks dibangun ulang: {report.documents} rekaman")
 
 
 @main.command()
@@ -311,7 +306,7 @@ def check(agency, by, threshold, output, include_stale, campaign_id, snapshot, a
         raise click.UsageError(str(exc)) from None
     if threshold is None:
         threshold = campaign.threshold if campaign else rules.threshold
-    rows = score_records(select_records(db, _sync(config, db), query, agency), rules)
+    rows = score_records(select_records(db, _sync(config, db)[0], query, agency), rules)
     summary = summarize(rows, threshold, campaign.starts_on if campaign else None)
     table = group_table(rows, by, threshold, "label", descending=False)
     if snapshot:

@@ -20,18 +20,10 @@ def index_current(engine) -> bool:
     return engine.exists() and engine.analysis_version() == analysis.VERSION
 
 
-def ensure_index(db, engine):
-    """The engine, its index rebuilt first when missing or of another analysis version."""
-    if not index_current(engine):
-        rebuild_index(db, engine)
-    return engine
-
-
 def update_index(db, engine, record_ids) -> int:
-    """Rewrite the index entries of these records (ids no longer stored are removed)."""
+    """Rewrite the index entries of these records in a current index (ids no longer stored are
+    removed); kms.sync decides beforehand whether a rebuild is due instead."""
     record_ids = sorted(set(record_ids))
-    if not index_current(engine):
-        return rebuild_index(db, engine)
     if not record_ids:
         return 0
     documents = [index_document(r) for r in index_documents(db, record_ids)]

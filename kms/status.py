@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from kms.search import analysis, engine_for
+from kms.search.engine import IndexDamaged
 from kms.sync import pending_ids, state
 
 
@@ -13,7 +14,7 @@ def status(db, config: dict) -> dict:
     if exists:
         try:
             documents = engine.document_count()
-        except Exception:   # damaged: reported below
+        except IndexDamaged:
             exists = False
     damaged = state(db, "damaged")
     version = engine.analysis_version() if exists else None

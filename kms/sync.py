@@ -12,7 +12,6 @@ from pathlib import Path
 from kms.filelock import file_lock
 from kms.indexing import index_current, rebuild_index, update_index
 from kms.replication import detect_candidates
-from kms.search import analysis
 from kms.search.engine import IndexDamaged
 
 DETECT_LIMIT = 5000    # larger changes leave detection to `kms detect-replications`
@@ -22,6 +21,7 @@ DETECT_LIMIT = 5000    # larger changes leave detection to `kms detect-replicati
 class SyncReport:
     changed: int = 0            # records brought in step
     rebuilt: bool = False       # the whole index was rebuilt (missing, damaged, other version)
+    documents: int | None = None    # documents in the rebuilt index
     detected: int = 0           # new replication candidates
     detection_skipped: bool = False
 
@@ -58,26 +58,26 @@ def needs_rebuild(db, engine) -> bool:
     return state(db, "damaged") is not None or not index_current(engine)
 
 
-def sync(db, engine, detect: bool = True, progress=None) -> SyncReport:
-    """Bring everything derived from the store in step with it."""
+def sync(db, engine, detect: bool = True, progress=None, rebuild: bool = False) -> SyncReport:
+    """Bring everything derived from the store in step with it (`rebuild`: the whole index,
+    whatever its state)."""
     report = SyncReport()
     top = db.execute("SELECT MAX(seq) FROM index_journal").fetchone()[0]
     ids = pending_ids(db, top) if top is not None else []
     with sync_lock(db):
-        if needs_rebuild(db, engine):
-            if progress:
-                progress("indeks dibangun ulang dari basis data…")
-            rebuild_index(db, engine)
-            report.rebuilt = True
-        elif ids:
+        reason = "indeks dibangun ulang dari basis data…"
+        rebuild = rebuild or needs_rebuild(db, engine)
+        if not rebuild and ids:
             try:
                 update_index(db, engine, ids)
             except IndexDamaged as exc:
                 report_damage(db, str(exc))
-                if progress:
-                    progress("indeks rusak; dibangun ulang dari basis data…")
-                rebuild_index(db, engine)
-                report.rebuilt = True
+                reason, rebuild = "indeks rusak; dibangun ulang dari basis data…", True
+        if rebuild:
+            if progress:
+                progress(reason)
+            report.documents = rebuild_index(db, engine)
+            report.rebuilt = True
         report.changed = len(ids)
         if detect and ids:
             if len(ids) > DETECT_LIMIT:
@@ -90,7 +90,6 @@ def sync(db, engine, detect: bool = True, progress=None) -> SyncReport:
         if report.rebuilt or ids:
             generation = int(state(db, "generation") or 0) + 1
             set_state(db, "generation", str(generation))
-            set_state(db, "analysis", analysis.VERSION)
         if report.rebuilt:
             set_state(db, "damaged", None)
     return report

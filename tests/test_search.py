@@ -12,12 +12,13 @@ from indexer.pipeline import ingest_files
 from kms.app import create_app
 from kms.config import load_config
 from kms.db import open_db
-from kms.indexing import update_index
+from kms.indexing import index_current, update_index
 from kms.records import records_by_id
 from kms.search import SearchQuery, engine_for, service
 from kms.search.analysis import terms
 from kms.search.present import present
 from kms.search.query import FACETS
+from kms.sync import sync
 
 FAMILIES = [
     ("pelayanan", "melayani", "layanan", "dilayani"), ("perizinan", "izin", "perizinannya"),
@@ -117,7 +118,7 @@ def test_rebuild_from_store_gives_identical_results(sample_copy):
     before = [search(sample_copy, **q, per_page=50) for q in queries]
     shutil.rmtree(sample_copy / "index")
     db = open_db(sample_copy / "kms.db")
-    update_index(db, engine_for(load_config({"DATA_DIR": str(sample_copy)})), [])   # missing: rebuilt
+    sync(db, engine_for(load_config({"DATA_DIR": str(sample_copy)})))   # missing: rebuilt
     after = [search(sample_copy, **q, per_page=50) for q in queries]
     for one, two in zip(before, after):
         assert (one["total"], ids(one), one["facets"]) == (two["total"], ids(two), two["facets"])
@@ -125,7 +126,7 @@ def test_rebuild_from_store_gives_identical_results(sample_copy):
         path.write_bytes(b"corrupt")
     for path in (sample_copy / "index").glob("_MAIN_*.toc"):
         path.write_bytes(b"corrupt")
-    update_index(db, engine_for(load_config({"DATA_DIR": str(sample_copy)})), [])
+    sync(db, engine_for(load_config({"DATA_DIR": str(sample_copy)})))
     again = search(sample_copy, **queries[0], per_page=50)
     assert (again["total"], ids(again)) == (before[0]["total"], ids(before[0]))
 
@@ -237,7 +238,6 @@ def test_remove_takes_a_record_out_of_the_index(sample_copy):
 
 
 def test_an_index_of_another_analysis_version_is_rebuilt(sample_copy):
-    from kms.indexing import ensure_index, index_current
     from kms.search import analysis
 
     engine = engine_for(load_config({"DATA_DIR": str(sample_copy)}))
@@ -246,10 +246,10 @@ def test_an_index_of_another_analysis_version_is_rebuilt(sample_copy):
     meta.write_text('{"analysis": "0"}', encoding="utf-8")
     assert not index_current(engine)
     db = open_db(sample_copy / "kms.db")
-    ensure_index(db, engine)
+    sync(db, engine)
     assert engine.analysis_version() == analysis.VERSION and index_current(engine)
     assert search(sample_copy, q="sampah")["total"] == total
     meta.unlink()                           # an index from before versions were stored
     assert not index_current(engine)
-    ensure_index(db, engine)
+    sync(db, engine)
     assert index_current(engine)

@@ -17,9 +17,7 @@ from typing import Iterable, Mapping, Protocol, Union
 TEXT_FIELDS = ("title", "body")
 SPELL_FIELD = "spell"
 FIELD_BOOSTS = {"title": 3.0, "body": 1.0}
-# Facets of one value per record, and of several (a record has many SDGs, comes from many hubs).
-SINGLE_FACETS = ("province", "regency", "year", "agency_type", "sector", "category", "award",
-                 "stage", "status")
+# Facets of several values per record (a record has many SDGs, comes from many hubs).
 MULTI_FACETS = ("sdg", "hub")
 FACETS = ("province", "regency", "year", "agency_type", "sector", "category", "award", "sdg",
           "stage", "status", "hub")

@@ -18,10 +18,6 @@ class ParsedQuery:
     terms: frozenset[str]        # every term the query looks for (for highlighting)
     prefixes: frozenset[str]     # words also matched as prefixes
 
-    @property
-    def empty(self) -> bool:
-        return not self.clauses
-
 
 def parse(text: str) -> ParsedQuery:
     phrases = re.findall(r'"([^"]+)"', text or "")

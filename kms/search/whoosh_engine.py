@@ -177,8 +177,7 @@ class WhooshEngine:
         searcher = self._searcher()
         arrays = self._facet_arrays(searcher)
         text_query = _whoosh_query(query.clauses)
-        narrowed = bool(query.filters) or query.year_from is not None or query.year_to is not None
-        if text_query is not None and not query.facets and not narrowed and query.sort == "relevance":
+        if text_query is not None and not query.facets and not _narrowed(query) and query.sort == "relevance":
             # one pass: scoring every match (no block skipping) counts them exactly
             results = searcher.search(text_query, limit=max(1, query.offset + query.limit), optimize=False)
             page = [(hit.docnum, hit.score) for hit in results[query.offset:query.offset + query.limit]]
@@ -219,8 +218,7 @@ class WhooshEngine:
         if text_query is not None and query.sort == "relevance":
             if query.limit <= 0 or not final.any():
                 return []
-            narrowed = bool(query.filters) or query.year_from is not None or query.year_to is not None
-            allowed = set(np.flatnonzero(final).tolist()) if narrowed else None   # else: every match
+            allowed = set(np.flatnonzero(final).tolist()) if _narrowed(query) else None   # else: every match
             results = searcher.search(text_query, filter=allowed, limit=stop)
             return [(hit.docnum, hit.score) for hit in results[start:stop]]
         docnums = np.flatnonzero(final)
@@ -303,6 +301,11 @@ class WhooshEngine:
             arrays.finish(titles)
             self._arrays = (generation, arrays)
             return arrays
+
+
+def _narrowed(query: EngineQuery) -> bool:
+    """Filters or a year range select among the matches."""
+    return bool(query.filters) or query.year_from is not None or query.year_to is not None
 
 
 def _text(term) -> str:

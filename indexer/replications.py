@@ -8,12 +8,12 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from indexer import store
 from indexer.mapping import Mapping
 from indexer.normalize import _mapped, _text
-from indexer.pipeline import Report, quarantine_broken
+from indexer.report import Report, quarantine_broken
 from indexer.textnorm import fold, key
-from kms.replication import LinkError, parse_stage_dates, save_link
+from kms import records
+from kms.links import LinkError, parse_stage_dates, save_link
 from kms.schema import REPLICATION_STAGES
 
 _STAGE_WORDS = {"minat": "minat", "berminat": "minat", "interest": "minat", "kesepakatan": "kesepakatan",
@@ -42,14 +42,9 @@ def resolve_reference(db, reference: str, title: str, unit: str, hub: str | None
     """The stored record a row means: our id, a source id (in `hub` when the mapping names one),
     else an unambiguous title (agency or unit tells same-titled records apart)."""
     if reference:
-        if reference.startswith("inv-") and list(db.query("SELECT 1 FROM innovations WHERE id = ?", [reference])):
+        if reference.startswith("inv-") and records.record_exists(db, reference):
             return reference
-        sql = "SELECT DISTINCT record_id FROM sources WHERE source_id = ?"
-        params = [reference]
-        if hub:
-            sql += " AND hub = ?"
-            params.append(hub)
-        found = [r["record_id"] for r in db.query(sql, params)]
+        found = records.records_with_source_id(db, reference, hub)
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
@@ -60,7 +55,7 @@ def resolve_reference(db, reference: str, title: str, unit: str, hub: str | None
     if not title:
         raise ReferenceError_(f"{field}: kosong (perlu id atau judul)")
     wanted = key(title)
-    rows = [r for r in db.query("SELECT id, title, agency, unit FROM innovations")
+    rows = [r for r in records.title_rows(db)
             if fuzz.ratio(key(r["title"] or ""), wanted) >= 92
             or key(r["title"] or "").endswith(wanted) and len(wanted) > 12]
     if len(rows) > 1 and unit:
@@ -97,7 +92,7 @@ def link_from_row(db, raw: dict, mapping: Mapping) -> dict:
 
 def ingest_link_row(db, mapping: Mapping, path: Path, record, report: Report, _seen=None) -> None:
     """One row of a replication export: a confirmed link from the hub, or quarantine."""
-    when = store.now_iso()
+    when = records.now_iso()
     if quarantine_broken(db, mapping, path, record, report, when):
         return
     try:
@@ -105,11 +100,11 @@ def ingest_link_row(db, mapping: Mapping, path: Path, record, report: Report, _s
         _id, outcome = save_link(db, link.pop("original_id"), link.pop("replica_id"),
                                  origin=f"hub:{mapping.name}", status="confirmed", **link)
     except (ReferenceError_, LinkError) as exc:
-        store.quarantine(db, mapping.name, path.name, record.line, f"baris {record.line}: {exc}",
+        records.quarantine(db, mapping.name, path.name, record.line, f"baris {record.line}: {exc}",
                          record.data, "", when)
         report.quarantined += 1
         return
-    store.release_quarantine(db, mapping.name, path.name, record.line)
+    records.release_quarantine(db, mapping.name, path.name, record.line)
     setattr(report, outcome, getattr(report, outcome) + 1)
 
 
@@ -119,10 +114,10 @@ def link_named_original(db, mapping: Mapping, raw: dict, replica_id: str, line: 
     reference = _first(raw, mapping, "replicates")
     if not reference:
         return
-    when = store.now_iso()
+    when = records.now_iso()
     try:
         original = resolve_reference(db, reference, reference, "", None, "replicates")
         save_link(db, original, replica_id, origin=f"hub:{mapping.name}", status="confirmed")
     except (ReferenceError_, LinkError) as exc:
-        store.set_review(db, "value", replica_id, mapping.name, "", "replicates",
+        records.set_review(db, "value", replica_id, mapping.name, "", "replicates",
                          f"{file}:{line}: {exc}", {"replicates": reference}, when)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from indexer.textnorm import key
+from kms.records import hubs_of
 from kms.schema import ROLES
 
 MIN_PASSWORD = 10
@@ -113,11 +114,6 @@ def authenticate(db, name: str, password: str, ip: str) -> User:
     return get_user(db, name)
 
 
-def record_hubs(db, record_id: str) -> set[str]:
-    return {row["hub"] for row in db.query(
-        "SELECT hub FROM sources WHERE record_id = ? AND dropped_at IS NULL", [record_id])}
-
-
 def in_scope(user: User, record: dict, hubs: set[str] | None = None) -> bool:
     """Whether this account may see the record's gaps and edit it. `hubs`: the record's
     active hubs (needed for hub operators scoped by hub)."""
@@ -134,7 +130,7 @@ def in_scope(user: User, record: dict, hubs: set[str] | None = None) -> bool:
 
 
 def can_edit(db, user: User | None, record: dict) -> bool:
-    return user is not None and in_scope(user, record, record_hubs(db, record["id"]))
+    return user is not None and in_scope(user, record, hubs_of(db, record["id"]))
 
 
 def list_users(db) -> list[dict]:

@@ -1,17 +1,27 @@
-"""The web app: assembled in create_app, one store connection per request (get_db)."""
+"""The web app, assembled in create_app: settings, CSRF, the blueprints, the error pages.
+Views share kms.web (the request's store and engine, the signed-in account); none imports
+another, and nothing here builds an index (kms serve syncs before it listens)."""
 from __future__ import annotations
 
 import datetime as dt
 import secrets
 
-from flask import Flask, g
+from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
 
-from kms.config import ROOT, db_path, load_config
-from kms.db import open_db
+from kms.config import ROOT, load_config
+from kms.links import origin_label
+from kms.params import ParameterError
+from kms.repair import start_repair
 from kms.search.engine import IndexDamaged
+from kms.search.labels import facet_label
+from kms.sync import report_damage
+from kms.views import api, auth, edit, health, replication, search, staff
+from kms.web import api_error, current_user, get_db
 
 RETRY_AFTER = 30      # seconds, in the 503 that answers while the index is rebuilt
+BLUEPRINTS = (search, api, auth, staff, edit, replication, health)
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -33,26 +43,29 @@ def create_app(overrides: dict | None = None) -> Flask:
         if db is not None:
             db.close()
 
-    from kms.search.labels import facet_label
-    from kms.views import api, auth, edit, health, replication, search, staff
-    from kms.views.access import current_user
-
-    app.jinja_env.globals["label_award"] = lambda key: facet_label("award", key)
-    app.jinja_env.globals["current_user"] = current_user
-    app.jinja_env.globals["label_field"] = facet_label
-    from kms.replication import origin_label
-    app.jinja_env.globals["origin_label"] = origin_label
-
-    for module in (search, api, auth, staff, edit, replication, health):
+    app.jinja_env.globals.update(
+        label_award=lambda key: facet_label("award", key), current_user=current_user,
+        label_field=facet_label, origin_label=origin_label)
+    for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
     register_error_pages(app)
     return app
 
 
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
 def register_error_pages(app: Flask) -> None:
     """JSON errors under /api/, Indonesian pages elsewhere; never a traceback."""
-    from flask import jsonify, render_template, request
-    from werkzeug.exceptions import HTTPException
+
+    @app.errorhandler(ParameterError)
+    def bad_parameter(exc):
+        """The one place a malformed parameter becomes a 400."""
+        if _is_api():
+            return api_error(exc.parameter, exc.message)
+        return render_template("errors/error.html", code=400,
+                               message=f"Parameter {exc.parameter} tidak valid: {exc.message}"), 400
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
@@ -62,13 +75,10 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(IndexDamaged)
     def index_damaged(exc):
-        from kms.repair import start_repair
-        from kms.sync import report_damage
-
         report_damage(get_db(), str(exc))
         start_repair(app.config)
         headers = {"Retry-After": str(RETRY_AFTER)}
-        if request.path.startswith("/api/"):
+        if _is_api():
             return jsonify({"error": {"parameter": None, "message": "the search index is being "
                                       "rebuilt (indeks sedang dibangun ulang); retry shortly"}}), 503, headers
         message = "Indeks pencarian sedang dibangun ulang dari basis data. Coba lagi sebentar lagi."
@@ -76,35 +86,13 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
-        if request.path.startswith("/api/"):
-            return jsonify({"error": {"parameter": None, "message": exc.description}}), exc.code
+        if _is_api():
+            return api_error(None, exc.description, exc.code)
         return render_template("errors/error.html", code=exc.code, message=exc.description), exc.code
 
     @app.errorhandler(Exception)
     def unexpected(exc):
         app.logger.exception("unexpected error")
-        if request.path.startswith("/api/"):
-            return jsonify({"error": {"parameter": None, "message": "internal error"}}), 500
+        if _is_api():
+            return api_error(None, "internal error", 500)
         return render_template("errors/error.html", code=500, message="Terjadi kesalahan."), 500
-
-
-def search_engine():
-    """The configured engine for this request. While the store says the index is damaged (a
-    rebuild is on its way, in this process or another) it raises IndexDamaged: 503."""
-    from flask import current_app
-
-    from kms.search import engine_for
-    from kms.sync import state
-
-    if state(get_db(), "damaged") is not None:
-        raise IndexDamaged("indeks sedang dibangun ulang")
-    return engine_for(current_app.config)
-
-
-def get_db():
-    """The request's store connection, opened on first use."""
-    from flask import current_app
-
-    if "db" not in g:
-        g.db = open_db(db_path(current_app.config))
-    return g.db

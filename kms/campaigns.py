@@ -11,7 +11,8 @@ from urllib.parse import parse_qsl
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.store import decode_record, now_iso
+from indexer.textnorm import key
+from kms.records import active_hubs, all_records, now_iso
 from kms.completeness import Rules, check_record
 from kms.search.labels import FACET_TITLES, facet_label
 from kms.search.query import ParameterError, SearchQuery
@@ -93,21 +94,17 @@ def select_records(db, engine, query: SearchQuery | None, agency: str | None = N
                    scope=None) -> list[dict]:
     """Records chosen by the shared filters (through the search index), an agency name, and
     the account's scope (a predicate on (record, hubs)). Each record carries `hubs`."""
-    hubs: dict[str, set[str]] = {}
-    for row in db.query("SELECT record_id, hub FROM sources WHERE dropped_at IS NULL"):
-        hubs.setdefault(row["record_id"], set()).add(row["hub"])
+    hubs = active_hubs(db)
     wanted = None
     if query is not None and (query.q or query.filters or query.year_from or query.year_to):
         wanted = set(matching_ids(engine, query))
-    from indexer.textnorm import key
     agency_key = key(agency) if agency else None
     records = []
-    for row in db.query("SELECT * FROM innovations ORDER BY id"):
-        if wanted is not None and row["id"] not in wanted:
+    for record in all_records(db):
+        if wanted is not None and record["id"] not in wanted:
             continue
-        if agency_key and key(row["agency"] or "") != agency_key:
+        if agency_key and key(record["agency"] or "") != agency_key:
             continue
-        record = decode_record(row)
         record["hubs"] = sorted(hubs.get(record["id"], ()))
         if scope is not None and not scope(record, set(record["hubs"])):
             continue

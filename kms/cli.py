@@ -7,16 +7,28 @@ import sys
 from pathlib import Path
 
 import click
+from waitress import serve as waitress_serve
 
 from indexer.mapping import Mapping, MappingError, all_hub_mappings, hub_mapping, load_mapping
 from indexer.pipeline import COUNTS, Report, ingest_samples, ingest_with
 from indexer.regions import resolve_region
-from kms.config import db_path, load_config
-from kms import faults
+from kms import faults, params
+from kms.accounts import AccountError, create_user, disable_user, list_users, set_password
+from kms.app import create_app
+from kms.backup import backup_store
+from kms.campaigns import (get_campaign, group_table, save_snapshot, score_records, select_records,
+                           summarize, worklist, worklist_csv, worklist_xlsx)
+from kms.completeness import RulesError, default_rules
+from kms.config import SETTINGS, db_path, load_config, setting_help
 from kms.db import open_db
-from kms.records import iter_records, quarantine_items, review_items
+from kms.links import candidate_count
+from kms.params import ParameterError
+from kms.records import agency_exists, iter_records, quarantine_items, review_items
+from kms.replication import detect_candidates
 from kms.schema import LIST_FIELDS, RECORD_FIELDS
 from kms.search import engine_for
+from kms.search.query import SearchQuery
+from kms.status import status as read_status
 from kms.sync import sync
 
 LABELS = {"read": "dibaca", "new": "baru", "updated": "diperbarui", "unchanged": "tidak berubah",
@@ -179,11 +191,9 @@ def review(as_json, kind):
 @main.command("detect-replications")
 def detect_replications():
     """Look for candidate replications across every record (staff confirm them on the site)."""
-    from kms.replication import detect_candidates
-
     config, db = _open_store()
     found = detect_candidates(db, _sync(config, db)[0])
-    total = db.execute("SELECT COUNT(*) FROM replications WHERE status = 'candidate'").fetchone()[0]
+    total = candidate_count(db)
     click.echo(f"kandidat replikasi baru: {found}; menunggu keputusan staf: {total}")
 
 
@@ -199,8 +209,6 @@ def reindex():
 @click.option("--json", "as_json", is_flag=True, help="Print the status as one JSON object.")
 def status(as_json):
     """The store and the index: records, pending changes, index generation, engine, health."""
-    from kms.status import status as read_status
-
     config, db = _open_store()
     report = read_status(db, config)
     if as_json:
@@ -224,10 +232,6 @@ def status(as_json):
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve(host, port):
     """Serve the site (waitress)."""
-    from waitress import serve as waitress_serve
-
-    from kms.app import create_app
-
     config, db = _open_store()
     _sync(config, db)           # the index is whole and current before the first request
     db.close()
@@ -236,37 +240,8 @@ def serve(host, port):
     waitress_serve(app, host=host, port=port, threads=8)
 
 
-FILTER_OPTIONS = ("province", "regency", "year", "agency_type", "sector", "category", "award",
-                  "sdg", "stage", "status", "hub")
-
-
-def filter_options(command):
-    """The shared filter parameters as options (`--province 73 --year 2019 ...`), repeatable."""
-    for name in reversed(FILTER_OPTIONS):
-        command = click.option(f"--{name.replace('_', '-')}", name, multiple=True,
-                               help=f"Filter: {name} (repeatable: OR).")(command)
-    command = click.option("--year-to", "year_to", help="Filter: last year.")(command)
-    command = click.option("--year-from", "year_from", help="Filter: first year.")(command)
-    command = click.option("--q", "q", help="Filter: free-text query.")(command)
-    return command
-
-
-def filter_args(options: dict):
-    """Click options as URL-like parameters (a MultiDict), for SearchQuery.from_args."""
-    from werkzeug.datastructures import MultiDict
-
-    pairs = []
-    for name, value in options.items():
-        if isinstance(value, tuple):
-            pairs += [(name, v) for v in value]
-        elif value not in (None, ""):
-            pairs.append((name, str(value)))
-    return MultiDict(pairs)
-
-
 @main.command()
-@filter_options
-@click.option("--agency", help="Only this agency (canonical name, as in `kms export`).")
+@params.click_options(params.FILTERS + (params.AGENCY,))
 @click.option("--by", type=click.Choice(["hub", "province", "agency", "award_year"]), default="hub",
               show_default=True, help="Group the summary by.")
 @click.option("--threshold", type=click.FloatRange(0, 100), help="Score counted as complete "
@@ -282,21 +257,16 @@ def filter_args(options: dict):
 @click.option("--json", "as_json", is_flag=True, help="Print summary and groups as JSON.")
 def check(agency, by, threshold, output, include_stale, campaign_id, snapshot, as_json, **filters):
     """Completeness summary per hub (or province, agency, award year), and a worklist."""
-    from kms.campaigns import (get_campaign, group_table, save_snapshot, score_records,
-                               select_records, summarize, worklist, worklist_csv, worklist_xlsx)
-    from kms.completeness import RulesError, default_rules
-    from kms.search import ParameterError, SearchQuery
-
     if output and output.suffix.lower() not in (".csv", ".xlsx"):
         raise click.UsageError("--output harus berakhiran .csv atau .xlsx")
     config, db = _open_store()
     campaign = get_campaign(db, campaign_id) if campaign_id is not None else None
     if campaign_id is not None and campaign is None:
         raise click.UsageError(f"--campaign: tidak ada kampanye nomor {campaign_id}")
-    args = filter_args(filters)
+    args = [(name, value) for name, values in filters.items() if values is not None
+            for value in (values if isinstance(values, tuple) else (values,))]
     if campaign:
-        for name, value in campaign.query().as_args():
-            args.add(name, value)
+        args += campaign.query().as_args()
     try:
         query = SearchQuery.from_args(args, 20)
         rules = default_rules()
@@ -344,13 +314,11 @@ def user():
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def user_add(name, role, hub, province, agency, password_stdin):
     """Create a staff account (asks for the password unless --password-stdin)."""
-    from kms.accounts import AccountError, create_user
-
     password = _read_password(password_stdin)
     _config, db = _open_store()
     if hub and hub not in {m.name for m in all_hub_mappings()}:
         click.echo(f"peringatan: hub '{hub}' belum punya berkas pemetaan di data/hubs/", err=True)
-    if agency and not list(db.query("SELECT 1 FROM innovations WHERE agency = ? LIMIT 1", [agency])):
+    if agency and not agency_exists(db, agency):
         click.echo(f"peringatan: belum ada rekaman dengan instansi '{agency}' (cek `kms export`)", err=True)
     try:
         account = create_user(db, name, role, password, hub=hub, province=province, agency=agency)
@@ -368,8 +336,6 @@ def _read_password(password_stdin: bool) -> str:
 @user.command("list")
 def user_list():
     """Every account with its role and scope."""
-    from kms.accounts import list_users
-
     _config, db = _open_store()
     for account in list_users(db):
         scope = account["hub"] and f"hub {account['hub']}" or account["province"] and \
@@ -383,8 +349,6 @@ def user_list():
 @click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
 def user_passwd(name, password_stdin):
     """Set a new password for an account."""
-    from kms.accounts import AccountError, set_password
-
     password = _read_password(password_stdin)
     _config, db = _open_store()
     try:
@@ -398,11 +362,40 @@ def user_passwd(name, password_stdin):
 @click.argument("name")
 def user_disable(name):
     """Stop an account from signing in (its open sessions end too)."""
-    from kms.accounts import AccountError, disable_user
-
     _config, db = _open_store()
     try:
         disable_user(db, name)
     except AccountError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(f"akun {name} dinonaktifkan")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print every setting as one JSON object.")
+def settings(as_json):
+    """Every setting: its value here, its default and what it does (KMS_<NAME> sets it)."""
+    config = load_config()
+    rows = [{"name": name, "env": f"KMS_{name}", "default": default, "help": setting_help(name),
+             "value": "(set)" if name == "SECRET_KEY" and config.get(name) else config.get(name)}
+            for name, (default, _help) in SETTINGS.items()]     # a secret is never printed
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for row in rows:
+        click.echo(f"{row['name']} = {row['value']!r}  (default {row['default']!r}, {row['env']})")
+        click.echo(f"    {row['help']}")
+
+
+@main.command()
+@click.argument("target", type=click.Path(path_type=Path))
+def backup(target):
+    """Copy the store to TARGET while the site runs (SQLite online backup), with the index
+    generation recorded; restore by putting the copy at DATA_DIR/kms.db (the index is rebuilt
+    from it on the next start)."""
+    config, db = _open_store()
+    try:
+        info = backup_store(db, target)
+    except (OSError, ValueError) as exc:
+        raise click.UsageError(f"backup: {exc}") from None
+    click.echo(f"cadangan ditulis ke {target}: {info['records']} rekaman, generasi indeks "
+               f"{info['generation']}, {info['bytes']} byte")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from indexer.reference import DATA_DIR
 from kms.schema import FIELD_LABELS
+from indexer.regions import gazetteer
 
 RULES_FILE = DATA_DIR / "completeness.toml"
 TESTS = ("present", "words", "region", "url", "year", "sdgs", "choice")
@@ -125,7 +126,6 @@ def check_field(rule: Rule, record: dict, today: dt.date) -> tuple[float, Gap | 
         if count < minimum:
             return WEAK_SHARE, gap("weak", f"terlalu singkat: {count} dari minimal {minimum} kata")
     elif rule.test == "region":
-        from indexer.regions import gazetteer
         if str(value) not in gazetteer().by_code:
             return 0.0, gap("invalid", f"kode wilayah {value} tidak dikenal")
     elif rule.test == "url":

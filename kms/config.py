@@ -17,6 +17,10 @@ SETTINGS: dict[str, tuple[object, str]] = {
 }
 
 
+def setting_help(name: str) -> str:
+    return SETTINGS[name][1]
+
+
 def load_config(overrides: dict | None = None) -> dict:
     """Defaults, then KMS_<NAME> environment variables, then explicit overrides."""
     config = {name: default for name, (default, _help) in SETTINGS.items()}

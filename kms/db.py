@@ -26,3 +26,15 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
         migrate(db)
         _MIGRATED.add(key)
     return db
+
+
+CHUNK = 500     # SQLite allows 999 parameters in older builds; stay well under
+
+
+def in_chunks(values, size: int = CHUNK):
+    """`(placeholders, chunk)` pairs for `... IN ({placeholders})` over any number of values,
+    in order, without repeats: the one way this project builds an IN list."""
+    values = list(dict.fromkeys(values))
+    for start in range(0, len(values), size):
+        chunk = values[start:start + size]
+        yield ", ".join("?" for _ in chunk), chunk

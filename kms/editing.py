@@ -2,13 +2,13 @@
 over every hub, each change written to the audit trail."""
 from __future__ import annotations
 
-import json
 import re
 
 from indexer.reference import urusan_labels
-from indexer.store import hub_fields, now_iso, rebuild_record, to_json
-from kms.records import get_record
-from kms.schema import DIGITAL, FIELD_LABELS, SECTIONS, STAGES, STATUSES
+from kms import records
+from kms.audit import add_audit
+from kms.records import get_record, hub_fields, now_iso, rebuild_record
+from kms.schema import DIGITAL, SECTIONS, STAGES, STATUSES
 
 TEXT_FIELDS = ("title", *SECTIONS, "unit", "innovator", "contact", "category")
 EDITABLE_FIELDS = ("title", *SECTIONS, "year", "start_year", "unit", "innovator", "contact",
@@ -85,14 +85,8 @@ def apply_edit(db, record_id: str, values: dict, user: str) -> list[str]:
     with db.conn:
         hub_values, _conflicts = hub_fields(db, record_id)
         for name in changed:
-            db.execute(
-                """INSERT INTO record_overrides (record_id, field, value, base, user, at)
-                   VALUES (?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (record_id, field) DO UPDATE SET value = excluded.value,
-                     base = excluded.base, user = excluded.user, at = excluded.at""",
-                [record_id, name, to_json(values[name]), to_json(hub_values.get(name)), user, when])
-            db["audit"].insert({"record_id": record_id, "user": user, "at": when, "field": name,
-                                "before": to_json(record.get(name)), "after": to_json(values[name])})
+            records.save_override(db, record_id, name, values[name], hub_values.get(name), user, when)
+            add_audit(db, record_id, user, when, name, record.get(name), values[name])
         rebuild_record(db, record_id, when)
     return changed
 
@@ -103,41 +97,25 @@ def _normal(value):
     return value
 
 
-def audit_trail(db, record_id: str) -> list[dict]:
-    """Every staff change to the record, newest first."""
-    rows = []
-    for row in db.query("SELECT * FROM audit WHERE record_id = ? ORDER BY at DESC, id DESC", [record_id]):
-        row = dict(row)
-        row["label"] = FIELD_LABELS.get(row["field"], row["field"])
-        row["before"] = json.loads(row["before"]) if row["before"] else None
-        row["after"] = json.loads(row["after"]) if row["after"] else None
-        rows.append(row)
-    return rows
-
-
 def resolve_edit_conflict(db, record_id: str, field: str, keep_staff: bool, user: str) -> None:
     """Settle a hub change to a staff-edited field: keep the staff value (the hub's current
     value becomes the new reference), or take the hub's value (the staff override is removed).
     Either way the decision is audited."""
-    rows = list(db.query("SELECT * FROM record_overrides WHERE record_id = ? AND field = ?",
-                         [record_id, field]))
-    if not rows:
+    override = records.field_override(db, record_id, field)
+    if override is None:
         raise KeyError(f"{record_id}: kolom {field} tidak disunting staf")
     when = now_iso()
     with db.conn:
         hub_values, _conflicts = hub_fields(db, record_id)
         hub_value = hub_values.get(field)
-        staff_value = json.loads(rows[0]["value"])
+        staff_value = override["value"]
         if keep_staff:
-            db.execute("UPDATE record_overrides SET base = ? WHERE record_id = ? AND field = ?",
-                       [to_json(hub_value), record_id, field])
+            records.rebase_override(db, record_id, field, hub_value)
             before, after = f"konflik; hub: {hub_value}", f"nilai staf dipertahankan: {staff_value}"
         else:
-            db.execute("DELETE FROM record_overrides WHERE record_id = ? AND field = ?", [record_id, field])
+            records.remove_override(db, record_id, field)
             before, after = staff_value, hub_value
-        db["audit"].insert({"record_id": record_id, "user": user, "at": when, "field": field,
-                            "before": to_json(before), "after": to_json(after)})
+        add_audit(db, record_id, user, when, field, before, after)
         # the decision lives in the audit trail; a later hub change raises a fresh conflict
-        db.execute("DELETE FROM review WHERE kind = 'edit_conflict' AND record_id = ? AND field = ?",
-                   [record_id, field])
+        records.close_edit_conflict(db, record_id, field)
         rebuild_record(db, record_id, when)

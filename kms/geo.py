@@ -6,6 +6,7 @@ import math
 from functools import lru_cache
 
 from indexer.reference import REGIONS_DIR, read_csv
+from indexer.regions import gazetteer
 
 NEARBY_KM = 150
 NEARBY_MAX = 8
@@ -14,8 +15,6 @@ NEARBY_MAX = 8
 @lru_cache(maxsize=1)
 def centroids() -> dict[str, tuple[float, float]]:
     """Dotted 2025 code -> (latitude, longitude), provinces and regencies."""
-    from indexer.regions import gazetteer
-
     moved = gazetteer().moved_codes
     table = {}
     for row in read_csv(REGIONS_DIR / "provinces_centroids.csv"):

@@ -1,11 +1,204 @@
-"""Reading canonical records: one record, lists, export rows, review and quarantine items."""
+"""The records group: innovations, sources, staff overrides, review and quarantine items.
+The only module that holds their SQL (reading and writing); write callers hold the
+transaction (`with db.atomic():`), nothing here commits.
+"""
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 from typing import Iterator
 
-from indexer.store import decode_record
-from kms.schema import RECORD_FIELDS
+import sqlite_utils
+
+from indexer.merge import SourceFields, merge_fields
+from kms.db import in_chunks
+from kms.schema import CONTENT_FIELDS, LIST_FIELDS, RECORD_FIELDS
+
+
+def now_iso() -> str:
+    """The current UTC time, ISO 8601, to the second."""
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def to_json(value) -> str:
+    """Stable JSON for raw payloads and hashes (dates and other objects as text)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def content_hash(fields: dict, extra=None) -> str:
+    """A short hash of a record's content fields."""
+    payload = to_json([{k: fields.get(k) for k in CONTENT_FIELDS}, extra])
+    return hashlib.sha1(payload.encode()).hexdigest()[:16]
+
+
+def new_record_id(hub: str, source_id: str) -> str:
+    """A stable id for the record first created from this source."""
+    return "inv-" + hashlib.sha1(f"{hub}:{source_id}".encode()).hexdigest()[:10]
+
+
+def get_source(db: sqlite_utils.Database, hub: str, source_id: str) -> dict | None:
+    rows = list(db.query("SELECT * FROM sources WHERE hub = ? AND source_id = ?", [hub, source_id]))
+    return rows[0] if rows else None
+
+
+def decode_record(row: dict) -> dict:
+    """A record row with its list fields decoded."""
+    record = dict(row)
+    for name in LIST_FIELDS:
+        record[name] = json.loads(record[name]) if record.get(name) else []
+    return record
+
+
+def candidate_records(db: sqlite_utils.Database, fields: dict, hub: str) -> list[dict]:
+    """Records that could be the same innovation: same province (or any, if unknown), and
+    not already holding an active source from this hub."""
+    where = "NOT EXISTS (SELECT 1 FROM sources s WHERE s.record_id = i.id AND s.hub = ? " \
+            "AND s.dropped_at IS NULL)"
+    params: list = [hub]
+    if fields.get("province_code"):
+        where += " AND (i.province_code = ? OR i.province_code IS NULL)"
+        params.append(fields["province_code"])
+    sql = f"SELECT i.* FROM innovations i WHERE {where}"
+    return [decode_record(r) for r in db.query(sql, params)]
+
+
+def save_source(db, hub: str, source_id: str, record_id: str, file: str, line: int, raw: dict,
+                fields: dict, digest: str, source_updated_at: str | None, when: str) -> None:
+    """Insert or update one source row (its raw payload is kept whole)."""
+    db.execute(
+        """INSERT INTO sources (hub, source_id, record_id, file, line, raw, fields, content_hash,
+                                source_updated_at, first_seen, last_seen, dropped_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+           ON CONFLICT (hub, source_id) DO UPDATE SET record_id = excluded.record_id,
+             file = excluded.file, line = excluded.line, raw = excluded.raw,
+             fields = excluded.fields, content_hash = excluded.content_hash,
+             source_updated_at = excluded.source_updated_at, last_seen = excluded.last_seen,
+             dropped_at = NULL""",
+        [hub, source_id, record_id, file, line, to_json(raw), to_json(fields), digest,
+         source_updated_at, when, when])
+
+
+def source_rows(db, record_id: str, active_only: bool = True) -> list[dict]:
+    """Source rows of a record, oldest first."""
+    sql = "SELECT * FROM sources WHERE record_id = ?"
+    if active_only:
+        sql += " AND dropped_at IS NULL"
+    return list(db.query(sql + " ORDER BY first_seen, hub, source_id", [record_id]))
+
+
+def field_overrides(db, record_id: str) -> dict[str, dict]:
+    """Fields that staff edited on this record ({field: {value, base, at}}): they win over
+    every hub; `base` is what the hubs said when staff edited."""
+    return {row["field"]: {"value": json.loads(row["value"]),
+                           "base": json.loads(row["base"]) if row["base"] else None, "at": row["at"]}
+            for row in db.query("SELECT field, value, base, at FROM record_overrides "
+                                "WHERE record_id = ?", [record_id])}
+
+
+def hub_fields(db, record_id: str) -> tuple[dict, list]:
+    """What the record's active hubs say, merged, before staff edits; and their conflicts."""
+    sources = source_rows(db, record_id)
+    return merge_fields([SourceFields(s["hub"], s["source_id"], json.loads(s["fields"]))
+                         for s in sources])
+
+
+def rebuild_record(db, record_id: str, when: str) -> str:
+    """Recompute a record from its active sources and staff edits; answers new, updated or
+    unchanged."""
+    sources = source_rows(db, record_id)
+    existing = list(db.query("SELECT * FROM innovations WHERE id = ?", [record_id]))
+    if not sources:
+        return "unchanged"
+    merged, conflicts = hub_fields(db, record_id)
+    overrides = field_overrides(db, record_id)
+    _save_edit_conflicts(db, record_id, merged, overrides, when)
+    merged.update({name: edit["value"] for name, edit in overrides.items()})
+    digest = content_hash(merged)
+    dates = [s["source_updated_at"] for s in sources if s["source_updated_at"]]
+    dates += [edit["at"] for edit in overrides.values()]
+    _save_conflicts(db, record_id, conflicts, overrides, when)
+    if existing and existing[0]["content_hash"] == digest:
+        return "unchanged"
+    updated_at = max(dates) if dates else when
+    row = {name: merged.get(name) for name in CONTENT_FIELDS}
+    for name in LIST_FIELDS:
+        row[name] = to_json(row[name] or [])
+    row.update({"id": record_id, "content_hash": digest, "updated_at": updated_at,
+                "ingested_at": existing[0]["ingested_at"] if existing else when})
+    db["innovations"].upsert(row, pk="id")
+    return "updated" if existing else "new"
+
+
+def _save_edit_conflicts(db, record_id: str, hub_values: dict, overrides: dict, when: str) -> None:
+    """A hub that changed a field after staff edited it: the staff value stays, the hub's new
+    value waits for review."""
+    for name, edit in overrides.items():
+        hub_value = hub_values.get(name)
+        changed = hub_value not in (None, "", []) and hub_value != edit["base"] \
+            and hub_value != edit["value"]
+        if changed:
+            set_review(db, "edit_conflict", record_id, "", "", name,
+                       f"hub mengubah '{name}' setelah disunting staf ({edit['at']}); "
+                       f"nilai staf dipertahankan, nilai hub: {str(hub_value)[:80]}",
+                       {"staff": edit["value"], "hub": hub_value, "base": edit["base"]}, when)
+        else:
+            db.execute("DELETE FROM review WHERE kind = 'edit_conflict' AND record_id = ? "
+                       "AND field = ? AND resolved_at IS NULL", [record_id, name])
+
+
+def _save_conflicts(db, record_id: str, conflicts, overrides: dict, when: str) -> None:
+    current = set()
+    for conflict in conflicts:
+        if conflict.field in overrides:
+            continue   # staff decided this field; hub disagreements show as edit conflicts
+        current.add(conflict.field)
+        values = "; ".join(f"{who}: {value[:80]}" for who, value in conflict.values)
+        set_review(db, "conflict", record_id, "", "", conflict.field,
+                   f"nilai berbeda antar-hub untuk '{conflict.field}': {values}",
+                   [list(v) for v in conflict.values], when)
+    for row in db.query("SELECT id, field FROM review WHERE kind = 'conflict' AND record_id = ? "
+                        "AND resolved_at IS NULL", [record_id]):
+        if row["field"] not in current:
+            db.execute("DELETE FROM review WHERE id = ?", [row["id"]])
+
+
+def set_review(db, kind: str, record_id: str, hub: str, source_id: str, field: str,
+               message: str, detail, when: str) -> None:
+    """Add or refresh one item for `kms review` (its first date is kept)."""
+    db.execute(
+        """INSERT INTO review (kind, record_id, hub, source_id, field, message, detail, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (kind, record_id, hub, source_id, field) DO UPDATE SET
+             message = excluded.message, detail = excluded.detail""",
+        [kind, record_id, hub, source_id, field, message, to_json(detail), when])
+
+
+def clear_source_reviews(db, hub: str, source_id: str, keep: set[tuple[str, str]]) -> None:
+    """Drop this source's open flags that no longer apply; `keep` holds (kind, field)."""
+    for row in db.query("SELECT id, kind, field FROM review WHERE hub = ? AND source_id = ? "
+                        "AND kind IN ('region', 'agency', 'value') AND resolved_at IS NULL",
+                        [hub, source_id]):
+        if (row["kind"], row["field"]) not in keep:
+            db.execute("DELETE FROM review WHERE id = ?", [row["id"]])
+
+
+def quarantine(db, hub: str, file: str, line: int, reason: str, raw, source_id: str, when: str) -> None:
+    """Keep what could not be ingested, with where it came from and why."""
+    db.execute(
+        """INSERT INTO quarantine (hub, file, line, source_id, reason, raw, created_at, last_seen)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (hub, file, line) DO UPDATE SET reason = excluded.reason,
+             raw = excluded.raw, source_id = excluded.source_id, last_seen = excluded.last_seen""",
+        [hub, file, line, source_id, reason, to_json(raw), when, when])
+
+
+def release_quarantine(db, hub: str, file: str, line: int) -> None:
+    """A row that now ingests leaves quarantine."""
+    db.execute("DELETE FROM quarantine WHERE hub = ? AND file = ? AND line = ?", [hub, file, line])
+
+
+# -- reading ---------------------------------------------------------------------------
 
 
 def get_record(db, record_id: str) -> dict | None:
@@ -66,36 +259,162 @@ def quarantine_items(db) -> list[dict]:
     return items
 
 
-def index_documents(db, record_ids=None) -> Iterator[dict]:
-    """Records with their active hubs, for the search index (all, or the given ids)."""
-    params: list = []
-    where = ""
-    if record_ids is not None:
-        record_ids = list(record_ids)
-        if not record_ids:
-            return
-        where = f" WHERE id IN ({', '.join('?' for _ in record_ids)})"
-        params = record_ids
-    hubs: dict[str, list[str]] = {}
-    source_where = where.replace(" WHERE id IN", " AND record_id IN")
-    for row in db.query(f"SELECT record_id, hub FROM sources WHERE dropped_at IS NULL{source_where}",
-                        params):
-        hubs.setdefault(row["record_id"], []).append(row["hub"])
-    for row in db.query(f"SELECT * FROM innovations{where} ORDER BY id", params):
+def active_hubs(db, record_ids=None) -> dict[str, set[str]]:
+    """The hubs that still send each record (all records, or the given ids): {id: {hub}}."""
+    hubs: dict[str, set[str]] = {}
+    sql = "SELECT record_id, hub FROM sources WHERE dropped_at IS NULL"
+    if record_ids is None:
+        batches = [("", [])]
+    else:
+        batches = [(f" AND record_id IN ({marks})", chunk) for marks, chunk in in_chunks(record_ids)]
+    for where, params in batches:
+        for row in db.query(sql + where, params):
+            hubs.setdefault(row["record_id"], set()).add(row["hub"])
+    return hubs
+
+
+def hubs_of(db, record_id: str) -> set[str]:
+    """The hubs that still send this record."""
+    return active_hubs(db, [record_id]).get(record_id, set())
+
+
+def all_records(db) -> Iterator[dict]:
+    """Every canonical record (list fields decoded, no sources), in id order."""
+    for row in db.query("SELECT * FROM innovations ORDER BY id"):
         record = decode_record(row)
-        record["hubs"] = hubs.get(record["id"], [])
+        record.pop("content_hash", None)
         yield record
 
 
+def index_documents(db, record_ids=None) -> Iterator[dict]:
+    """Records with their active hubs (a sorted list), for the search index (all, or the
+    given ids)."""
+    if record_ids is None:
+        hubs = active_hubs(db)
+        for record in all_records(db):
+            record["hubs"] = sorted(hubs.get(record["id"], ()))
+            yield record
+        return
+    for marks, chunk in in_chunks(record_ids):
+        hubs = active_hubs(db, chunk)
+        for row in db.query(f"SELECT * FROM innovations WHERE id IN ({marks}) ORDER BY id", chunk):
+            record = decode_record(row)
+            record.pop("content_hash", None)
+            record["hubs"] = sorted(hubs.get(record["id"], ()))
+            yield record
+
+
 def records_by_id(db, record_ids) -> dict[str, dict]:
-    """Canonical records (list fields decoded, no sources) for the given ids, in one query."""
-    record_ids = list(dict.fromkeys(record_ids))
+    """Canonical records (list fields decoded, no sources) for the given ids, in their order."""
     out: dict[str, dict] = {}
-    for start in range(0, len(record_ids), 500):
-        chunk = record_ids[start:start + 500]
-        sql = f"SELECT * FROM innovations WHERE id IN ({', '.join('?' for _ in chunk)})"
-        for row in db.query(sql, chunk):
+    for marks, chunk in in_chunks(record_ids):
+        for row in db.query(f"SELECT * FROM innovations WHERE id IN ({marks})", chunk):
             record = decode_record(row)
             record.pop("content_hash", None)
             out[record["id"]] = record
-    return {i: out[i] for i in record_ids if i in out}
+    return {i: out[i] for i in dict.fromkeys(record_ids) if i in out}
+
+
+def record_ids(db) -> list[str]:
+    return [row["id"] for row in db.query("SELECT id FROM innovations ORDER BY id")]
+
+
+def count_records(db) -> int:
+    return db.execute("SELECT COUNT(*) FROM innovations").fetchone()[0]
+
+
+def record_exists(db, record_id: str) -> bool:
+    return bool(list(db.query("SELECT 1 FROM innovations WHERE id = ?", [record_id])))
+
+
+def agency_exists(db, agency: str) -> bool:
+    """Whether some record names exactly this (canonical) agency."""
+    return bool(list(db.query("SELECT 1 FROM innovations WHERE agency = ? LIMIT 1", [agency])))
+
+
+def records_in_regions(db, field: str, codes, sector: str | None = None) -> list[dict]:
+    """Records whose `field` (province_code or regency_code) is one of `codes`, optionally of
+    one sector; in id order."""
+    if field not in ("province_code", "regency_code"):
+        raise ValueError(field)
+    out = []
+    for marks, chunk in in_chunks(sorted(codes)):
+        sql = f"SELECT * FROM innovations WHERE {field} IN ({marks})"
+        params = list(chunk)
+        if sector:
+            sql += " AND sector = ?"
+            params.append(sector)
+        out += [decode_record(row) for row in db.query(sql, params)]
+    for record in out:
+        record.pop("content_hash", None)
+    return sorted(out, key=lambda r: r["id"])
+
+
+def regency_codes(db, province_code: str) -> set[str]:
+    """The regencies of a province that have at least one record."""
+    return {row["regency_code"] for row in db.query(
+        "SELECT DISTINCT regency_code FROM innovations WHERE province_code = ? "
+        "AND regency_code IS NOT NULL", [province_code])}
+
+
+def records_with_source_id(db, source_id: str, hub: str | None = None) -> list[str]:
+    """Records that a hub's own id points at (in that hub, or any)."""
+    sql = "SELECT DISTINCT record_id FROM sources WHERE source_id = ?"
+    params = [source_id]
+    if hub:
+        sql += " AND hub = ?"
+        params.append(hub)
+    return [row["record_id"] for row in db.query(sql + " ORDER BY record_id", params)]
+
+
+def title_rows(db) -> list[dict]:
+    """id, title, agency and unit of every record (for finding a record by its title)."""
+    return [dict(row) for row in db.query("SELECT id, title, agency, unit FROM innovations ORDER BY id")]
+
+
+def active_sources_in_file(db, hub: str, file: str) -> list[dict]:
+    """(source_id, record_id) rows this hub's file has sent and not dropped."""
+    return [dict(row) for row in db.query("SELECT source_id, record_id FROM sources WHERE hub = ? "
+                                          "AND file = ? AND dropped_at IS NULL", [hub, file])]
+
+
+def drop_source(db, hub: str, source_id: str, when: str) -> None:
+    """The hub no longer sends this source: its provenance is kept, marked dropped."""
+    db.execute("UPDATE sources SET dropped_at = ? WHERE hub = ? AND source_id = ?",
+               [when, hub, source_id])
+
+
+def field_override(db, record_id: str, field: str) -> dict | None:
+    """One staff override ({value, base, at}) or None."""
+    return field_overrides(db, record_id).get(field)
+
+
+def save_override(db, record_id: str, field: str, value, base, user: str, when: str) -> None:
+    """Staff set a field: the value wins over every hub; `base` is what the hubs said."""
+    db.execute(
+        """INSERT INTO record_overrides (record_id, field, value, base, user, at)
+           VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (record_id, field) DO UPDATE SET value = excluded.value,
+             base = excluded.base, user = excluded.user, at = excluded.at""",
+        [record_id, field, to_json(value), to_json(base), user, when])
+
+
+def rebase_override(db, record_id: str, field: str, base) -> None:
+    """Keep the staff value and take the hubs' current value as its new reference."""
+    db.execute("UPDATE record_overrides SET base = ? WHERE record_id = ? AND field = ?",
+               [to_json(base), record_id, field])
+
+
+def remove_override(db, record_id: str, field: str) -> None:
+    db.execute("DELETE FROM record_overrides WHERE record_id = ? AND field = ?", [record_id, field])
+
+
+def close_edit_conflict(db, record_id: str, field: str) -> None:
+    db.execute("DELETE FROM review WHERE kind = 'edit_conflict' AND record_id = ? AND field = ?",
+               [record_id, field])
+
+
+def open_edit_conflicts(db) -> list[dict]:
+    """Hub changes to staff-edited fields that wait for a decision, oldest first."""
+    return [dict(row) for row in db.query("SELECT * FROM review WHERE kind = 'edit_conflict' "
+                                          "AND resolved_at IS NULL ORDER BY created_at")]

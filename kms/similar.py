@@ -11,7 +11,8 @@ from functools import lru_cache
 
 from indexer.dedupe import acronyms, place_words, title_core, title_similarity
 from indexer.textnorm import fold, words
-from kms.records import records_by_id
+from kms.db import in_chunks
+from kms.records import record_ids as all_record_ids, records_by_id
 from kms.schema import SECTIONS
 from kms.search import analysis
 from kms.search.engine import Clause, EngineQuery, Term
@@ -212,21 +213,19 @@ def save_signatures(db, engine, record_ids=None) -> int:
     """Recompute the stored signatures (all records, or these), with the index's IDF."""
     idf = idf_function(engine)
     if record_ids is None:
-        ids = [row["id"] for row in db.query("SELECT id FROM innovations")]
+        ids = all_record_ids(db)
         with db.conn:
             db.execute("DELETE FROM similarity_terms")
     else:
         ids = list(record_ids)
     count = 0
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start:start + 1000]
+    for marks, chunk in in_chunks(ids):
         rows = []
         for record in records_by_id(db, chunk).values():
             rows += [(record["id"], stem, weight) for stem, weight in signature(record, idf).items()]
         with db.conn:
             if record_ids is not None:
-                db.execute(f"DELETE FROM similarity_terms WHERE record_id IN "
-                           f"({', '.join('?' for _ in chunk)})", chunk)
+                db.execute(f"DELETE FROM similarity_terms WHERE record_id IN ({marks})", chunk)
             db.conn.executemany("INSERT INTO similarity_terms (record_id, term, weight) VALUES (?, ?, ?)",
                                 rows)
         count += len(chunk)
@@ -272,3 +271,11 @@ def similar_to(db, engine, record: dict, limit: int = 10, exclude=()) -> list[Su
     ranked = sorted((compare(record, other, idf) for other in others.values()),
                     key=lambda s: (-s.score, s.id))
     return ranked[:limit]
+
+
+def similar_summaries(db, engine, record: dict, limit: int) -> list[dict]:
+    """`similar_to` as plain rows for pages and the API: who, where, when, score, reasons."""
+    return [{"id": s.id, **{k: s.record.get(k) for k in ("title", "agency", "regency_code",
+                                                       "regency_name", "province_name", "year")},
+             "score": s.score, "reasons": list(s.reasons)}
+            for s in similar_to(db, engine, record, limit)]

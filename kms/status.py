@@ -1,13 +1,14 @@
 """The state of the store and the index, for `kms status` and /healthz."""
 from __future__ import annotations
 
+from kms.records import count_records
 from kms.search import analysis, engine_for
 from kms.search.engine import IndexDamaged
 from kms.sync import pending_ids, state
 
 
 def status(db, config: dict) -> dict:
-    records = db.execute("SELECT COUNT(*) FROM innovations").fetchone()[0]
+    records = count_records(db)
     engine = engine_for(config)
     exists = engine.exists()
     documents = None

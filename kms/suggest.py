@@ -11,12 +11,12 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from indexer.reference import vocabulary
+from indexer.reference import urusan_labels, vocabulary
 from indexer.textnorm import fold
 from kms.completeness import check_record, default_rules
 from kms.geo import neighbours
-from kms.records import records_by_id
-from kms.replication import replica_counts
+from kms.links import replica_counts
+from kms.records import records_by_id, records_in_regions, regency_codes
 from kms.search import analysis
 from kms.search.labels import facet_label
 from kms.similar import GENERIC, idf_function, index_candidates, profile
@@ -149,25 +149,16 @@ def gap_view(db, region_code: str, sector: str | None = None, limit: int = 30) -
     field = "regency_code" if is_regency else "province_code"
     if is_regency:
         province = region_code.split(".")[0]
-        peer_codes = {r["regency_code"] for r in db.query(
-            "SELECT DISTINCT regency_code FROM innovations WHERE province_code = ? AND regency_code "
-            "IS NOT NULL", [province])} | set(neighbours(region_code))
+        peer_codes = regency_codes(db, province) | set(neighbours(region_code))
     else:
         peer_codes = set(neighbours(region_code, radius_km=600))
     peer_codes.discard(region_code)
-    own = [dict(r) for r in db.query(f"SELECT id, title, sector FROM innovations WHERE {field} = ?",
-                                     [region_code])]
+    own = records_in_regions(db, field, [region_code])
     own_sectors = {r["sector"] for r in own if r["sector"]}
     replicas = replica_counts(db)
     rows = []
     if peer_codes:
-        marks = ", ".join("?" for _ in peer_codes)
-        params = list(peer_codes)
-        sql = f"SELECT * FROM innovations WHERE {field} IN ({marks})"
-        if sector:
-            sql += " AND sector = ?"
-            params.append(sector)
-        peers = records_by_id(db, [r["id"] for r in db.query(sql, params)])
+        peers = {r["id"]: r for r in records_in_regions(db, field, peer_codes, sector)}
         own_titles = [fold(r["title"] or "") for r in own]
         for record in peers.values():
             count = replicas.get(record["id"], 0)
@@ -183,3 +174,16 @@ def gap_view(db, region_code: str, sector: str | None = None, limit: int = 30) -
     rows.sort(key=lambda r: (-r["score"], r["record"]["id"]))
     return {"region": region_code, "own_count": len(own), "own_sectors": sorted(own_sectors),
             "peers": sorted(peer_codes), "results": rows[:limit]}
+
+
+def public_result(item: dict) -> dict:
+    """A suggestion or gap row as the API gives it."""
+    record = item["record"]
+    return {"id": record["id"], "title": record.get("title"), "agency": record.get("agency"),
+            "regency_code": record.get("regency_code"), "year": record.get("year"),
+            "score": item["score"], "reasons": item["reasons"], "nearby": item.get("nearby", [])}
+
+
+def sector_choices() -> list[tuple[str, str]]:
+    """(urusan key, label) pairs, by label, for the gap view's sector menu."""
+    return sorted(urusan_labels().items(), key=lambda item: item[1])

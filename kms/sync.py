@@ -12,6 +12,7 @@ from pathlib import Path
 from kms.filelock import file_lock
 from kms.indexing import index_current, rebuild_index, update_index
 from kms.replication import detect_candidates
+from kms.search import engine_for
 from kms.search.engine import IndexDamaged
 
 DETECT_LIMIT = 5000    # larger changes leave detection to `kms detect-replications`
@@ -55,7 +56,10 @@ def report_damage(db, message: str) -> None:
 
 
 def needs_rebuild(db, engine) -> bool:
-    return state(db, "damaged") is not None or not index_current(engine)
+    """Damage reported, a restored backup (its `rebuild` mark), or an index missing or of
+    another analysis version."""
+    return state(db, "damaged") is not None or state(db, "rebuild") is not None \
+        or not index_current(engine)
 
 
 def sync(db, engine, detect: bool = True, progress=None, rebuild: bool = False) -> SyncReport:
@@ -92,12 +96,12 @@ def sync(db, engine, detect: bool = True, progress=None, rebuild: bool = False) 
             set_state(db, "generation", str(generation))
         if report.rebuilt:
             set_state(db, "damaged", None)
+            set_state(db, "rebuild", None)
     return report
 
 
 def sync_all(config, db, progress=None) -> SyncReport:
     """`sync` with the configured engine."""
-    from kms.search import engine_for
     return sync(db, engine_for(config), progress=progress)
 
 

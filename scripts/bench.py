@@ -29,7 +29,8 @@ from kms.config import load_config  # noqa: E402
 from kms.db import open_db  # noqa: E402
 from kms.indexing import rebuild_index  # noqa: E402
 from kms.records import records_by_id  # noqa: E402
-from kms.search import SearchQuery, engine_for, service  # noqa: E402
+from kms.search import engine_for, service  # noqa: E402
+from kms.search.query import SearchQuery  # noqa: E402
 from kms.search.present import present  # noqa: E402
 
 QUERIES = [{"q": "pelayanan"}, {"q": "antrian puskesmas"}, {"q": "sampah", "province": "73"},

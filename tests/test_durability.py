@@ -20,7 +20,8 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from kms.config import load_config
-from kms.search import SearchQuery, engine_for, service
+from kms.search import engine_for, service
+from kms.search.query import SearchQuery
 
 MAPPING = """
 name = "uji"

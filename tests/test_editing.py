@@ -9,7 +9,8 @@ from click.testing import CliRunner
 from indexer.mapping import load_mapping
 from indexer.pipeline import ingest_files
 from kms.cli import main
-from kms.editing import EditError, apply_edit, audit_trail, parse_form
+from kms.audit import audit_trail
+from kms.editing import EditError, apply_edit, parse_form
 from kms.records import get_record, review_items
 from tests.conftest import write_mapping
 

@@ -207,7 +207,8 @@ def test_bad_mapping_is_a_usage_error(tmp_path):
 KILLER = textwrap.dedent("""
     import os, signal, sys
     sys.path.insert(0, {root!r})
-    from indexer import pipeline, store
+    from indexer import pipeline
+    from kms import records as store
     from indexer.mapping import load_mapping
     from kms.db import open_db
     pipeline.BATCH_SIZE = 50

@@ -14,7 +14,7 @@ from kms.accounts import create_user
 from kms.config import load_config
 from kms.db import open_db
 from kms.records import records_by_id, review_items
-from kms.replication import LinkError, lineage, save_link
+from kms.links import LinkError, lineage, save_link
 from kms.search import engine_for
 from kms.similar import similar_to
 from tests.conftest import write_mapping

@@ -14,7 +14,8 @@ from kms.config import load_config
 from kms.db import open_db
 from kms.indexing import index_current, update_index
 from kms.records import records_by_id
-from kms.search import SearchQuery, engine_for, service
+from kms.search import engine_for, service
+from kms.search.query import SearchQuery
 from kms.search.analysis import terms
 from kms.search.present import present
 from kms.search.query import FACETS

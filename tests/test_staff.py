@@ -367,7 +367,7 @@ def test_a_search_becomes_a_campaign(site):
 
 
 def test_dashboard_settles_an_edit_conflict(site):
-    from indexer.store import now_iso, rebuild_record
+    from kms.records import now_iso, rebuild_record
     from kms.editing import apply_edit
 
     db = open_db(site["dir"] / "kms.db")

@@ -7,7 +7,8 @@ import shutil
 from kms.accounts import authenticate
 from kms.config import load_config
 from kms.db import open_db
-from kms.search import SearchQuery, engine_for, service
+from kms.search import engine_for, service
+from kms.search.query import SearchQuery
 from kms.sync import pending_ids, sync_all
 
 FIXTURE = "tests/fixtures/store-2026-12-01.db.gz"

@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 from typing import Iterator
 
-from indexer.sources import SourceError, SourceRecord, decode_bytes
+from indexer.sources.base import SourceError, SourceRecord, decode_bytes
 
 DELIMITERS = ",;\t|"
 

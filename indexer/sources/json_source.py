@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 from typing import Iterator
 
-from indexer.sources import SourceError, SourceRecord, decode_bytes, get_path
+from indexer.sources.base import SourceError, SourceRecord, decode_bytes, get_path
 
 
 def read(path: Path, mapping) -> Iterator[SourceRecord]:

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from indexer.sources import SourceError, SourceRecord
+from indexer.sources.base import SourceError, SourceRecord
 from indexer.textnorm import fold
 
 # Heading spellings (folded) -> the canonical heading name the mapping refers to.

@@ -6,7 +6,7 @@ import zipfile
 from pathlib import Path
 from typing import Iterator
 
-from indexer.sources import SourceError, SourceRecord
+from indexer.sources.base import SourceError, SourceRecord
 
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"
 HEADER_SEARCH_ROWS = 20

@@ -7,20 +7,26 @@ stop words, stems), documents.py (record -> index document).
 """
 from __future__ import annotations
 
+import importlib
 import threading
 from pathlib import Path
 
 from kms.config import index_dir
-from kms.search.query import FACETS, SORTS, ParameterError, SearchQuery  # noqa: F401
 
 
-def _whoosh(path: Path):
-    from kms.search.whoosh_engine import WhooshEngine
-    return WhooshEngine(path)
+def _plugin(target: str):
+    """A factory(index folder) for "module:Class", imported when first used: an engine's
+    library (Whoosh, tantivy) loads only in processes that use that engine."""
+    module, name = target.split(":")
+
+    def factory(path: Path):
+        return getattr(importlib.import_module(module), name)(path)
+    factory.target = target
+    return factory
 
 
 # engine name -> factory(index folder); the contract suite runs against every one
-ENGINES = {"whoosh": _whoosh}
+ENGINES = {"whoosh": _plugin("kms.search.whoosh_engine:WhooshEngine")}
 _SHARED: dict[tuple[str, str], object] = {}
 _LOCK = threading.Lock()
 

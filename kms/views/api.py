@@ -1,39 +1,30 @@
-"""The JSON API (English, under /api/)."""
+"""The JSON API (English, under /api/): every /api/* route, each parameter parsed from its
+declaration in kms.params (a malformed one answers the app's one 400 body)."""
 from flask import Blueprint, jsonify, request
 
-from kms.app import get_db, search_engine
+from kms import params
 from kms.accounts import can_edit, in_scope
-from kms.campaigns import filters_from_args, score_records, select_records, summarize
+from kms.campaigns import score_records, select_records, summarize
 from kms.completeness import check_record, default_rules
+from kms.links import lineage
 from kms.openapi import openapi_document
 from kms.records import get_record
-from kms.search import ParameterError
-from kms.views.access import current_user, staff_required
-from kms.views.search import run_search
+from kms.results import api_hit, results_page
+from kms.search.query import SearchQuery
+from kms.similar import similar_summaries
+from kms.suggest import gap_view, public_result, suggest
+from kms.web import api_error, current_user, get_db, search_engine, staff_required
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-
-def error(parameter, message, status=400):
-    return jsonify({"error": {"parameter": parameter, "message": message}}), status
-
-
-@bp.errorhandler(ParameterError)
-def bad_parameter(exc):
-    return error(exc.parameter, exc.message)
 
 
 @bp.get("/search")
 def search():
     """Search with filters, facets and corrections."""
-    query, found = run_search(request.args, 20)
-    results = [{"id": h["id"], "title": h["record"].get("title"), "agency": h["record"].get("agency"),
-                "province_code": h["record"].get("province_code"),
-                "regency_code": h["record"].get("regency_code"), "year": h["record"].get("year"),
-                "award": h["record"].get("award"), "snippet": str(h["snippet"]), "score": h["score"]}
-               for h in found["hits"]]
+    query = SearchQuery.from_args(request.args, 20)
+    found = results_page(get_db(), search_engine(), query)
     return jsonify({"total": found["total"], "page": query.page, "per_page": query.per_page,
-                    "results": results, "facets": found["facets"],
+                    "results": [api_hit(hit) for hit in found["hits"]], "facets": found["facets"],
                     "corrected_query": found["corrected_query"], "corrected": found["corrected"]})
 
 
@@ -42,7 +33,7 @@ def innovation(record_id):
     """The whole canonical record with its sources."""
     record = get_record(get_db(), record_id)
     if record is None:
-        return error("id", f"no innovation with id {record_id}", 404)
+        return api_error("id", f"no innovation with id {record_id}", 404)
     result = check_record(record, default_rules())
     record["completeness"] = {"score": result.score}
     user = current_user()
@@ -52,28 +43,57 @@ def innovation(record_id):
     return jsonify(record)
 
 
-def _score_bound(name: str) -> float | None:
-    raw = request.args.get(name, "")
-    if raw == "":
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ParameterError(name, f"{name} must be a number between 0 and 100") from None
-    if not 0 <= value <= 100:
-        raise ParameterError(name, f"{name} must be a number between 0 and 100")
-    return value
+@bp.get("/innovations/<record_id>/similar")
+def similar(record_id):
+    values = params.parse(params.SIMILAR, request.args)
+    record = get_record(get_db(), record_id)
+    if record is None:
+        return api_error("id", f"no innovation with id {record_id}", 404)
+    rows = similar_summaries(get_db(), search_engine(), record, values["limit"])
+    return jsonify({"results": [{k: r[k] for k in ("id", "title", "agency", "regency_code", "year",
+                                                   "score", "reasons")} for r in rows]})
+
+
+@bp.get("/innovations/<record_id>/replications")
+def replications(record_id):
+    db = get_db()
+    if get_record(db, record_id) is None:
+        return api_error("id", f"no innovation with id {record_id}", 404)
+    return jsonify(lineage(db, record_id))
+
+
+@bp.get("/suggest")
+def suggestions():
+    values = params.parse(params.SUGGEST, request.args)
+    found = suggest(get_db(), search_engine(), values["problem"], values["region"],
+                    values["agency_type"], values["limit"])
+    body = {"results": [public_result(item) for item in found["results"]],
+            "no_close_match": found["no_close_match"]}
+    if values["region"]:
+        body["region"] = values["region"]
+    return jsonify(body)
+
+
+@bp.get("/gaps")
+def gaps():
+    values = params.parse(params.GAPS, request.args)
+    found = gap_view(get_db(), values["region"], values["sector"], values["limit"])
+    return jsonify({**{k: found[k] for k in ("region", "own_count", "own_sectors", "peers")},
+                    "results": [public_result(item) | {"sector": item["record"].get("sector"),
+                                                       "sector_gap": item["sector_gap"]}
+                                for item in found["results"]]})
 
 
 @bp.get("/completeness")
 @staff_required
 def completeness():
     """Scores and gaps of the records the filters select, within the account's scope."""
-    query, agency = filters_from_args(request.args)
-    low, high = _score_bound("min_score"), _score_bound("max_score")
+    values = params.parse(params.COMPLETENESS, request.args)
+    query = SearchQuery.from_mapping(values)
+    low, high = values["min_score"], values["max_score"]
     user = current_user()
     rules = default_rules()
-    records = select_records(get_db(), search_engine(), query, agency,
+    records = select_records(get_db(), search_engine(), query, values["agency"],
                              scope=lambda record, hubs: in_scope(user, record, hubs))
     rows = [r for r in score_records(records, rules)
             if (low is None or r["score"] >= low) and (high is None or r["score"] <= high)]

@@ -1,7 +1,7 @@
 """Signing in and out."""
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
-from kms.app import get_db
+from kms.web import get_db
 from kms.accounts import AccountError, TooManyAttempts, authenticate
 
 bp = Blueprint("auth", __name__)

@@ -1,23 +1,19 @@
 """Editing one record (staff with the right role and scope)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
-from kms.app import get_db
+from indexer.reference import urusan_labels
 from kms.completeness import check_record, default_rules
 from kms.editing import EDITABLE_FIELDS, EditError, apply_edit, parse_form, resolve_edit_conflict
 from kms.records import get_record
 from kms.schema import DIGITAL, FIELD_LABELS, SECTIONS, STAGES, STATUSES
-from kms.search import engine_for
-from kms.sync import sync
-from kms.views.access import require_edit_right, staff_required
+from kms.web import get_db, require_edit_right, staff_required, sync_after_change
 
 bp = Blueprint("edit", __name__)
 
 
 def _form_page(record, values, errors, status=200):
-    from indexer.reference import urusan_labels
-
     completeness = check_record(record, default_rules())
     gaps = {gap.field: gap for gap in completeness.gaps}
     return render_template("staff/edit.html", record=record, values=values, errors=errors,
@@ -49,7 +45,7 @@ def edit(record_id):
         return _form_page(record, {**_form_values(record), **request.form.to_dict()}, exc.errors, 400)
     changed = apply_edit(db, record_id, values, user.name)
     if changed:
-        sync(db, engine_for(current_app.config))
+        sync_after_change()
     return redirect(url_for("search.detail", record_id=record_id, saved=len(changed)))
 
 
@@ -69,6 +65,6 @@ def resolve_conflict(record_id, field):
         resolve_edit_conflict(db, record_id, field, keep == "staff", user.name)
     except KeyError as exc:
         abort(404, str(exc))
-    sync(db, engine_for(current_app.config))
+    sync_after_change()
     return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/kampanye")
                     else url_for("search.detail", record_id=record_id))

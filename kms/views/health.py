@@ -1,7 +1,7 @@
 """GET /healthz: the store and the index, for monitors and load balancers."""
 from flask import Blueprint, current_app, jsonify
 
-from kms.app import get_db
+from kms.web import get_db
 from kms.status import status
 
 bp = Blueprint("health", __name__)

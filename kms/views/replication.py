@@ -1,162 +1,46 @@
-"""Replication pages and API: similar innovations, lineage, suggestions for a problem, the gap
-view, and staff actions on links."""
+"""Replication pages: suggestions for a problem and the gap view of a region, and staff
+actions on links (the JSON side is in views/api.py)."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
-from indexer.regions import resolve_region
-from kms.app import get_db, search_engine
+from kms import params
 from kms.accounts import can_edit
+from kms.links import LinkError, decide, get_link, parse_stage_dates, save_link
+from kms.params import ParameterError
 from kms.records import get_record
-from kms.replication import LinkError, decide, lineage, parse_stage_dates, save_link
 from kms.schema import AGENCY_TYPES
-from kms.search import ParameterError, engine_for
-from kms.sync import sync
 from kms.search.labels import facet_label
-from kms.similar import similar_to
-from kms.suggest import gap_view, suggest
-from kms.views.access import current_user, staff_required
-from kms.views.api import error
+from kms.suggest import gap_view, sector_choices, suggest
+from kms.web import current_user, get_db, search_engine, staff_required, sync_after_change
 
 bp = Blueprint("replication", __name__)
-MAX_LIMIT = 50
+PAGE = (*params.SUGGEST[1:3], params.Param("gap_region", params.REGION_HELP, "region"),
+        params.GAPS[1])
 
 
-def _engine():
-    return search_engine()
+def _page(found, gaps, error=None, status=200):
+    return render_template("replication/suggest.html", error=error, form=request.args, found=found,
+                           gaps=gaps, agency_types=AGENCY_TYPES, label=facet_label,
+                           sectors=sector_choices()), status
 
 
-def _limit(default: int = 10) -> int:
-    raw = request.args.get("limit", "")
-    if raw == "":
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise ParameterError("limit", f"limit must be an integer between 1 and {MAX_LIMIT}")
-    return int(raw)
-
-
-def region_parameter(raw: str | None) -> str | None:
-    """A dotted code, or free text resolved like `kms region`; ParameterError when unknown."""
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    found = resolve_region(raw)
-    if not found.code:
-        raise ParameterError("region", f"region '{raw}' is not a known province or regency"
-                             + (f" ({found.reason})" if getattr(found, "reason", "") else ""))
-    return found.code
-
-
-def _agency_type(raw: str | None) -> str | None:
-    raw = (raw or "").strip()
-    if raw and raw not in AGENCY_TYPES:
-        raise ParameterError("agency_type", f"agency_type must be one of {', '.join(AGENCY_TYPES)}")
-    return raw or None
-
-
-def _sector() -> str | None:
-    """The `sector` parameter: an urusan key, or None."""
-    sector = request.args.get("sector") or None
-    if sector and sector not in dict(_sectors()):
-        raise ParameterError("sector", "sector must be an urusan key from vocabularies/urusan_pemerintahan.csv")
-    return sector
-
-
-def similar_results(record: dict, limit: int) -> list[dict]:
-    return [{"id": s.id, **{k: s.record.get(k) for k in ("title", "agency", "regency_code",
-                                                       "regency_name", "province_name", "year")},
-             "score": s.score, "reasons": list(s.reasons)}
-            for s in similar_to(get_db(), _engine(), record, limit)]
-
-
-def _public_result(item: dict) -> dict:
-    record = item["record"]
-    return {"id": record["id"], "title": record.get("title"), "agency": record.get("agency"),
-            "regency_code": record.get("regency_code"), "year": record.get("year"),
-            "score": item["score"], "reasons": item["reasons"], "nearby": item.get("nearby", [])}
-
-
-# -- API ----------------------------------------------------------------------------------
-@bp.get("/api/innovations/<record_id>/similar")
-def api_similar(record_id):
-    record = get_record(get_db(), record_id)
-    if record is None:
-        return error("id", f"no innovation with id {record_id}", 404)
-    return jsonify({"results": [{k: r[k] for k in ("id", "title", "agency", "regency_code", "year",
-                                                   "score", "reasons")}
-                                for r in similar_results(record, _limit())]})
-
-
-@bp.get("/api/innovations/<record_id>/replications")
-def api_replications(record_id):
-    db = get_db()
-    if get_record(db, record_id) is None:
-        return error("id", f"no innovation with id {record_id}", 404)
-    return jsonify(lineage(db, record_id))
-
-
-@bp.get("/api/suggest")
-def api_suggest():
-    problem = (request.args.get("problem") or "").strip()
-    if not problem:
-        raise ParameterError("problem", "problem is required: describe the problem in a sentence")
-    if len(problem) > 1000:
-        raise ParameterError("problem", "problem is too long (at most 1000 characters)")
-    region = region_parameter(request.args.get("region"))
-    found = suggest(get_db(), _engine(), problem, region, _agency_type(request.args.get("agency_type")),
-                    _limit())
-    body = {"results": [_public_result(item) for item in found["results"]],
-            "no_close_match": found["no_close_match"]}
-    if region:
-        body["region"] = region
-    return jsonify(body)
-
-
-@bp.get("/api/gaps")
-def api_gaps():
-    region = region_parameter(request.args.get("region"))
-    if not region:
-        raise ParameterError("region", "region is required")
-    found = gap_view(get_db(), region, _sector(), _limit(30))
-    return jsonify({**{k: found[k] for k in ("region", "own_count", "own_sectors", "peers")},
-                    "results": [_public_result(item) | {"sector": item["record"].get("sector"),
-                                                        "sector_gap": item["sector_gap"]}
-                                for item in found["results"]]})
-
-
-@bp.errorhandler(ParameterError)
-def bad_parameter(exc):
-    if request.path.startswith("/api/"):
-        return error(exc.parameter, exc.message)
-    return render_template("replication/suggest.html", error=exc, form=request.args, found=None,
-                           gaps=None, agency_types=AGENCY_TYPES, label=facet_label,
-                           sectors=_sectors()), 400
-
-
-def _sectors() -> list[tuple[str, str]]:
-    from indexer.reference import urusan_labels
-
-    return sorted(urusan_labels().items(), key=lambda item: item[1])
-
-
-# -- pages ----------------------------------------------------------------------------------
 @bp.get("/replikasi")
 def page():
     """Suggestions for a problem, and the gap view for a region."""
     found = gaps = None
     db = get_db()
-    if request.args.get("problem", "").strip():
-        region = region_parameter(request.args.get("region"))
-        found = suggest(db, _engine(), request.args["problem"].strip()[:1000], region,
-                        _agency_type(request.args.get("agency_type")))
-        found["region"] = region
-    if request.args.get("gap_region", "").strip():
-        region = region_parameter(request.args.get("gap_region"))
-        gaps = gap_view(db, region, _sector())
-    return render_template("replication/suggest.html", error=None, form=request.args, found=found,
-                           gaps=gaps, agency_types=AGENCY_TYPES, label=facet_label,
-                           sectors=_sectors())
+    try:
+        values = params.parse(PAGE, request.args)
+    except ParameterError as exc:
+        return _page(None, None, exc, 400)
+    problem = (request.args.get("problem") or "").strip()[:1000]
+    if problem:
+        found = suggest(db, search_engine(), problem, values["region"], values["agency_type"])
+        found["region"] = values["region"]
+    if values["gap_region"]:
+        gaps = gap_view(db, values["gap_region"], values["sector"])
+    return _page(found, gaps)
 
 
 def _editable_link(record_id: str, link: dict) -> None:
@@ -176,15 +60,15 @@ def decide_link(record_id, link_id, action):
     if action not in ("konfirmasi", "tolak"):
         abort(404)
     db = get_db()
-    rows = list(db.query("SELECT * FROM replications WHERE id = ?", [link_id]))
-    if not rows:
+    link = get_link(db, link_id)
+    if link is None:
         abort(404, "Tautan replikasi tidak ditemukan.")
-    _editable_link(record_id, rows[0])
+    _editable_link(record_id, link)
     try:
         decide(db, link_id, action == "konfirmasi", current_user().name)
     except LinkError as exc:
         abort(409, str(exc))
-    sync(db, engine_for(current_app.config))
+    sync_after_change()
     return redirect(url_for("search.detail", record_id=record_id) + "#replikasi")
 
 
@@ -218,5 +102,5 @@ def add_link(record_id):
         decide(db, link_id, True, current_user().name)
     except LinkError as exc:
         abort(400, str(exc))
-    sync(db, engine_for(current_app.config))
+    sync_after_change()
     return redirect(url_for("search.detail", record_id=record_id) + "#replikasi")

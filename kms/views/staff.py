@@ -6,15 +6,15 @@ import datetime as dt
 from flask import (Blueprint, Response, abort, redirect, render_template, request,
                    url_for)
 
-from kms.app import get_db, search_engine
 from kms.accounts import in_scope
 from kms.campaigns import (GROUPS, SORT_COLUMNS, create_campaign, filter_description, get_campaign,
                            group_filter, group_table, list_campaigns, save_snapshot, score_records,
                            select_records, snapshots, summarize, worklist, worklist_csv,
                            worklist_xlsx)
 from kms.completeness import default_rules
-from kms.search import ParameterError
-from kms.views.access import campaign_manager_required, current_user, staff_required
+from kms.params import Param, ParameterError, parse
+from kms.records import open_edit_conflicts
+from kms.web import campaign_manager_required, current_user, get_db, search_engine, staff_required
 
 bp = Blueprint("staff", __name__)
 
@@ -38,19 +38,12 @@ def campaign_rows(campaign_id: int | None):
     return campaign, threshold, score_records(records, rules)
 
 
+CAMPAIGN = Param("campaign", "Campaign number (none: every record in the account's scope)", "int", 1,
+                 2**31)
+
+
 def _campaign_arg() -> int | None:
-    raw = request.args.get("campaign", "")
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise ParameterError("campaign", "campaign must be a campaign number")
-    return int(raw)
-
-
-@bp.errorhandler(ParameterError)
-def bad_parameter(exc):
-    return render_template("errors/error.html", code=400,
-                           message=f"Parameter {exc.parameter} tidak valid: {exc.message}"), 400
+    return parse((CAMPAIGN,), request.args)["campaign"]
 
 
 @bp.get("/kampanye")
@@ -64,9 +57,8 @@ def dashboard(campaign_id=None):
     since = campaign.starts_on if campaign else None
     summary = summarize(rows, threshold, since)
     db = get_db()
-    conflicts = [item for item in db.query(
-        "SELECT * FROM review WHERE kind = 'edit_conflict' AND resolved_at IS NULL ORDER BY created_at")
-        if item["record_id"] in {r["id"] for r in rows}]
+    shown = {r["id"] for r in rows}
+    conflicts = [item for item in open_edit_conflicts(db) if item["record_id"] in shown]
     return render_template(
         "staff/dashboard.html", campaign=campaign, summary=summary, tables=tables, groups=GROUPS,
         sort=sort, descending=descending, sort_columns=SORT_COLUMNS, user=current_user(),
@@ -85,7 +77,8 @@ def create():
                                       form.get("threshold") or default_rules().threshold,
                                       form.get("deadline") or None, current_user().name)
     except ParameterError as exc:
-        return bad_parameter(exc)
+        return render_template("errors/error.html", code=400,
+                               message=f"Kolom {exc.parameter} tidak valid: {exc.message}"), 400
     return redirect(url_for("staff.dashboard", campaign_id=campaign_id))
 
 

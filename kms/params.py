@@ -1,0 +1,213 @@
+"""Request parameters, declared once: name, type, range, help. The same declaration parses a
+URL's parameters or a command's options (raising ParameterError that names the parameter),
+becomes the CLI options (`click_options`) and the OpenAPI parameter objects (`openapi`).
+
+`parse` takes a plain mapping ({name: value or [values]}), a list of (name, value) pairs, or
+anything with `getlist` (Flask's request.args): the domain never needs Werkzeug for it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+import click
+
+from indexer.reference import urusan_labels
+from indexer.regions import resolve_region
+from kms.schema import AGENCY_TYPES, STAGES, STATUSES
+from kms.search.engine import FACETS, SORTS
+
+MAX_PER_PAGE = 100
+MAX_PAGE = 10_000
+MAX_LIMIT = 50
+
+
+class ParameterError(ValueError):
+    """A malformed parameter; names the parameter."""
+
+    def __init__(self, parameter: str, message: str):
+        super().__init__(message)
+        self.parameter = parameter
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter. kind: text | int | number | choice | code (a dotted Kemendagri code) |
+    region (a code or a region name, resolved to a code)."""
+    name: str
+    help: str
+    kind: str = "text"
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] | Callable[[], Iterable[str]] | None = None
+    repeat: bool = False
+    required: bool = False
+    max_length: int = 200
+    truncate: bool = False          # over-long text is cut, not refused (the free-text query)
+    default: object = None
+
+    def allowed(self) -> tuple[str, ...]:
+        choices = self.choices() if callable(self.choices) else self.choices
+        return tuple(choices or ())
+
+    def convert(self, raw: str):
+        """One value from its text; ParameterError names this parameter."""
+        name = self.name
+        if self.kind in ("int", "number"):
+            try:
+                value = int(raw) if self.kind == "int" else float(raw)
+            except ValueError:
+                kind = "an integer" if self.kind == "int" else "a number"
+                raise ParameterError(name, f"{name} must be {kind}"
+                                     + self._range_text()) from None
+            if value != value or (self.low is not None and value < self.low) \
+                    or (self.high is not None and value > self.high):
+                raise ParameterError(name, f"{name} must be between {self.low:g} and {self.high:g}")
+            return value
+        if self.kind == "choice":
+            if raw not in self.allowed():
+                raise ParameterError(name, f"{name} must be one of {', '.join(self.allowed())}")
+            return raw
+        if self.kind == "code":
+            if not raw.replace(".", "").isdigit() or len(raw) > 20:
+                raise ParameterError(name, f"{name} must be a dotted Kemendagri code such as 73 or 73.71")
+            return raw
+        if self.kind == "region":
+            found = resolve_region(raw[:self.max_length])
+            if not found.code:
+                reason = getattr(found, "reason", "")
+                raise ParameterError(name, f"{name} '{raw}' is not a known province or regency"
+                                     + (f" ({reason})" if reason else ""))
+            return found.code
+        if len(raw) > self.max_length:
+            if self.truncate:
+                return raw[:self.max_length]
+            raise ParameterError(name, f"{name} is too long (at most {self.max_length} characters)")
+        return raw
+
+    def _range_text(self) -> str:
+        if self.low is None or self.high is None:
+            return ""
+        return f" between {self.low:g} and {self.high:g}"
+
+    def parse(self, raws: list[str]):
+        values = [raw.strip() for raw in raws if raw is not None and str(raw).strip()]
+        if not values:
+            if self.required:
+                raise ParameterError(self.name, f"{self.name} is required: {self.help}")
+            return () if self.repeat else self.default
+        if self.repeat:
+            return tuple(dict.fromkeys(self.convert(str(v)) for v in values))
+        return self.convert(str(values[0]))
+
+    def openapi(self) -> dict:
+        schema: dict = {"integer" if self.kind == "int" else "number" if self.kind == "number"
+                        else "string": None}
+        schema = {"type": next(iter(schema))}
+        if self.low is not None:
+            schema["minimum"] = self.low
+        if self.high is not None:
+            schema["maximum"] = self.high
+        if self.kind == "choice":
+            schema["enum"] = list(self.allowed())
+        if schema["type"] == "string" and self.kind in ("text",):
+            schema["maxLength"] = self.max_length
+        if self.default is not None:
+            schema["default"] = self.default
+        param = {"name": self.name, "in": "query", "description": self.help,
+                 "schema": {"type": "array", "items": schema} if self.repeat else schema}
+        if self.repeat:
+            param.update({"style": "form", "explode": True})
+        if self.required:
+            param["required"] = True
+        return param
+
+    def click_option(self, command):
+        flag = "--" + self.name.replace("_", "-")
+        kind = {"int": int, "number": float}.get(self.kind, str)
+        help_text = self.help + (" (repeatable: OR)" if self.repeat else "")
+        return click.option(flag, self.name, multiple=self.repeat, type=kind,
+                            required=self.required, help=help_text)(command)
+
+
+def _values(args, name: str) -> list[str]:
+    if hasattr(args, "getlist"):
+        return [str(v) for v in args.getlist(name)]
+    if isinstance(args, (list, tuple)):
+        return [str(v) for k, v in args if k == name]
+    value = args.get(name)
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple, set)):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
+def parse(params: Iterable[Param], args) -> dict:
+    """{name: value} for every declared parameter (repeatable ones as tuples); raises
+    ParameterError for the first malformed one. Undeclared names are ignored."""
+    return {param.name: param.parse(_values(args, param.name)) for param in params}
+
+
+def openapi(params: Iterable[Param]) -> list[dict]:
+    return [param.openapi() for param in params]
+
+
+def click_options(params: Iterable[Param]):
+    """A decorator adding every parameter as a command option, in declaration order."""
+    def decorate(command):
+        for param in reversed(list(params)):
+            command = param.click_option(command)
+        return command
+    return decorate
+
+
+def _urusan_keys() -> tuple[str, ...]:
+    return tuple(urusan_labels())
+
+
+# -- the declarations ---------------------------------------------------------------------
+_FACET_HELP = {
+    "province": "Province code (Kemendagri, e.g. 73)", "regency": "Regency/city code (e.g. 73.71)",
+    "year": "Year of the innovation", "agency_type": "Kind of agency",
+    "sector": "Urusan (government affair) key", "category": "Category (e.g. digital, non-digital)",
+    "award": "Award tier key (e.g. top45)", "sdg": "SDG number 1-17", "stage": "Stage of the innovation",
+    "status": "Whether it still runs", "hub": "The hub that sent the record"}
+_FACET_KIND = {"province": {"kind": "code"}, "regency": {"kind": "code"},
+               "year": {"kind": "int", "low": 1900, "high": 2100},
+               "sdg": {"kind": "int", "low": 1, "high": 17},
+               "agency_type": {"kind": "choice", "choices": AGENCY_TYPES},
+               "stage": {"kind": "choice", "choices": STAGES},
+               "status": {"kind": "choice", "choices": STATUSES}}
+
+QUERY = Param("q", "Free text; quoted phrases; syntax that does not parse is read as plain words.",
+              max_length=500, truncate=True)
+FACET_PARAMS = tuple(Param(name, _FACET_HELP[name], repeat=True, **_FACET_KIND.get(name, {}))
+                     for name in FACETS)
+YEARS = (Param("year_from", "First year (inclusive)", "int", 1900, 2100),
+         Param("year_to", "Last year (inclusive)", "int", 1900, 2100))
+FILTERS = (QUERY, *FACET_PARAMS, *YEARS)
+PAGING = (Param("page", "Result page", "int", 1, MAX_PAGE, default=1),
+          Param("per_page", "Results per page", "int", 1, MAX_PER_PAGE),
+          Param("sort", "Order of results", "choice", choices=SORTS, default="relevance"))
+SEARCH = FILTERS + PAGING
+AGENCY = Param("agency", "Canonical agency name, as in `kms export`.")
+SCORE_RANGE = (Param("min_score", "Lowest completeness score", "number", 0, 100),
+               Param("max_score", "Highest completeness score", "number", 0, 100))
+COMPLETENESS = FILTERS + (AGENCY, *SCORE_RANGE)
+
+
+def limit(default: int) -> Param:
+    return Param("limit", "How many results", "int", 1, MAX_LIMIT, default=default)
+
+
+SIMILAR = (limit(10),)
+REGION_HELP = "Dotted Kemendagri code or a region name (resolved like `kms region`)."
+SUGGEST = (Param("problem", "describe the problem in a sentence", required=True, max_length=1000),
+           Param("region", REGION_HELP, "region"),
+           Param("agency_type", "Kind of agency asking", "choice", choices=AGENCY_TYPES),
+           limit(10))
+GAPS = (Param("region", REGION_HELP, "region", required=True),
+        Param("sector", "Only this urusan key", "choice", choices=_urusan_keys),
+        limit(30))

@@ -1,0 +1,27 @@
+"""A page of search results as the site and the API show it: the engine's hits with their
+records (one query for the page), highlights, facet lists and each record's completeness."""
+from __future__ import annotations
+
+from kms.completeness import check_record, default_rules
+from kms.records import records_by_id
+from kms.search import service
+from kms.search.present import present
+from kms.search.query import SearchQuery
+
+
+def results_page(db, engine, query: SearchQuery) -> dict:
+    result = service.search(engine, query)
+    found = present(result, records_by_id(db, [hit.id for hit in result.hits]))
+    rules = default_rules()
+    for hit in found["hits"]:
+        hit["completeness"] = check_record(hit["record"], rules).score if hit["record"] else None
+    return found
+
+
+def api_hit(hit: dict) -> dict:
+    """One hit as /api/search gives it."""
+    record = hit["record"] or {}
+    return {"id": hit["id"], "title": record.get("title"), "agency": record.get("agency"),
+            "province_code": record.get("province_code"), "regency_code": record.get("regency_code"),
+            "year": record.get("year"), "award": record.get("award"), "snippet": str(hit["snippet"]),
+            "score": hit["score"]}

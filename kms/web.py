@@ -1,0 +1,92 @@
+"""What every view shares, and nothing else: the request's store connection and search engine,
+bringing the index in step after a change, who is asking (the signed-in account) and the
+guards every staff route uses, and the API's error body.
+
+A page asked for without an account answers 401 with the sign-in form (the person signs in
+and comes back); an API call answers 401 JSON. An account outside its role or scope gets 403.
+Views import this module, never each other; the app (kms.app) imports the views.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, current_app, g, jsonify, render_template, request, session
+
+from kms.accounts import User, can_edit, get_user
+from kms.config import db_path
+from kms.db import open_db
+from kms.search import engine_for
+from kms.search.engine import IndexDamaged
+from kms.sync import state, sync
+
+
+def get_db():
+    """The request's store connection, opened on first use (closed by the app at teardown)."""
+    if "db" not in g:
+        g.db = open_db(db_path(current_app.config))
+    return g.db
+
+
+def search_engine():
+    """The configured engine for this request. While the store says the index is damaged (a
+    rebuild is on its way, in this process or another) it raises IndexDamaged: 503."""
+    if state(get_db(), "damaged") is not None:
+        raise IndexDamaged("indeks sedang dibangun ulang")
+    return engine_for(current_app.config)
+
+
+def sync_after_change() -> None:
+    """After an edit or a link change: the journal already holds the ids; bring the index,
+    signatures and detection in step now (a crash here leaves only a delay)."""
+    sync(get_db(), engine_for(current_app.config))
+
+
+def api_error(parameter: str | None, message: str, status: int = 400):
+    """The API's one error body: {"error": {"parameter", "message"}}."""
+    return jsonify({"error": {"parameter": parameter, "message": message}}), status
+
+
+
+def current_user() -> User | None:
+    if "user" not in g:
+        name = session.get("user")
+        g.user = get_user(get_db(), name) if name else None
+    return g.user
+
+
+def _refuse_anonymous():
+    if request.path.startswith("/api/"):
+        return api_error(None, "sign in as staff first (/masuk)", 401)
+    return render_template("auth/login.html", next=request.full_path.rstrip("?"), error=None,
+                           name=""), 401
+
+
+def staff_required(view):
+    """Any signed-in account."""
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if current_user() is None:
+            return _refuse_anonymous()
+        return view(*args, **kwargs)
+    return guarded
+
+
+def campaign_manager_required(view):
+    """Admins and hub operators (campaigns and snapshots)."""
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        user = current_user()
+        if user is None:
+            return _refuse_anonymous()
+        if not user.can_manage_campaigns():
+            abort(403, "Peran Anda tidak dapat mengelola kampanye.")
+        return view(*args, **kwargs)
+    return guarded
+
+
+def require_edit_right(record: dict) -> User:
+    """The account, if it may edit this record; 403 otherwise."""
+    user = current_user()
+    if not can_edit(get_db(), user, record):
+        abort(403, "Rekaman ini di luar wewenang akun Anda.")
+    return user

@@ -12,7 +12,6 @@ from kms.cli import main
 from kms.audit import audit_trail
 from kms.editing import EditError, apply_edit, parse_form
 from kms.records import get_record, review_items
-from tests.conftest import write_mapping
 
 MAPPING = """
 name = "uji"
@@ -38,8 +37,8 @@ def hub_csv(folder, impact, summary="Antrian puskesmas lewat aplikasi."):
 
 
 @pytest.fixture
-def ingested(db, tmp_path):
-    mapping = load_mapping(write_mapping(tmp_path, MAPPING))
+def ingested(db, tmp_path, mapping_file):
+    mapping = load_mapping(mapping_file(MAPPING))
     ingest_files(db, [hub_csv(tmp_path, "Waktu tunggu turun.")], mapping)
     record_id = next(iter(db.query("SELECT id FROM innovations")))["id"]
     return db, mapping, record_id

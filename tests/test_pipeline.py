@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from conftest import load_all_samples, write_mapping
+from conftest import load_all_samples
 from indexer.mapping import load_mapping
 from indexer.pipeline import ingest_files
 from kms.cli import main
@@ -50,8 +50,8 @@ def csv_file(folder: Path, rows: list[str], name="hub.csv") -> Path:
     return path
 
 
-def test_ingest_normalizes_and_reports(db, tmp_path):
-    mapping = load_mapping(write_mapping(tmp_path, CSV_MAPPING))
+def test_ingest_normalizes_and_reports(db, tmp_path, mapping_file):
+    mapping = load_mapping(mapping_file(CSV_MAPPING))
     path = csv_file(tmp_path, [
         "1;ANTRIAN ONLINE PUSKESMAS;Pemkab Bantaeng;Kab. Bantaeng;Sulsel;2019;"
         "\"<p style='x'>Antrian&nbsp;daring</p><p></p>\";TOP 99 KIPP 2019",
@@ -74,8 +74,8 @@ def test_ingest_normalizes_and_reports(db, tmp_path):
     assert any(i["kind"] == "region" and "Atlantis" in i["message"] for i in review_items(db))
 
 
-def test_reingest_changes_nothing_and_keeps_updated_at(db, tmp_path):
-    mapping = load_mapping(write_mapping(tmp_path, CSV_MAPPING))
+def test_reingest_changes_nothing_and_keeps_updated_at(db, tmp_path, mapping_file):
+    mapping = load_mapping(mapping_file(CSV_MAPPING))
     path = csv_file(tmp_path, ["1;Antrian Online;Pemkab Gowa;Kab. Gowa;;2019;Ringkas;"])
     ingest_files(db, [path], mapping)
     before = list(iter_records(db))
@@ -88,9 +88,9 @@ def test_reingest_changes_nothing_and_keeps_updated_at(db, tmp_path):
     assert next(iter_records(db))["summary"] == "Ringkasan yang lebih lengkap"
 
 
-def test_same_innovation_from_two_hubs_merges_with_provenance_and_conflicts(db, tmp_path):
-    csv_mapping = load_mapping(write_mapping(tmp_path, CSV_MAPPING))
-    json_mapping = load_mapping(write_mapping(tmp_path, JSON_MAPPING, "n.toml"))
+def test_same_innovation_from_two_hubs_merges_with_provenance_and_conflicts(db, tmp_path, mapping_file):
+    csv_mapping = load_mapping(mapping_file(CSV_MAPPING))
+    json_mapping = load_mapping(mapping_file(JSON_MAPPING, "n.toml"))
     ingest_files(db, [csv_file(tmp_path, [
         "1;SIPANDU (Sistem Pelayanan Terpadu);PEMERINTAH KOTA BIMA;Kota Bima;NTB;2019;Singkat;",
         "2;Kota Layak Anak;Pemkot Bima;Kota Bima;NTB;2019;Perlindungan anak;",
@@ -117,9 +117,9 @@ def test_same_innovation_from_two_hubs_merges_with_provenance_and_conflicts(db, 
     assert ingest_files(db, [tmp_path / "n.json"], json_mapping).unchanged == 3   # re-ingest after merge
 
 
-def test_removed_source_drops_provenance_but_keeps_the_record(db, tmp_path):
-    csv_mapping = load_mapping(write_mapping(tmp_path, CSV_MAPPING))
-    json_mapping = load_mapping(write_mapping(tmp_path, JSON_MAPPING, "n.toml"))
+def test_removed_source_drops_provenance_but_keeps_the_record(db, tmp_path, mapping_file):
+    csv_mapping = load_mapping(mapping_file(CSV_MAPPING))
+    json_mapping = load_mapping(mapping_file(JSON_MAPPING, "n.toml"))
     ingest_files(db, [csv_file(tmp_path, ["1;Antrian Online Puskesmas;Pemkab Gowa;Kab. Gowa;;2019;A;"])],
                  csv_mapping)
     path = tmp_path / "n.json"
@@ -176,12 +176,12 @@ def test_export_csv_joins_lists(sample_dir, tmp_path):
     assert any(";" in row["sdgs"] for row in rows)
 
 
-def test_exit_statuses(tmp_path):
+def test_exit_statuses(tmp_path, mapping_file):
     env = {"KMS_DATA_DIR": str(tmp_path / "data")}
     runner = CliRunner()
     assert runner.invoke(main, ["ingest", "x.csv", "--hub", "nope"], env=env).exit_code == 2
     assert runner.invoke(main, ["ingest", "x.csv"], env=env).exit_code == 2
-    mapping = write_mapping(tmp_path, CSV_MAPPING)
+    mapping = mapping_file(CSV_MAPPING)
     good = csv_file(tmp_path, ["1;Antrian Online;Pemkab Gowa;Kab. Gowa;;2019;A;"])
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"")
@@ -197,8 +197,8 @@ def test_exit_statuses(tmp_path):
     assert ok.exit_code == 0 and "tidak berubah 1" in ok.output
 
 
-def test_bad_mapping_is_a_usage_error(tmp_path):
-    broken = write_mapping(tmp_path, 'name = "x"\nformat = "csv"\n[fields]\ntitle = "A"\nwarna = "B"\n')
+def test_bad_mapping_is_a_usage_error(tmp_path, mapping_file):
+    broken = mapping_file('name = "x"\nformat = "csv"\n[fields]\ntitle = "A"\nwarna = "B"\n')
     result = CliRunner().invoke(main, ["ingest", "x.csv", "--mapping", str(broken)],
                                 env={"KMS_DATA_DIR": str(tmp_path)})
     assert result.exit_code == 2 and "warna" in result.output
@@ -225,8 +225,8 @@ KILLER = textwrap.dedent("""
 """)
 
 
-def test_killed_ingest_leaves_whole_batches_and_a_rerun_completes(tmp_path):
-    mapping = write_mapping(tmp_path, CSV_MAPPING)
+def test_killed_ingest_leaves_whole_batches_and_a_rerun_completes(tmp_path, mapping_file):
+    mapping = mapping_file(CSV_MAPPING)
     rows = [f"{n};Inovasi Nomor {n} Layanan {n * 7};Pemkab Gowa;Kab. Gowa;;2019;Ringkasan {n};"
             for n in range(1, 301)]
     path = csv_file(tmp_path, rows)

@@ -17,9 +17,7 @@ from kms.records import records_by_id, review_items
 from kms.links import LinkError, lineage, save_link
 from kms.search import engine_for
 from kms.similar import similar_to
-from tests.conftest import write_mapping
 
-PASSWORD = "kata-sandi-uji-123"
 
 
 def uid_ids(db) -> dict[str, str]:
@@ -136,8 +134,8 @@ def test_reingesting_the_export_changes_nothing(sample_copy):
     assert list(db.query("SELECT * FROM replications ORDER BY id")) == before
 
 
-def test_a_replicates_field_in_an_innovation_mapping(db, tmp_path):
-    mapping = load_mapping(write_mapping(tmp_path, """
+def test_a_replicates_field_in_an_innovation_mapping(db, tmp_path, mapping_file):
+    mapping = load_mapping(mapping_file("""
 name = "uji"
 format = "csv"
 id = "No"
@@ -164,8 +162,8 @@ replicates = "Replikasi Dari"
     ('stage = "Tahap"', "original"),
     ('original = "Asal"\nnonsense = "X"', "tidak dikenal"),
 ])
-def test_replication_mappings_are_checked(tmp_path, fields, message):
-    path = write_mapping(tmp_path, f'name = "r"\nkind = "replications"\nformat = "csv"\n[fields]\n{fields}\n')
+def test_replication_mappings_are_checked(tmp_path, fields, message, mapping_file):
+    path = mapping_file(f'name = "r"\nkind = "replications"\nformat = "csv"\n[fields]\n{fields}\n')
     with pytest.raises(MappingError, match=message):
         load_mapping(path)
 
@@ -184,25 +182,6 @@ def test_links_refuse_nonsense(sample_copy):
 
 
 # -- candidates and staff decisions ----------------------------------------------------------
-@pytest.fixture
-def site(sample_copy):
-    db = open_db(sample_copy / "kms.db")
-    create_user(db, "admin", "admin", PASSWORD)
-    create_user(db, "luar", "agency_editor", PASSWORD, agency="Pemerintah Kabupaten Sragen")
-    db.close()
-    return create_app({"TESTING": True, "DATA_DIR": str(sample_copy), "SECRET_KEY": "uji"}), sample_copy
-
-
-def token(html):
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def login(client, name):
-    page = client.get("/masuk")
-    assert client.post("/masuk", data={"name": name, "password": PASSWORD,
-                                       "csrf_token": token(page.text)}).status_code == 302
-
-
 def kuna_candidate(db):
     original = title_id(db, "Inovasi KUNA: Sistem Antrian Pasien Puskesmas")
     replica = title_id(db, "Kuna Sinjai")
@@ -219,7 +198,7 @@ def test_detection_finds_the_kuna_replica_as_a_candidate(store):
 
 
 def test_staff_confirm_a_candidate_and_both_records_show_it(site):
-    app, folder = site
+    app, folder = site.app, site.dir
     db = open_db(folder / "kms.db")
     original, replica, link = kuna_candidate(db)
     client = app.test_client()
@@ -228,15 +207,15 @@ def test_staff_confirm_a_candidate_and_both_records_show_it(site):
     assert "Konfirmasi" not in page                                  # visitors do not act
     url = f"/inovasi/{original}/replikasi/{link['id']}/konfirmasi"
     assert client.post(url, data={"csrf_token": "x"}).status_code in (400, 401)
-    login(client, "luar")
+    assert site.login(client, "luar").status_code == 302
     page = client.get(f"/inovasi/{original}")
-    assert client.post(url, data={"csrf_token": token(page.text)}).status_code == 403
+    assert client.post(url, data={"csrf_token": site.token(page.text)}).status_code == 403
     admin = app.test_client()
-    login(admin, "admin")
+    assert site.login(admin, "admin").status_code == 302
     page = admin.get(f"/inovasi/{original}")
     assert "Konfirmasi" in page.text
     assert admin.post(url).status_code == 400                        # no CSRF token
-    assert admin.post(url, data={"csrf_token": token(page.text)}).status_code == 302
+    assert admin.post(url, data={"csrf_token": site.token(page.text)}).status_code == 302
     data = admin.get(f"/api/innovations/{original}/replications").json
     assert [r["id"] for r in data["replicas"]] == [replica] and data["candidates"] == []
     assert admin.get(f"/api/innovations/{replica}/replications").json["original"]["id"] == original
@@ -250,14 +229,14 @@ def test_staff_confirm_a_candidate_and_both_records_show_it(site):
 def test_staff_reject_a_candidate_and_detection_leaves_it_rejected(site):
     from kms.replication import detect_candidates
 
-    app, folder = site
+    app, folder = site.app, site.dir
     db = open_db(folder / "kms.db")
     original, replica, link = kuna_candidate(db)
     admin = app.test_client()
-    login(admin, "admin")
+    assert site.login(admin, "admin").status_code == 302
     page = admin.get(f"/inovasi/{original}")
     url = f"/inovasi/{original}/replikasi/{link['id']}/tolak"
-    assert admin.post(url, data={"csrf_token": token(page.text)}).status_code == 302
+    assert admin.post(url, data={"csrf_token": site.token(page.text)}).status_code == 302
     assert admin.get(f"/api/innovations/{original}/replications").json == {
         "original": None, "replicas": [], "candidates": []}
     detect_candidates(db, engine_for(load_config({"DATA_DIR": str(folder)})), [original, replica])
@@ -265,15 +244,15 @@ def test_staff_reject_a_candidate_and_detection_leaves_it_rejected(site):
 
 
 def test_staff_record_a_replication_from_the_detail_page(site):
-    app, folder = site
+    app, folder = site.app, site.dir
     db = open_db(folder / "kms.db")
     original = title_id(db, "Rumah Tunggu Kelahiran Sragen")
     replica = next(db.query("SELECT id FROM innovations WHERE title LIKE 'Jemput Bola Akta Kelahiran%'"))["id"]
     admin = app.test_client()
-    login(admin, "admin")
+    assert site.login(admin, "admin").status_code == 302
     page = admin.get(f"/inovasi/{replica}")
     response = admin.post(f"/inovasi/{replica}/replikasi", data={
-        "csrf_token": token(page.text), "role": "original", "other": f"http://x/inovasi/{original}",
+        "csrf_token": site.token(page.text), "role": "original", "other": f"http://x/inovasi/{original}",
         "stage": "", "minat": "2022-02-01", "kesepakatan": "2022-05-01"})
     assert response.status_code == 302
     data = admin.get(f"/api/innovations/{replica}/replications").json["original"]
@@ -281,16 +260,11 @@ def test_staff_record_a_replication_from_the_detail_page(site):
     assert data["dates"] == {"minat": "2022-02-01", "kesepakatan": "2022-05-01", "implementasi": None}
     assert data["origin"] == "staff:admin"
     bad = admin.post(f"/inovasi/{replica}/replikasi", data={
-        "csrf_token": token(page.text), "role": "original", "other": original, "minat": "kemarin"})
+        "csrf_token": site.token(page.text), "role": "original", "other": original, "minat": "kemarin"})
     assert bad.status_code == 400
 
 
 # -- API contracts ---------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def client(sample_dir):
-    return create_app({"TESTING": True, "DATA_DIR": str(sample_dir)}).test_client()
-
-
 def test_similar_api_contract(client, store):
     db, _engine, _ids = store
     saskia = title_id(db, "Bendera Saskia")
@@ -405,7 +379,7 @@ def test_detect_replications_command(sample_copy, monkeypatch):
     assert found == db.execute("SELECT COUNT(*) FROM replications WHERE status = 'candidate'").fetchone()[0] > 0
 
 
-def test_kms_ingest_takes_a_replication_mapping(sample_copy, monkeypatch, tmp_path):
+def test_kms_ingest_takes_a_replication_mapping(sample_copy, monkeypatch, tmp_path, mapping_file):
     from click.testing import CliRunner
 
     from kms.cli import main
@@ -413,7 +387,7 @@ def test_kms_ingest_takes_a_replication_mapping(sample_copy, monkeypatch, tmp_pa
     monkeypatch.setenv("KMS_DATA_DIR", str(sample_copy))
     db = open_db(sample_copy / "kms.db")
     original, replica = title_id(db, "Bank Sampah Tangerang"), title_id(db, "Bank Sampah Tangerang Pandeglang")
-    mapping = write_mapping(tmp_path, """
+    mapping = mapping_file("""
 name = "ekspor-replikasi"
 kind = "replications"
 format = "csv"

@@ -6,7 +6,6 @@ import threading
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from conftest import write_mapping
 from indexer.mapping import load_mapping
 from indexer.pipeline import ingest_files
 from kms.app import create_app
@@ -143,12 +142,12 @@ region = "region"
 """
 
 
-def test_everything_rendered_is_escaped(sample_copy, tmp_path):
+def test_everything_rendered_is_escaped(sample_copy, tmp_path, mapping_file):
     db = open_db(sample_copy / "kms.db")
     (tmp_path / "x.json").write_text(json.dumps([{"id": "x1", "title": "<script>alert(1)</script> sampah",
                                                    "summary": "Bank sampah <b onmouseover=alert(2)>aman</b>",
                                                    "region": "Kota Makassar"}]))
-    report = ingest_files(db, [tmp_path / "x.json"], load_mapping(write_mapping(tmp_path, TRICKY)))
+    report = ingest_files(db, [tmp_path / "x.json"], load_mapping(mapping_file(TRICKY)))
     update_index(db, engine_for(load_config({"DATA_DIR": str(sample_copy)})), report.changed_ids)
     client = create_app({"TESTING": True, "DATA_DIR": str(sample_copy)}).test_client()
     page = client.get("/cari?q=alert+sampah").get_data(as_text=True)
@@ -180,11 +179,6 @@ def test_searches_keep_reading_while_the_index_is_written(sample_copy):
     for thread in threads:
         thread.join()
     assert not errors and set(totals) == {expected}
-
-
-@pytest.fixture
-def client(sample_dir):
-    return create_app({"TESTING": True, "DATA_DIR": str(sample_dir)}).test_client()
 
 
 def test_api_search_contract(client):

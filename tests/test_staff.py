@@ -5,51 +5,14 @@ import json
 import re
 
 import pytest
+from conftest import EDITOR_AGENCY, PASSWORD
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from kms.app import create_app
 from kms.accounts import AccountError, create_user
+from kms.app import create_app
 from kms.cli import main
 from kms.db import open_db
-
-PASSWORD = "kata-sandi-uji-123"
-EDITOR_AGENCY = "Pemerintah Kabupaten Sinjai"
-
-
-@pytest.fixture
-def site(sample_copy):
-    """An app over a private copy of the samples, with one account per role."""
-    db = open_db(sample_copy / "kms.db")
-    create_user(db, "admin", "admin", PASSWORD)
-    create_user(db, "operator", "hub_operator", PASSWORD, hub="lan")
-    create_user(db, "operator-jatim", "hub_operator", PASSWORD, province="35")
-    create_user(db, "editor", "agency_editor", PASSWORD, agency=EDITOR_AGENCY)
-    own = [r["id"] for r in db.query("SELECT id FROM innovations WHERE agency = ? ORDER BY id", [EDITOR_AGENCY])]
-    other = [r["id"] for r in db.query(
-        "SELECT i.id FROM innovations i WHERE agency != ? AND province_code != '35' "
-        "AND NOT EXISTS (SELECT 1 FROM sources s WHERE s.record_id = i.id AND s.hub = 'lan') "
-        "ORDER BY id", [EDITOR_AGENCY])]
-    db.close()
-    app = create_app({"TESTING": True, "DATA_DIR": str(sample_copy), "SECRET_KEY": "uji"})
-    return {"app": app, "own": own[0], "other": other[0], "dir": sample_copy}
-
-
-def token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def login(client, name, password=PASSWORD):
-    page = client.get("/masuk")
-    return client.post("/masuk", data={"name": name, "password": password, "csrf_token": token(page.text)})
-
-
-def client_for(site, role):
-    client = site["app"].test_client()
-    if role != "anonymous":
-        assert login(client, role).status_code == 302
-    return client
-
 
 ROLES = ("anonymous", "editor", "operator", "admin")
 # (method, path, expected status for anonymous, editor, operator, admin)
@@ -73,37 +36,37 @@ ROUTES = [
 
 @pytest.mark.parametrize("method, path, expected", ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
 def test_roles_route_by_route(site, method, path, expected):
-    path = path.format(own=site["own"], other=site["other"])
+    path = path.format(own=site.own, other=site.other)
     for role, status in zip(ROLES, expected):
-        client = client_for(site, role)
+        client = site.client(role)
         if method == "GET":
             response = client.get(path)
         else:
             form_page = client.get("/masuk")    # any page gives the session's CSRF token
-            data = {"csrf_token": token(form_page.text), "name": "Kampanye uji", "threshold": "80",
+            data = {"csrf_token": site.token(form_page.text), "name": "Kampanye uji", "threshold": "80",
                     "contact": "0411 123 456"}
             response = client.post(path, data=data)
         assert response.status_code == status, (role, method, path)
 
 
 def test_operator_scoped_by_province_edits_only_that_province(site):
-    client = client_for(site, "operator-jatim")
-    db = open_db(site["dir"] / "kms.db")
+    client = site.client("operator-jatim")
+    db = open_db(site.dir / "kms.db")
     east_java = next(iter(db.query("SELECT id FROM innovations WHERE province_code = '35'")))["id"]
     assert client.get(f"/inovasi/{east_java}/ubah").status_code == 200
-    assert client.get(f"/inovasi/{site['own']}/ubah").status_code == 403
+    assert client.get(f"/inovasi/{site.own}/ubah").status_code == 403
     results = client.get("/api/completeness").json["results"]
     assert results and all(r["province_code"] == "35" for r in results)
 
 
 def test_requests_without_csrf_token_are_refused(site):
-    client = client_for(site, "editor")
-    before = client.get(f"/api/innovations/{site['own']}").json
-    response = client.post(f"/inovasi/{site['own']}/ubah", data={"contact": "0811 999"})
+    client = site.client("editor")
+    before = client.get(f"/api/innovations/{site.own}").json
+    response = client.post(f"/inovasi/{site.own}/ubah", data={"contact": "0811 999"})
     assert response.status_code == 400
     assert "CSRF" in response.text
-    assert client.get(f"/api/innovations/{site['own']}").json == before
-    anonymous = site["app"].test_client()
+    assert client.get(f"/api/innovations/{site.own}").json == before
+    anonymous = site.app.test_client()
     refused = anonymous.post("/masuk", data={"name": "admin", "password": PASSWORD})
     assert refused.status_code == 400
     assert anonymous.get("/kampanye").status_code == 401
@@ -111,33 +74,33 @@ def test_requests_without_csrf_token_are_refused(site):
 
 def test_passwords_are_hashed_and_no_account_ships(site, db):
     assert db.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 0
-    store = open_db(site["dir"] / "kms.db")
+    store = open_db(site.dir / "kms.db")
     hashes = [r["password_hash"] for r in store.query("SELECT password_hash FROM users")]
     assert hashes and all(PASSWORD not in h and h.startswith(("scrypt:", "pbkdf2:")) for h in hashes)
 
 
 def test_wrong_passwords_then_locked_out(site):
-    client = site["app"].test_client()
+    client = site.app.test_client()
     for _ in range(5):
-        assert login(client, "editor", "salah-salah-salah").status_code == 401
-    locked = login(client, "editor")
+        assert site.login(client, "editor", "salah-salah-salah").status_code == 401
+    locked = site.login(client, "editor")
     assert locked.status_code == 429
     assert "terlalu banyak" in locked.text
-    assert login(site["app"].test_client(), "admin").status_code == 302   # other accounts unaffected
+    assert site.login(site.app.test_client(), "admin").status_code == 302   # other accounts unaffected
 
 
 def test_login_follows_only_local_next(site):
-    client = site["app"].test_client()
+    client = site.app.test_client()
     page = client.get("/masuk")
     response = client.post("/masuk", data={"name": "admin", "password": PASSWORD,
-                                           "csrf_token": token(page.text), "next": "//evil.example/x"})
+                                           "csrf_token": site.token(page.text), "next": "//evil.example/x"})
     assert response.headers["Location"] == "/kampanye"
 
 
 def test_logout_ends_the_session(site):
-    client = client_for(site, "admin")
+    client = site.client("admin")
     page = client.get("/kampanye")
-    assert client.post("/keluar", data={"csrf_token": token(page.text)}).status_code == 302
+    assert client.post("/keluar", data={"csrf_token": site.token(page.text)}).status_code == 302
     assert client.get("/kampanye").status_code == 401
 
 
@@ -153,7 +116,7 @@ def test_bad_accounts_are_refused(db, args, message):
         create_user(db, *args)
 
 
-def test_user_add_command(sample_copy, monkeypatch):
+def test_user_add_command(sample_copy, monkeypatch, login):
     monkeypatch.setenv("KMS_DATA_DIR", str(sample_copy))
     runner = CliRunner()
     made = runner.invoke(main, ["user", "add", "editor-sinjai", "--role", "agency_editor",
@@ -169,18 +132,18 @@ def test_user_add_command(sample_copy, monkeypatch):
 
 
 def test_public_api_shows_score_staff_in_scope_also_missing(site):
-    own = site["own"]
-    public = site["app"].test_client().get(f"/api/innovations/{own}").json["completeness"]
+    own = site.own
+    public = site.app.test_client().get(f"/api/innovations/{own}").json["completeness"]
     assert set(public) == {"score"} and 0 <= public["score"] <= 100
-    staff = client_for(site, "editor").get(f"/api/innovations/{own}").json["completeness"]
+    staff = site.client("editor").get(f"/api/innovations/{own}").json["completeness"]
     assert staff["score"] == public["score"]
     assert all(set(m) >= {"field", "reason"} for m in staff["missing"])
-    outsider = client_for(site, "editor").get(f"/api/innovations/{site['other']}").json["completeness"]
+    outsider = site.client("editor").get(f"/api/innovations/{site.other}").json["completeness"]
     assert set(outsider) == {"score"}
 
 
 def test_api_completeness_contract_and_filters(site):
-    client = client_for(site, "admin")
+    client = site.client("admin")
     everything = client.get("/api/completeness").json
     assert everything["summary"]["records"] == len(everything["results"]) > 100
     first = everything["results"][0]
@@ -192,7 +155,7 @@ def test_api_completeness_contract_and_filters(site):
     assert low and all(r["score"] <= 40 for r in low)
     agency = client.get("/api/completeness", query_string={"agency": EDITOR_AGENCY}).json["results"]
     assert agency and all(r["agency"] == EDITOR_AGENCY for r in agency)
-    editor = client_for(site, "editor").get("/api/completeness").json["results"]
+    editor = site.client("editor").get("/api/completeness").json["results"]
     assert {r["agency"] for r in editor} == {EDITOR_AGENCY}
 
 
@@ -200,13 +163,13 @@ def test_api_completeness_contract_and_filters(site):
     ("min_score=banyak", "min_score"), ("max_score=101", "max_score"), ("province=Sulsel", "province"),
 ])
 def test_api_completeness_rejects_bad_parameters(site, query, parameter):
-    response = client_for(site, "admin").get(f"/api/completeness?{query}")
+    response = site.client("admin").get(f"/api/completeness?{query}")
     assert response.status_code == 400
     assert response.json["error"]["parameter"] == parameter
 
 
 def test_worklists_read_back_as_csv_and_xlsx(site):
-    client = client_for(site, "operator")
+    client = site.client("operator")
     text = client.get("/kampanye/daftar-kerja.csv").data.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows and all(int(r["Skor"]) < 80 and r["Yang kurang"] for r in rows)
@@ -221,7 +184,7 @@ def test_worklists_read_back_as_csv_and_xlsx(site):
 
 
 def test_worklist_for_one_group(site):
-    client = client_for(site, "admin")
+    client = site.client("admin")
     rows = list(csv.DictReader(io.StringIO(client.get(
         "/kampanye/daftar-kerja.csv?by=province&value=35").data.decode("utf-8-sig"))))
     assert rows and all(r["Provinsi"] == "Jawa Timur" for r in rows)
@@ -229,7 +192,7 @@ def test_worklist_for_one_group(site):
 
 
 def test_dashboard_tables_sort_and_drill_down(site):
-    client = client_for(site, "admin")
+    client = site.client("admin")
     page = client.get("/kampanye?sort=mean_score&dir=asc").text
     for heading in ("Per hub", "Per provinsi", "Per instansi", "Per tahun penghargaan", "<svg"):
         assert heading in page
@@ -243,9 +206,9 @@ def test_dashboard_tables_sort_and_drill_down(site):
 
 
 def test_campaign_snapshots_draw_progress(site):
-    client = client_for(site, "admin")
+    client = site.client("admin")
     page = client.get("/kampanye")
-    created = client.post("/kampanye", data={"csrf_token": token(page.text), "name": "Sulsel 2024",
+    created = client.post("/kampanye", data={"csrf_token": site.token(page.text), "name": "Sulsel 2024",
                                              "filters": "province=73", "threshold": "70",
                                              "deadline": "2027-06-30"})
     url = created.headers["Location"]
@@ -254,17 +217,17 @@ def test_campaign_snapshots_draw_progress(site):
     records = int(re.search(r'id="records">(\d+)', dashboard).group(1))
     assert 0 < records < 200 and "Belum ada snapshot" in dashboard
     for _ in range(2):
-        client.post(f"/kampanye/snapshot?campaign={campaign_id}", data={"csrf_token": token(dashboard)})
+        client.post(f"/kampanye/snapshot?campaign={campaign_id}", data={"csrf_token": site.token(dashboard)})
     dashboard = client.get(url).text
     assert "<polyline" in dashboard and dashboard.count("<circle") == 4
-    bad = client.post("/kampanye", data={"csrf_token": token(page.text), "name": "x",
+    bad = client.post("/kampanye", data={"csrf_token": site.token(page.text), "name": "x",
                                          "filters": "province=Sulsel"})
     assert bad.status_code == 400 and "province" in bad.text
 
 
 def test_editor_fills_a_section_and_everything_reflects_it(site):
-    client = client_for(site, "editor")
-    own = site["own"]
+    client = site.client("editor")
+    own = site.own
     before = client.get(f"/api/innovations/{own}").json
     dashboard_before = re.search(r'id="mean-score">([\d.]+)', client.get("/kampanye").text).group(1)
     missing = {m["field"] for m in before["completeness"]["missing"]}
@@ -272,7 +235,7 @@ def test_editor_fills_a_section_and_everything_reflects_it(site):
     text = ("Layanan zebrakuda menurunkan waktu tunggu warga dari tiga hari menjadi satu jam, "
             "menjangkau seluruh kecamatan dan ditiru oleh dua kabupaten tetangga pada tahun berikutnya.")
     form = client.get(f"/inovasi/{own}/ubah").text
-    saved = client.post(f"/inovasi/{own}/ubah", data={"csrf_token": token(form), section: text})
+    saved = client.post(f"/inovasi/{own}/ubah", data={"csrf_token": site.token(form), section: text})
     assert saved.status_code == 302
     after = client.get(f"/api/innovations/{own}").json
     assert after["completeness"]["score"] > before["completeness"]["score"]
@@ -289,11 +252,11 @@ def test_editor_fills_a_section_and_everything_reflects_it(site):
 
 
 def test_invalid_edit_is_refused_naming_the_field_and_nothing_changes(site):
-    client = client_for(site, "editor")
-    own = site["own"]
+    client = site.client("editor")
+    own = site.own
     before = client.get(f"/api/innovations/{own}").json
     form = client.get(f"/inovasi/{own}/ubah").text
-    response = client.post(f"/inovasi/{own}/ubah", data={"csrf_token": token(form), "year": "kemarin",
+    response = client.post(f"/inovasi/{own}/ubah", data={"csrf_token": site.token(form), "year": "kemarin",
                                                          "contact": "0411 555"})
     assert response.status_code == 400
     assert 'aria-invalid="true"' in response.text and "tahun empat angka" in response.text
@@ -342,68 +305,68 @@ def test_kms_check_scores_a_campaign_and_snapshots_it(sample_copy, monkeypatch):
 
 
 def test_logout_by_link_asks_first(site):
-    client = client_for(site, "admin")
+    client = site.client("admin")
     page = client.get("/keluar")
     assert page.status_code == 200 and "Keluar sekarang" in page.text
     assert client.get("/kampanye").status_code == 200      # a GET signs nobody out
-    client.post("/keluar", data={"csrf_token": token(page.text)})
+    client.post("/keluar", data={"csrf_token": site.token(page.text)})
     assert client.get("/kampanye").status_code == 401
 
 
 def test_a_search_becomes_a_campaign(site):
-    client = client_for(site, "operator")
+    client = site.client("operator")
     page = client.get("/cari?province=73&award=top99").text
     total = int(re.search(r'id="total">(\d+)', page).group(1))
     filters = re.search(r'name="filters" value="([^"]+)"', page).group(1).replace("&amp;", "&")
-    created = client.post("/kampanye", data={"csrf_token": token(page), "name": "Top 99 Sulsel",
+    created = client.post("/kampanye", data={"csrf_token": site.token(page), "name": "Top 99 Sulsel",
                                              "filters": filters, "threshold": "80"})
     dashboard = client.get(created.headers["Location"]).text
     # the operator's scope (hub lan) narrows the campaign's records further
     records = int(re.search(r'id="records">(\d+)', dashboard).group(1))
     assert 0 <= records <= total and "Top 99" in dashboard
-    admin = client_for(site, "admin")
+    admin = site.client("admin")
     assert int(re.search(r'id="records">(\d+)', admin.get(created.headers["Location"]).text).group(1)) == total
-    assert "Jadikan kampanye" not in client_for(site, "editor").get("/cari?province=73").text
+    assert "Jadikan kampanye" not in site.client("editor").get("/cari?province=73").text
 
 
 def test_dashboard_settles_an_edit_conflict(site):
     from kms.records import now_iso, rebuild_record
     from kms.editing import apply_edit
 
-    db = open_db(site["dir"] / "kms.db")
-    own = site["own"]
+    db = open_db(site.dir / "kms.db")
+    own = site.own
     hub_value = next(db.query("SELECT summary FROM innovations WHERE id = ?", [own]))["summary"]
     apply_edit(db, own, {"summary": "Ringkasan dari staf."}, "editor")
     # pretend the hub sent something else when staff edited: its current value is now a change
     db.execute("UPDATE record_overrides SET base = '\"lama\"' WHERE record_id = ?", [own])
     with db.conn:
         rebuild_record(db, own, now_iso())
-    client = client_for(site, "editor")
+    client = site.client("editor")
     page = client.get("/kampanye").text
     assert f'data-record="{own}" data-field="summary"' in page
-    other = client_for(site, "operator")
+    other = site.client("operator")
     assert other.post(f"/inovasi/{own}/konflik/summary",
-                      data={"csrf_token": token(other.get("/kampanye").text), "keep": "hub"}).status_code == 403
+                      data={"csrf_token": site.token(other.get("/kampanye").text), "keep": "hub"}).status_code == 403
     done = client.post(f"/inovasi/{own}/konflik/summary",
-                       data={"csrf_token": token(page), "keep": "hub", "back": "/kampanye"})
+                       data={"csrf_token": site.token(page), "keep": "hub", "back": "/kampanye"})
     assert done.status_code == 302 and done.headers["Location"] == "/kampanye"
     assert client.get(f"/api/innovations/{own}").json["summary"] == hub_value
     assert 'data-field="summary"' not in client.get("/kampanye").text
 
 
 def test_user_list_passwd_disable(site, monkeypatch):
-    monkeypatch.setenv("KMS_DATA_DIR", str(site["dir"]))
+    monkeypatch.setenv("KMS_DATA_DIR", str(site.dir))
     runner = CliRunner()
     listed = runner.invoke(main, ["user", "list"])
     assert "editor  agency_editor  instansi Pemerintah Kabupaten Sinjai" in listed.output
     assert "scrypt" not in listed.output
     changed = runner.invoke(main, ["user", "passwd", "editor", "--password-stdin"], input="sandi-baru-yang-panjang\n")
     assert changed.exit_code == 0
-    assert login(site["app"].test_client(), "editor").status_code == 401
-    assert login(site["app"].test_client(), "editor", "sandi-baru-yang-panjang").status_code == 302
-    signed_in = client_for(site, "admin")
+    assert site.login(site.app.test_client(), "editor").status_code == 401
+    assert site.login(site.app.test_client(), "editor", "sandi-baru-yang-panjang").status_code == 302
+    signed_in = site.client("admin")
     assert runner.invoke(main, ["user", "disable", "admin"]).exit_code == 0
     assert signed_in.get("/kampanye").status_code == 401          # the open session ends
-    assert login(site["app"].test_client(), "admin").status_code == 401
+    assert site.login(site.app.test_client(), "admin").status_code == 401
     assert "NONAKTIF" in runner.invoke(main, ["user", "list"]).output
     assert runner.invoke(main, ["user", "disable", "tidak-ada"]).exit_code == 2

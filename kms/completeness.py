@@ -21,6 +21,12 @@ _URL = re.compile(r"^https?://[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]
                   re.IGNORECASE)
 
 
+def valid_url(value) -> bool:
+    """An http(s) address with a real host name: the one rule the edit form and the
+    completeness check share."""
+    return bool(_URL.match(str(value).strip()))
+
+
 class RulesError(ValueError):
     """A rules file that cannot be used; the message names the rule and the key."""
 
@@ -129,7 +135,7 @@ def check_field(rule: Rule, record: dict, today: dt.date) -> tuple[float, Gap | 
         if str(value) not in gazetteer().by_code:
             return 0.0, gap("invalid", f"kode wilayah {value} tidak dikenal")
     elif rule.test == "url":
-        if not _URL.match(str(value).strip()):
+        if not valid_url(value):
             return 0.0, gap("invalid", "tautan tidak valid (harus http:// atau https:// dengan nama host)")
     elif rule.test == "year":
         low = int(rule.params.get("min", 1900))

@@ -7,6 +7,7 @@ import re
 from indexer.reference import urusan_labels
 from kms import records
 from kms.audit import add_audit
+from kms.completeness import valid_url
 from kms.records import get_record, hub_fields, now_iso, rebuild_record
 from kms.schema import DIGITAL, SECTIONS, STAGES, STATUSES
 
@@ -14,7 +15,6 @@ TEXT_FIELDS = ("title", *SECTIONS, "unit", "innovator", "contact", "category")
 EDITABLE_FIELDS = ("title", *SECTIONS, "year", "start_year", "unit", "innovator", "contact",
                    "video_url", "sdgs", "sector", "category", "stage", "digital", "status")
 MAX_TEXT = 20_000
-_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
 class EditError(ValueError):
@@ -61,8 +61,9 @@ def _parse(name: str, raw: str):
             raise ValueError("nomor SDG 1-17, dipisah koma")
         return sorted({int(p) for p in parts})
     if name == "video_url":
-        if not _URL.match(raw):
-            raise ValueError("tautan harus diawali http:// atau https://")
+        if not valid_url(raw):
+            raise ValueError("tautan harus alamat lengkap yang diawali http:// atau https://, "
+                             "misalnya https://youtu.be/abc")
         return raw
     choices = {"stage": STAGES, "status": STATUSES, "digital": DIGITAL,
                "sector": tuple(urusan_labels())}[name]

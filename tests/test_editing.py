@@ -10,6 +10,7 @@ from indexer.mapping import load_mapping
 from indexer.pipeline import ingest_files
 from kms.cli import main
 from kms.audit import audit_trail
+from kms.completeness import check_record, default_rules
 from kms.editing import EditError, apply_edit, parse_form
 from kms.records import get_record, review_items
 
@@ -149,3 +150,19 @@ def test_an_edit_conflict_is_settled_either_way(ingested, tmp_path, keep_staff):
         assert get_record(db, record_id)["impact"] == "Nilai dari staf." and len(conflicts) == 1
     else:   # no staff value any more: the hub simply wins
         assert get_record(db, record_id)["impact"] == "Nilai ketiga dari hub." and not conflicts
+
+
+@pytest.mark.parametrize("url", ["https://youtu.be/abc", "http://video.pemkab.go.id:8080/a?b=1",
+                                 "https://video", "http://", "https://-x-.id", "ftp://x.id/a",
+                                 "https://x.id/a b"])
+def test_the_edit_form_and_completeness_agree_on_addresses(url):
+    """What the form saves, completeness never calls invalid (and the other way round)."""
+    try:
+        parse_form(Form({"video_url": url}))
+        saved = True
+    except EditError:
+        saved = False
+    gaps = check_record({"video_url": url}, default_rules()).gaps
+    invalid = any(g.field == "video_url" and g.reason != "missing" for g in gaps)
+    assert saved != invalid
+    assert saved == (url in ("https://youtu.be/abc", "http://video.pemkab.go.id:8080/a?b=1"))

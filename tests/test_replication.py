@@ -321,8 +321,8 @@ def test_suggest_prefers_proven_and_same_level(client, store):
     awards = {r["id"]: (r["award"] or "none", r["status"]) for r in db.query("SELECT id, award, status FROM innovations")}
     proven = [n for n, r in enumerate(plain) if awards[r["id"]][0] != "none" and awards[r["id"]][1] == "berlanjut"]
     unproven = [n for n, r in enumerate(plain) if awards[r["id"]][0] == "none" and awards[r["id"]][1] != "berlanjut"]
-    if proven and unproven:
-        assert min(proven) < min(unproven)
+    assert proven and unproven, "the problem must draw both kinds for this check to mean anything"
+    assert min(proven) < min(unproven)
 
 
 def test_suggest_says_when_nothing_fits(client):

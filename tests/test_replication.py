@@ -9,8 +9,6 @@ import pytest
 from indexer.mapping import MappingError, load_mapping
 from indexer.pipeline import ingest_files, ingest_with
 from indexer.reference import SAMPLES_DIR
-from kms.app import create_app
-from kms.accounts import create_user
 from kms.config import load_config
 from kms.db import open_db
 from kms.records import records_by_id, review_items

@@ -9,8 +9,6 @@ import json
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from werkzeug.datastructures import MultiDict
-
 from indexer.textnorm import key
 from kms.records import active_hubs, all_records, now_iso
 from kms.completeness import Rules, check_record
@@ -38,7 +36,7 @@ class Campaign:
     deadline: str | None
 
     def query(self) -> SearchQuery:
-        return SearchQuery.from_args(MultiDict(_parse_qs(self.filters)), 20)
+        return SearchQuery.from_args(_parse_qs(self.filters), 20)
 
 
 def _parse_qs(text: str) -> list[tuple[str, str]]:
@@ -58,7 +56,7 @@ def create_campaign(db, name: str, filters: str, threshold, deadline: str | None
     if not name or len(name) > 200:
         raise ParameterError("name", "nama kampanye wajib diisi (maksimal 200 karakter)")
     filters = (filters or "").strip().lstrip("?")
-    SearchQuery.from_args(MultiDict(_parse_qs(filters)), 20)   # raises on a bad filter
+    SearchQuery.from_args(_parse_qs(filters), 20)   # raises on a bad filter
     try:
         threshold = float(threshold)
     except (TypeError, ValueError):

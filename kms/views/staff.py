@@ -42,6 +42,17 @@ CAMPAIGN = Param("campaign", "Campaign number (none: every record in the account
                  2**31)
 
 
+DASHBOARD = (Param("sort", "Column the group tables sort by", "choice", choices=SORT_COLUMNS,
+                   default="records"),
+             Param("dir", "Sort direction", "choice", choices=("asc", "desc"), default="desc"))
+SELECTION = (CAMPAIGN, Param("by", "Group the drill-down is in", "choice", choices=tuple(GROUPS)),
+             Param("value", "The group's value (a hub, province code, agency or award year)"))
+RECORDS = SELECTION + (Param("only", "Only incomplete or only stale records", "choice",
+                             choices=("incomplete", "stale")),)
+WORKLIST = SELECTION + (Param("stale", "1: the worklist also lists stale records", "choice",
+                              choices=("0", "1"), default="0"),)
+
+
 def _campaign_arg() -> int | None:
     return parse((CAMPAIGN,), request.args)["campaign"]
 
@@ -51,8 +62,8 @@ def _campaign_arg() -> int | None:
 @staff_required
 def dashboard(campaign_id=None):
     campaign, threshold, rows = campaign_rows(campaign_id)
-    sort = request.args.get("sort", "records")
-    descending = request.args.get("dir", "desc") != "asc"
+    values = parse(DASHBOARD, request.args)
+    sort, descending = values["sort"], values["dir"] != "asc"
     tables = {by: group_table(rows, by, threshold, sort, descending) for by in GROUPS}
     since = campaign.starts_on if campaign else None
     summary = summarize(rows, threshold, since)
@@ -94,18 +105,18 @@ def snapshot():
     return redirect(url_for("staff.dashboard", campaign_id=campaign_id))
 
 
-def _selected_rows():
-    campaign_id = _campaign_arg()
-    campaign, threshold, rows = campaign_rows(campaign_id)
-    by, value = request.args.get("by") or None, request.args.get("value", "")
+def _selected_rows(values: dict):
+    campaign, threshold, rows = campaign_rows(values["campaign"])
+    by, value = values["by"], values["value"] or ""
     return campaign, threshold, group_filter(rows, by, value), by, value
 
 
 @bp.get("/kampanye/rekaman")
 @staff_required
 def records():
-    campaign, threshold, rows, by, value = _selected_rows()
-    only = request.args.get("only", "")
+    values = parse(RECORDS, request.args)
+    campaign, threshold, rows, by, value = _selected_rows(values)
+    only = values["only"] or ""
     if only == "incomplete":
         rows = [r for r in rows if r["score"] < threshold]
     elif only == "stale":
@@ -120,9 +131,9 @@ def records():
 def worklist_file(fmt):
     if fmt not in ("csv", "xlsx"):
         abort(404)
-    campaign, threshold, rows, by, value = _selected_rows()
-    items = worklist(rows, threshold, request.host_url.rstrip("/"),
-                     include_stale=request.args.get("stale") == "1")
+    values = parse(WORKLIST, request.args)
+    campaign, threshold, rows, by, value = _selected_rows(values)
+    items = worklist(rows, threshold, request.host_url.rstrip("/"), include_stale=values["stale"] == "1")
     stem = "daftar-kerja" + (f"-{by}-{value}" if by else "")
     stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in stem)
     if fmt == "csv":

@@ -87,9 +87,11 @@ def _matches(query: EngineQuery, d: IndexDocument) -> bool:
     hits = [any(_option_matches(o, d) for o in c.options) for c in required]
     if not all(hits):
         return False
-    if optional and not required:
-        if not any(any(_option_matches(o, d) for o in c.options) for c in optional):
-            return False
+    covered = sum(c.weight for c in optional if any(_option_matches(o, d) for o in c.options))
+    if optional and not required and query.min_weight <= 0 and not covered:
+        return False
+    if query.min_weight > 0 and covered < query.min_weight - 1e-9:
+        return False
     if query.year_from is not None and d.year < query.year_from:
         return False
     if query.year_to is not None and d.year > query.year_to:
@@ -117,8 +119,8 @@ def expected(query: EngineQuery, corpus=CORPUS):
     return ids, facets
 
 
-def words(*terms, required=True):
-    return tuple(Clause((Term(t),), required=required) for t in terms)
+def words(*terms, required=True, weight=1.0):
+    return tuple(Clause((Term(t),), required=required, weight=weight) for t in terms)
 
 
 QUERIES = [
@@ -138,6 +140,14 @@ QUERIES = [
     EngineQuery(clauses=words("desa"), year_from=2019, year_to=2021),
     EngineQuery(filters={"province": ("99",)}),
     EngineQuery(clauses=words("tidakada")),
+    EngineQuery(clauses=words("desa", "obat", "puskesmas", "sampah", required=False), min_weight=2),
+    EngineQuery(clauses=words("desa", "obat", required=False, weight=2.0) + words("anak", required=False),
+                min_weight=2.5),
+    EngineQuery(clauses=words("desa") + words("obat", "anak", required=False), min_weight=1,
+                filters={"province": ("73",)}),
+    EngineQuery(clauses=words("desa", "obat", required=False),
+                boosts=(Clause((Phrase(("kartu", "identitas")),), required=False),)),
+    EngineQuery(clauses=words("tidakada", "desa", required=False), min_weight=2),
 ]
 
 
@@ -331,3 +341,31 @@ def test_another_engine_on_the_same_folder_sees_commits(make_engine, tmp_path):
     first.update([doc("z", "sampah pasar", "pasar sampah", 2023)])
     time.sleep(0.6)     # seen within a short delay
     assert second.matching_ids(EngineQuery(clauses=words("pasar"))) == ["z"]
+
+
+def test_boosts_rank_but_never_select(engine):
+    plain = EngineQuery(clauses=words("desa", required=False), limit=10)
+    boosted = EngineQuery(clauses=words("desa", required=False), limit=10,
+                          boosts=(Clause((Term("obat", boost=5.0),), required=False),))
+    found, again = engine.search(plain), engine.search(boosted)
+    assert {h.id for h in found.hits} == {h.id for h in again.hits} and found.total == again.total
+    with_obat = {d.id for d in CORPUS if "obat" in d.body + d.title}
+    top = [h.id for h in again.hits][:len(with_obat & {h.id for h in found.hits})]
+    assert set(top) == with_obat & {h.id for h in found.hits}
+
+
+def test_min_weight_counts_weighted_optional_clauses(engine):
+    clauses = words("desa", required=False, weight=3.0) + words("obat", "sampah", required=False)
+    found = engine.matching_ids(EngineQuery(clauses=clauses, min_weight=3.0))
+    assert set(found) == {d.id for d in CORPUS if "desa" in d.body + d.title}
+    both = engine.matching_ids(EngineQuery(clauses=clauses, min_weight=4.0))
+    assert set(both) == {d.id for d in CORPUS if "desa" in d.body + d.title
+                         and {"obat", "sampah"} & set(d.body + d.title)}
+
+
+def test_min_weight_holds_without_facets_too(engine):
+    clauses = words("desa", "obat", "puskesmas", "sampah", required=False)
+    query = EngineQuery(clauses=clauses, min_weight=2, facets=False, limit=100)
+    ids, _facets = expected(query)
+    found = engine.search(query)
+    assert found.total == len(ids) and {h.id for h in found.hits} == ids

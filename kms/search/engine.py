@@ -16,7 +16,7 @@ from typing import Iterable, Mapping, Protocol, Union
 
 TEXT_FIELDS = ("title", "body")
 SPELL_FIELD = "spell"
-FIELD_BOOSTS = {"title": 3.0, "body": 1.0}
+FIELD_BOOSTS = {"title": 2.0, "body": 1.0}
 # Facets of several values per record (a record has many SDGs, comes from many hubs).
 MULTI_FACETS = ("sdg", "hub")
 FACETS = ("province", "regency", "year", "agency_type", "sector", "category", "award", "sdg",
@@ -56,6 +56,7 @@ class Phrase:
     terms: tuple[str, ...]
     fields: tuple[str, ...] = TEXT_FIELDS
     slop: int = 1                           # 1: the terms next to each other, in order
+    boost: float = 1.0
 
 
 Option = Union[Term, Prefix, Phrase]
@@ -63,16 +64,22 @@ Option = Union[Term, Prefix, Phrase]
 
 @dataclass(frozen=True)
 class Clause:
-    """A document satisfies a clause when any of its options matches."""
+    """A document satisfies a clause when any of its options matches. `weight` counts towards
+    the query's `min_weight` (an optional clause's share of what the query asks for)."""
     options: tuple[Option, ...]
     required: bool = True
+    weight: float = 1.0
 
 
 @dataclass(frozen=True)
 class EngineQuery:
-    """Required clauses must all match; optional ones add to the score (and when there is no
-    required clause, at least one must match). No clauses: every document."""
+    """Required clauses must all match; optional ones add to the score. A document must also
+    match optional clauses whose weights sum to at least `min_weight` (with 0, and no required
+    clause, at least one optional clause). `boosts` only add to the score of documents the
+    clauses select; they never select one. No clauses: every document."""
     clauses: tuple[Clause, ...] = ()
+    min_weight: float = 0.0
+    boosts: tuple[Clause, ...] = ()
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)   # OR within, AND across
     year_from: int | None = None
     year_to: int | None = None

@@ -177,15 +177,17 @@ class WhooshEngine:
         searcher = self._searcher()
         arrays = self._facet_arrays(searcher)
         text_query = _whoosh_query(query.clauses)
-        if text_query is not None and not query.facets and not _narrowed(query) and query.sort == "relevance":
+        scored = _scoring_query(text_query, query.boosts)
+        if text_query is not None and not query.facets and not _narrowed(query) \
+                and query.min_weight <= 0 and query.sort == "relevance":
             # one pass: scoring every match (no block skipping) counts them exactly
-            results = searcher.search(text_query, limit=max(1, query.offset + query.limit), optimize=False)
+            results = searcher.search(scored, limit=max(1, query.offset + query.limit), optimize=False)
             page = [(hit.docnum, hit.score) for hit in results[query.offset:query.offset + query.limit]]
             return EngineResult(total=len(results), facets={},
                                 hits=tuple(Hit(arrays.ids[d], round(float(s), 3)) for d, s in page))
         matched, selections, final = self._masks(searcher, arrays, query, text_query)
         counts = disjunctive_counts(arrays, matched, selections) if query.facets else {}
-        page = self._page(searcher, arrays, final, text_query, query)
+        page = self._page(searcher, arrays, final, scored, query)
         return EngineResult(total=int(np.count_nonzero(final)),
                             hits=tuple(Hit(arrays.ids[d], round(float(s), 3)) for d, s in page),
                             facets=counts)
@@ -203,6 +205,8 @@ class WhooshEngine:
             docnums = np.fromiter(text_query.docs(searcher), dtype=np.int64)
             matched[docnums] = True
             matched &= arrays.live
+            if query.min_weight > 0:
+                matched &= self._covered(searcher, arrays, query) >= query.min_weight - 1e-9
         else:   # no clauses: every document
             matched = arrays.live.copy()
         matched &= arrays.year_mask(query.year_from, query.year_to)
@@ -213,12 +217,27 @@ class WhooshEngine:
             final &= selection
         return matched, selections, final
 
+    def _covered(self, searcher, arrays: FacetArrays, query: EngineQuery):
+        """Per document, the summed weight of the optional clauses it matches."""
+        covered = np.zeros(arrays.size, dtype=np.float64)
+        for clause in query.clauses:
+            if clause.required:
+                continue
+            whoosh_clause = _whoosh_query((Clause_(clause.options),))
+            if whoosh_clause is None:
+                continue
+            hit = np.zeros(arrays.size, dtype=bool)
+            hit[np.fromiter(whoosh_clause.docs(searcher), dtype=np.int64)] = True
+            covered[hit] += clause.weight
+        return covered
+
     def _page(self, searcher, arrays, final, text_query, query: EngineQuery):
         start, stop = query.offset, query.offset + query.limit
         if text_query is not None and query.sort == "relevance":
             if query.limit <= 0 or not final.any():
                 return []
-            allowed = set(np.flatnonzero(final).tolist()) if _narrowed(query) else None   # else: every match
+            narrowed = _narrowed(query) or query.min_weight > 0
+            allowed = set(np.flatnonzero(final).tolist()) if narrowed else None   # else: every match
             results = searcher.search(text_query, filter=allowed, limit=stop)
             return [(hit.docnum, hit.score) for hit in results[start:stop]]
         docnums = np.flatnonzero(final)
@@ -303,6 +322,18 @@ class WhooshEngine:
             return arrays
 
 
+def Clause_(options) -> seam.Clause:
+    return seam.Clause(tuple(options), required=True)
+
+
+def _scoring_query(text_query, boosts):
+    """The selection query, with the boost clauses adding to the score of what it selects."""
+    parts = [q for clause in boosts for option in clause.options for q in _option(option)]
+    if text_query is None or not parts:
+        return text_query
+    return AndMaybe(text_query, parts[0] if len(parts) == 1 else Or(parts))
+
+
 def _narrowed(query: EngineQuery) -> bool:
     """Filters or a year range select among the matches."""
     return bool(query.filters) or query.year_from is not None or query.year_to is not None
@@ -318,8 +349,8 @@ def _option(option) -> list:
     if isinstance(option, seam.Prefix):
         return [Prefix(f, option.prefix, boost=option.boost) for f in option.fields]
     if len(option.terms) == 1:
-        return [Term(f, option.terms[0]) for f in option.fields]
-    return [Phrase(f, list(option.terms), slop=option.slop) for f in option.fields]
+        return [Term(f, option.terms[0], boost=option.boost) for f in option.fields]
+    return [Phrase(f, list(option.terms), slop=option.slop, boost=option.boost) for f in option.fields]
 
 
 def _whoosh_query(clauses):

@@ -2,21 +2,33 @@
 query, highlighting, spelling corrections, similar items, suggestions and dedupe.
 
 A token is a run of word characters, with inner hyphens and dots kept (`e-budgeting`,
-`go.id` stay whole). Its term is the folded form (lower case, accents removed) stemmed with
-Sastrawi when it is a plain word of more than three letters. Function words are stop words.
+`go.id` stay whole). Its term is the folded form (lower case, accents removed), put in its
+standard spelling (data/search/variants.csv: praktek -> praktik, resiko -> risiko, old
+spellings), stemmed with Sastrawi when it is a plain word of more than three letters.
+A reduplication is its root (`anak-anak`, `anak2` -> anak); another hyphenated word is its
+joined form plus each part of three letters or more (`e-budgeting` -> ebudgeting, budgeting),
+so it matches all three spellings. Function words are stop words.
 Engines receive terms already analyzed, so nothing of this module is stored inside an index:
 `VERSION` is stored beside it instead, and an index of another version is rebuilt at start-up.
 """
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterator
 
-# Bump when tokens, stop words, stems or normalization change: every index is then rebuilt.
-VERSION = "2"
+from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+from Sastrawi.Stemmer.Stemmer import Stemmer
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+# Bump when tokens, stop words, stems, variants or normalization change: every index is then
+# rebuilt (the variant table is data: editing it is a change of analysis too).
+VERSION = "3"
+VARIANTS_FILE = Path(__file__).resolve().parents[2] / "data" / "search" / "variants.csv"
 
 # Loanwords and domain words Sastrawi's dictionary lacks or over-stems.
 EXTRA_ROOTS = ("replikasi", "digitalisasi", "inovasi", "aplikasi", "integrasi", "sosialisasi",
@@ -34,11 +46,34 @@ TOKEN = re.compile(r"\w+(?:[-.]\w+)*")
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    term: str       # what the index holds: folded, stemmed
+    term: str       # what the index holds: folded, standard spelling, stemmed
     word: str       # the folded word as written
     start: int      # character offsets in the analysed text
     end: int
     stop: bool
+    part: bool = False      # a part of a hyphenated word, beside the joined token
+
+
+@lru_cache(maxsize=1)
+def variants() -> dict[str, str]:
+    """Non-standard and old spellings -> the standard form (data/search/variants.csv)."""
+    if not VARIANTS_FILE.exists():
+        return {}
+    with VARIANTS_FILE.open(encoding="utf-8", newline="") as handle:
+        return {row["variant"].strip().lower(): row["standard"].strip().lower()
+                for row in csv.DictReader(handle)
+                if row.get("variant") and row.get("standard") and row["variant"] != row["standard"]}
+
+
+def standard(word: str) -> str:
+    """A folded word in its standard spelling (itself when the table does not know it)."""
+    return variants().get(word, word)
+
+
+def term_of(word: str) -> str:
+    """The index term of a folded plain word: standard spelling, stemmed, and the stem in its
+    standard spelling too (dipraktekkan -> praktek -> praktik)."""
+    return standard(stem(standard(word)))
 
 
 def fold(word: str) -> str:
@@ -51,10 +86,6 @@ def fold(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def _stemmer():
-    from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
-    from Sastrawi.Stemmer.Stemmer import Stemmer
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-
     words = StemmerFactory().get_words_from_file()
     return Stemmer(ArrayDictionary(list(words) + list(EXTRA_ROOTS)))
 
@@ -72,12 +103,35 @@ def stem(word: str) -> str:
     return _stemmer().stem(word) or word
 
 
+REDUPLICATED_2 = re.compile(r"^([a-z]{2,})2$")      # anak2, buku2: the informal reduplication
+
+
+def _reduplication(word: str, parts: list[str]) -> bool:
+    """anak-anak, berturut-turut, surat-menyurat (Sastrawi finds one root), kupu-kupu."""
+    return "-" not in stem(word) or (len(parts) == 2 and parts[0] == parts[1])
+
+
 def tokens(text: str) -> Iterator[Token]:
-    """Every word of `text` with its term and character offsets, stop words included (flagged)."""
+    """Every word of `text` with its term and character offsets, stop words included (flagged).
+    A hyphenated word that is not a reduplication is followed by its parts (flagged `part`)."""
     for match in TOKEN.finditer(text or ""):
         word = fold(match.group())
-        stop = word in STOP_WORDS
-        yield Token(word if stop else stem(word), word, match.start(), match.end(), stop)
+        start, end = match.start(), match.end()
+        if word in STOP_WORDS:
+            yield Token(word, word, start, end, True)
+            continue
+        twice = REDUPLICATED_2.match(word)
+        if twice:
+            yield Token(term_of(twice.group(1)), word, start, end, False)
+            continue
+        parts = word.split("-")
+        if len(parts) > 1 and all(part.isalnum() for part in parts) and not _reduplication(word, parts):
+            yield Token(standard("".join(parts)), word, start, end, False)
+            for part in parts:
+                if len(part) >= 3 and part not in STOP_WORDS:
+                    yield Token(term_of(part), part, start, end, False, True)
+            continue
+        yield Token(term_of(word), word, start, end, False)
 
 
 def terms(text: str | list[Token]) -> list[str]:
@@ -98,4 +152,4 @@ def content_terms(text: str) -> list[tuple[str, str]]:
     """(term, word) of the words that say what a text is about: no stop words, no numbers,
     nothing shorter than three letters. Similar items, suggestions and dedupe compare these."""
     return [(t.term, t.word) for t in tokens(text)
-            if not t.stop and len(t.word) >= 3 and any(c.isalpha() for c in t.word)]
+            if not t.stop and not t.part and len(t.word) >= 3 and any(c.isalpha() for c in t.word)]

@@ -8,6 +8,7 @@ import json
 
 from indexer.values import parse_date
 from kms.audit import add_audit
+from kms.db import in_chunks
 from kms.records import now_iso, record_exists, records_by_id
 from kms.schema import REPLICATION_STAGES
 
@@ -166,3 +167,13 @@ def get_link(db, link_id: int) -> dict | None:
 def candidate_count(db) -> int:
     """Candidate links waiting for a staff decision."""
     return db.execute("SELECT COUNT(*) FROM replications WHERE status = 'candidate'").fetchone()[0]
+
+
+def linked_ids(db, record_ids) -> set[str]:
+    """Records linked (confirmed or candidate, either direction) to any of these records."""
+    out: set[str] = set()
+    for marks, chunk in in_chunks(record_ids):
+        for row in db.query(f"SELECT original_id, replica_id FROM replications WHERE status != 'rejected' "
+                            f"AND (original_id IN ({marks}) OR replica_id IN ({marks}))", chunk + chunk):
+            out |= {row["original_id"], row["replica_id"]}
+    return out - set(record_ids)

@@ -1,10 +1,10 @@
 """Suggestions for a problem, and the gap view of a region.
 
-A problem sentence is matched against the narratives; how much of the problem a record
-covers (IDF-weighted share of the problem's words it uses) decides whether it addresses the
-problem at all. Among those that do, proven innovations (an award, still running, already
-replicated, a complete profile) and innovations of the same level of government come first,
-and each says which neighbouring regions already run something similar."""
+A problem sentence is read as a search (the same units, weights, thesaurus, corrections and
+close-match floor as /api/search), which decides which records address the problem. Among
+those, proven innovations (an award, still running, already replicated, a complete profile)
+and innovations of the same level of government come first, and each says which
+neighbouring regions already run something similar."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -15,21 +15,18 @@ from indexer.reference import urusan_labels, vocabulary
 from indexer.textnorm import fold
 from kms.completeness import check_record, default_rules
 from kms.geo import neighbours
-from kms.links import replica_counts
+from kms.links import linked_ids, replica_counts
 from kms.records import records_by_id, records_in_regions, regency_codes
-from kms.search import analysis
+from kms.search import service
+from kms.search.query import SearchQuery
 from kms.search.labels import facet_label
-from kms.similar import GENERIC, idf_function, index_candidates, profile
+from kms.similar import profile, similar_to
 
-CLOSE = 0.5          # a record must cover at least half of the problem (IDF-weighted)
-KEEP = 0.7           # ...and at least this share of the best record's coverage
 CANDIDATES = 100
+SIMILAR_OWN = 40      # the region's records compared by similarity (the gap view)
+SIMILAR_DEPTH = 10
+SIMILAR_SAME = 0.6    # this similar counts as the same innovation
 REGENCY_TYPES = ("pemkab", "pemkot")
-# a problem's words that say nothing about the problem
-PROBLEM_STOP = frozenset("""
-harus perlu masalah kami kita saya mereka banyak sulit susah lama jauh tempuh mengurus urus
-bagaimana cara apa mengapa kenapa bisa agar supaya
-""".split()) | GENERIC
 
 
 @lru_cache(maxsize=1)
@@ -40,17 +37,6 @@ def award_weights() -> dict[str, float]:
         rank = int(row["rank"]) if row["rank"].isdigit() else 9
         weights[row["key"]] = {1: 1.0, 2: 0.7, 3: 0.5}.get(rank, 0.0)
     return weights
-
-
-def problem_terms(problem: str) -> list[tuple[str, str]]:
-    """(stem, word) of the problem's content words, in order, without repeats."""
-    seen, out = set(), []
-    for stem, word in analysis.content_terms(problem):
-        if word in PROBLEM_STOP or stem in PROBLEM_STOP or stem in seen:
-            continue
-        seen.add(stem)
-        out.append((stem, word))
-    return out
 
 
 def proven(record: dict, replicas: int) -> tuple[float, list[str]]:
@@ -87,52 +73,67 @@ def _nearby_regions(region_code: str | None) -> set[str]:
     return set(neighbours(region_code))
 
 
+def _in_region(record: dict, region_code: str | None) -> bool:
+    """Whether the record is the asker's own: their regency, or (for a province) inside it."""
+    if not region_code:
+        return False
+    if "." in region_code:
+        return record.get("regency_code") == region_code
+    return record.get("province_code") == region_code
+
+
 def suggest(db, engine, problem: str, region_code: str | None = None, agency_type: str | None = None,
-            limit: int = 10) -> dict:
-    """{"results": [...], "no_close_match": bool, "terms": [...]} for a problem sentence."""
-    terms = problem_terms(problem)
-    if not terms:
-        return {"results": [], "no_close_match": True, "terms": []}
-    idf = idf_function(engine)
-    stems = [stem for stem, _ in terms]
-    hits = index_candidates(engine, stems, limit=CANDIDATES)
-    records = records_by_id(db, hits)
-    total = sum(idf(s) for s in stems)
-    covered = []
-    for record in records.values():
-        counts, _surface = profile(record)
-        matched = [(stem, word) for stem, word in terms if stem in counts]
-        coverage = sum(idf(stem) for stem, _ in matched) / total
-        covered.append((coverage, record, matched))
-    best = max((c for c, _, _ in covered), default=0.0)
-    if best < CLOSE:
-        return {"results": [], "no_close_match": True, "terms": [w for _, w in terms]}
-    close = [(c, r, m) for c, r, m in covered if c >= CLOSE and c >= KEEP * best]
+            limit: int = 10, thesaurus=None) -> dict:
+    """{"results": [...], "no_close_match": bool, "terms": [...]} for a problem sentence.
+
+    The problem is read as a search (kms.search.service: the same units, weights, thesaurus,
+    corrections and close-match floor); among the records it finds, proven innovations and
+    those of the asker's level of government rise. The asker's own region is left out: the
+    page promises what other regions run."""
+    found = service.search(engine, SearchQuery(q=problem[:1000], per_page=CANDIDATES), thesaurus)
+    units = [u for u in found.parsed.units if not u.filler]
+    words = [u.text for u in units]
+    if found.no_close_match or not found.hits:
+        return {"results": [], "no_close_match": True, "terms": words}
+    records = records_by_id(db, [hit.id for hit in found.hits])
+    top = max(hit.score for hit in found.hits) or 1.0
     replicas = replica_counts(db)
     level = level_of(region_code, agency_type)
     near = _nearby_regions(region_code)
-    results = []
-    for coverage, record, matched in close:
+    results, pool = [], []
+    for hit in found.hits:
+        record = records.get(hit.id)
+        if record is None:
+            continue
+        pool.append(record)
+        if _in_region(record, region_code):
+            continue
+        counts, _surface = profile(record)
+        matched = [u.text for u in units
+                   if any(t in counts for t in u.terms) or any(a[0] in counts for a in u.alternatives)]
+        relevance = hit.score / top
         proof, proof_reasons = proven(record, replicas.get(record["id"], 0))
         same_level = bool(level) and record.get("agency_type") in level
-        score = 0.65 * coverage + 0.25 * proof + 0.1 * same_level
-        reasons = ["cocok dengan masalah: " + ", ".join(word for _, word in matched)]
+        score = 0.65 * relevance + 0.25 * proof + 0.1 * same_level
+        reasons = [f"relevansi {round(100 * relevance)}% dari hasil teratas"]
+        if matched:
+            reasons.append("cocok dengan masalah: " + ", ".join(matched))
         if same_level:
             reasons.append(f"instansi sejenis: {facet_label('agency_type', record['agency_type'])}")
         if record.get("sector"):
             reasons.append(f"urusan: {facet_label('sector', record['sector'])}")
         reasons += proof_reasons
-        results.append({"record": record, "score": round(score, 3), "coverage": round(coverage, 3),
+        results.append({"record": record, "score": round(score, 3), "coverage": round(relevance, 3),
                         "reasons": reasons})
     results.sort(key=lambda r: (-r["score"], r["record"]["id"]))
     for result in results:
         record = result["record"]
         result["nearby"] = [
             {"id": other["id"], "title": other.get("title"), "regency_code": other.get("regency_code")}
-            for _c, other, _m in close
+            for other in pool
             if other["id"] != record["id"] and other.get("regency_code") in near
             and (other.get("sector") == record.get("sector") or not record.get("sector"))][:5]
-    return {"results": results[:limit], "no_close_match": False, "terms": [w for _, w in terms]}
+    return {"results": results[:limit], "no_close_match": not results, "terms": words}
 
 
 def _proven_enough(record: dict, replicas: int) -> bool:
@@ -140,9 +141,22 @@ def _proven_enough(record: dict, replicas: int) -> bool:
             or replicas > 0)
 
 
-def gap_view(db, region_code: str, sector: str | None = None, limit: int = 30) -> dict:
+def _already_running(db, engine, own: list[dict]) -> set[str]:
+    """Records the region already runs in some form: linked to one of its records (a confirmed
+    replication or a candidate), or among their most similar innovations."""
+    ids = [r["id"] for r in own]
+    running = linked_ids(db, ids)
+    if engine is not None:
+        for record in own[:SIMILAR_OWN]:
+            running |= {s.id for s in similar_to(db, engine, record, SIMILAR_DEPTH)
+                        if s.score >= SIMILAR_SAME}
+    return running
+
+
+def gap_view(db, region_code: str, sector: str | None = None, limit: int = 30, engine=None) -> dict:
     """Proven innovations that the region's peers run, in sectors (or one sector) where the
-    region itself runs nothing alike: a starting list for its next replication.
+    region itself runs nothing alike (by lineage, candidate links, similarity with the engine,
+    and title likeness): a starting list for its next replication.
     Peers: for a regency, the other regencies of its province and its neighbours; for a
     province, its neighbouring provinces."""
     is_regency = "." in region_code
@@ -155,6 +169,7 @@ def gap_view(db, region_code: str, sector: str | None = None, limit: int = 30) -
     peer_codes.discard(region_code)
     own = records_in_regions(db, field, [region_code])
     own_sectors = {r["sector"] for r in own if r["sector"]}
+    running = _already_running(db, engine, own)
     replicas = replica_counts(db)
     rows = []
     if peer_codes:
@@ -164,6 +179,8 @@ def gap_view(db, region_code: str, sector: str | None = None, limit: int = 30) -
             count = replicas.get(record["id"], 0)
             if not _proven_enough(record, count):
                 continue
+            if record["id"] in running:
+                continue    # linked to, or very like, something the region runs
             if record.get("sector") in own_sectors and any(
                     fuzz.token_set_ratio(fold(record.get("title") or ""), t) >= 70 for t in own_titles):
                 continue    # the region already runs something like it

@@ -187,7 +187,8 @@ def test_searches_keep_reading_while_the_index_is_written(sample_copy):
 
 def test_api_search_contract(client):
     body = client.get("/api/search?q=antrian&province=73&per_page=5").get_json()
-    assert set(body) == {"total", "page", "per_page", "results", "facets", "corrected_query", "corrected"}
+    assert set(body) == {"total", "page", "per_page", "results", "facets", "corrected_query", "corrected",
+                         "match", "no_close_match", "expansions"}
     assert body["per_page"] == 5 and len(body["results"]) <= 5 and body["total"] > 0
     assert set(body["results"][0]) == {"id", "title", "agency", "province_code", "regency_code", "year",
                                        "award", "snippet", "score"}

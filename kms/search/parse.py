@@ -1,44 +1,152 @@
-"""The user's words as a query for any engine: quoted phrases, words (stemmed, and as a
-prefix of four letters or more), which of them are required. Syntax that does not parse is
-read as plain words (an unmatched quote is ignored)."""
+"""The user's words as a query for any engine.
+
+Each word the user typed (or quoted phrase) is one *unit*: a clause whose options are the word's
+terms (kms.search.analysis), the alternatives the thesaurus knows for it (abbreviations,
+synonyms, English translations, region short names) with a lower boost, and a spelling
+correction when the service found one. Every unit is optional; how much of the query a record
+must cover is decided by the service from the units' weights. Proximity and exact-title
+phrases only add to the score (boosts). Syntax that does not parse is read as plain words (an
+unmatched quote is ignored).
+"""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kms.search import analysis
 from kms.search.engine import Clause, Phrase, Prefix, Term
+from kms.search.thesaurus import Thesaurus, key
 
 MIN_PREFIX = 4
+CORRECTION_BOOST = 0.9
+PREFIX_BOOST = 0.3
+# Words a person adds to a sentence that say nothing about the topic; in a query of four words
+# or more they only add to the score (they never decide whether a record matches).
+FILLERS = frozenset("""
+kami kita saya aku kamu anda mereka dia beliau sering selalu harus perlu ingin mau bisa
+bagaimana gimana gmn gmna cara caranya apa apakah mengapa kenapa kapan dimana mana siapa mohon
+tolong bantu info informasi banyak sekali sangat terlalu agak kurang cukup masih sedang lagi
+jadi kalau jika bila kalo supaya biar hingga sampai tapi tetapi namun nya lah dong sih kok
+sudah udah belum tidak tak gak nggak enggak ya iya bapak ibu pak bu orang warga masyarakat
+jauh lama sulit susah mudah baik buruk hari tahun bulan minggu setiap tiap semua seluruh
+""".split())
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One thing the user asked for: a word, or a quoted phrase."""
+    text: str                           # as typed (folded)
+    terms: tuple[str, ...]              # its own terms
+    phrase: bool = False
+    filler: bool = False                # only scores, never selects
+    alternatives: tuple[tuple[str, ...], ...] = ()     # alternative term sequences
+    boosts: tuple[float, ...] = ()
+    correction: str | None = None       # the corrected word, when the service found one
 
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    clauses: tuple[Clause, ...]
-    terms: frozenset[str]        # every term the query looks for (for highlighting)
-    prefixes: frozenset[str]     # words also matched as prefixes
+    units: tuple[Unit, ...] = ()
+    expansions: tuple[tuple[str, str, str], ...] = ()   # (typed, alternative, source) to show
+    terms: frozenset[str] = frozenset()         # every term the query looks for (highlighting)
+    prefixes: frozenset[str] = frozenset()      # words also matched as prefixes
+    clauses: tuple[Clause, ...] = field(default=())
+    boosts: tuple[Clause, ...] = field(default=())
+
+    @property
+    def words(self) -> list[str]:
+        return [unit.text for unit in self.units if not unit.phrase]
 
 
-def parse(text: str) -> ParsedQuery:
-    phrases = re.findall(r'"([^"]+)"', text or "")
-    rest = re.sub(r'"[^"]+"', " ", text or "").replace('"', " ")
-    clauses, terms, prefixes = [], set(), set()
-    for phrase in phrases:
-        found = tuple(analysis.terms(phrase))
-        if found:
-            terms.update(found)
-            clauses.append(Clause((Phrase(found),)))
-    for raw in re.findall(r"[\w-]+", rest):
-        found = analysis.terms(raw)
+def _raw_units(text: str) -> list[tuple[str, bool]]:
+    """(text, is_phrase) in the order typed."""
+    out = []
+    for match in re.finditer(r'"([^"]+)"|([^\s"]+)', text or ""):
+        if match.group(1):
+            out.append((match.group(1), True))
+        else:
+            out += [(raw, False) for raw in re.findall(r"\w+(?:[-.]\w+)*", match.group(2))]
+    return out
+
+
+def parse(text: str, thesaurus: Thesaurus | None = None,
+          corrections: dict[str, str] | None = None) -> ParsedQuery:
+    """The query `text` as units and clauses. `corrections`: word -> corrected word."""
+    corrections = corrections or {}
+    units: list[Unit] = []
+    for raw, is_phrase in _raw_units(text):
+        found = [t for t in analysis.tokens(raw) if not t.stop]
         if not found:
             continue
-        options = []
-        for term in found:
-            terms.add(term)
-            options.append(Term(term))
-        word = analysis.fold(raw)
-        if len(word) >= MIN_PREFIX and word.isalpha():
-            prefixes.add(word)
-            options.append(Prefix(word))
-        clauses.append(Clause(tuple(options)))
-    return ParsedQuery(tuple(clauses), frozenset(terms), frozenset(prefixes))
+        if is_phrase:
+            units.append(Unit(analysis.fold(raw), tuple(t.term for t in found if not t.part), phrase=True))
+        else:
+            word = analysis.fold(raw)
+            fix = corrections.get(word)
+            units.append(Unit(word, tuple(dict.fromkeys(t.term for t in found)), correction=fix))
+    long_query = sum(1 for u in units if not u.phrase) >= 4
+    units = [Unit(u.text, u.terms, u.phrase, long_query and not u.phrase and u.text in FILLERS,
+                  correction=u.correction) for u in units]
+    if all(u.filler or u.phrase for u in units) and not any(u.phrase for u in units):
+        units = [Unit(u.text, u.terms, u.phrase, False, correction=u.correction) for u in units]
+    expansions = []
+    if thesaurus is not None:
+        units, expansions = _expand(units, thesaurus)
+    return _assemble(units, tuple(expansions))
+
+
+def _expand(units: list[Unit], thesaurus: Thesaurus):
+    """Add the thesaurus' alternatives to the units they stand for."""
+    positions = [i for i, u in enumerate(units) if not u.phrase]
+    words = [(key(units[i].correction or units[i].text) or ("",))[0] for i in positions]
+    expansions = []
+    extra: dict[int, list[tuple[tuple[str, ...], float]]] = {}
+    for match in thesaurus.matches(words):
+        span = positions[match.start:match.end]
+        typed = " ".join(units[i].text for i in span)
+        for alternative in match.alternatives:
+            terms = tuple(analysis.terms(" ".join(alternative.words)))
+            if not terms:
+                continue
+            for i in span:
+                extra.setdefault(i, []).append((terms, alternative.boost))
+            expansions.append((typed, " ".join(alternative.words), alternative.source))
+    out = []
+    for i, unit in enumerate(units):
+        alts = extra.get(i, [])
+        out.append(Unit(unit.text, unit.terms, unit.phrase, unit.filler and not alts,
+                        tuple(a for a, _b in alts), tuple(b for _a, b in alts), unit.correction))
+    return out, expansions
+
+
+def _assemble(units: list[Unit], expansions) -> ParsedQuery:
+    clauses, boosts, terms, prefixes = [], [], set(), set()
+    last_word = max((i for i, u in enumerate(units) if not u.phrase), default=None)
+    for i, unit in enumerate(units):
+        options: list = []
+        if unit.phrase:
+            options.append(Phrase(unit.terms))
+        else:
+            options += [Term(t) for t in unit.terms]
+            if unit.correction:
+                options += [Term(t, boost=CORRECTION_BOOST) for t in analysis.terms(unit.correction)]
+            if i == last_word and len(unit.text) >= MIN_PREFIX and unit.text.isalpha():
+                prefixes.add(unit.text)
+                options.append(Prefix(unit.text, boost=PREFIX_BOOST))
+        for alternative, boost in zip(unit.alternatives, unit.boosts):
+            options.append(Term(alternative[0], boost=boost) if len(alternative) == 1
+                           else Phrase(alternative, slop=2, boost=boost))
+            terms.update(alternative)
+        terms.update(unit.terms)
+        if unit.correction:
+            terms.update(analysis.terms(unit.correction))
+        clause = Clause(tuple(dict.fromkeys(options)), required=False)
+        (boosts if unit.filler else clauses).append(clause)
+    words = [u for u in units if not u.phrase and not u.filler]
+    for a, b in zip(words, words[1:]):         # words near each other, in either field
+        boosts.append(Clause((Phrase((a.terms[0], b.terms[0]), slop=3, boost=0.5),), required=False))
+    all_terms = tuple(t for u in units if not u.filler for t in u.terms[:1])
+    if len(all_terms) >= 2:                    # the whole query as the title
+        boosts.append(Clause((Phrase(all_terms, fields=("title",), slop=1, boost=3.0),), required=False))
+    return ParsedQuery(tuple(units), expansions, frozenset(terms), frozenset(prefixes),
+                       tuple(clauses), tuple(boosts))

@@ -74,4 +74,7 @@ def present(result, records: dict[str, dict]) -> dict:
                      "snippet": snippet(body, result.parsed)})
     return {"total": result.total, "hits": hits, "facets": facet_lists(result.facets),
             "page": result.page, "per_page": result.per_page,
-            "corrected_query": result.corrected_query, "corrected": result.corrected}
+            "corrected_query": result.corrected_query, "corrected": result.corrected,
+            "match": result.match, "no_close_match": result.no_close_match,
+            "expansions": [{"typed": typed, "alternative": alternative, "source": source}
+                           for typed, alternative, source in result.parsed.expansions]}

@@ -25,7 +25,9 @@ def search():
     found = results_page(get_db(), search_engine(), query)
     return jsonify({"total": found["total"], "page": query.page, "per_page": query.per_page,
                     "results": [api_hit(hit) for hit in found["hits"]], "facets": found["facets"],
-                    "corrected_query": found["corrected_query"], "corrected": found["corrected"]})
+                    "corrected_query": found["corrected_query"], "corrected": found["corrected"],
+                    "match": found["match"], "no_close_match": found["no_close_match"],
+                    "expansions": found["expansions"]})
 
 
 @bp.get("/innovations/<record_id>")
@@ -77,7 +79,7 @@ def suggestions():
 @bp.get("/gaps")
 def gaps():
     values = params.parse(params.GAPS, request.args)
-    found = gap_view(get_db(), values["region"], values["sector"], values["limit"])
+    found = gap_view(get_db(), values["region"], values["sector"], values["limit"], search_engine())
     return jsonify({**{k: found[k] for k in ("region", "own_count", "own_sectors", "peers")},
                     "results": [public_result(item) | {"sector": item["record"].get("sector"),
                                                        "sector_gap": item["sector_gap"]}

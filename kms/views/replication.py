@@ -39,7 +39,7 @@ def page():
         found = suggest(db, search_engine(), problem, values["region"], values["agency_type"])
         found["region"] = values["region"]
     if values["gap_region"]:
-        gaps = gap_view(db, values["gap_region"], values["sector"])
+        gaps = gap_view(db, values["gap_region"], values["sector"], engine=search_engine())
     return _page(found, gaps)
 
 

@@ -1,0 +1,130 @@
+"""Other ways to say what a query says, as data, applied when a query is read (never stored in
+an index, so an edit applies to the next search without a reindex):
+
+- data/search/synonyms.csv: abbreviations and synonyms of the public-service domain, both ways
+  (disdukcapil <-> dinas kependudukan dan pencatatan sipil), each with its source;
+- data/search/english.csv: English terms and phrases -> Indonesian (birth certificate -> akta
+  kelahiran), applied to words that are English rather than Indonesian;
+- region short names from the gazetteer (sulsel -> sulawesi selatan);
+- `synonyms.csv` in KMS_DATA_DIR, if there: the staff's own entries, same columns.
+
+Entries are matched on the query's words (folded, standard spelling, stop words left out),
+longest first.
+"""
+from __future__ import annotations
+
+import csv
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.regions import gazetteer
+from kms.search import analysis, lexicon
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "search"
+SYNONYMS_FILE = DATA / "synonyms.csv"
+ENGLISH_FILE = DATA / "english.csv"
+LOCAL_FILE = "synonyms.csv"          # in KMS_DATA_DIR
+MAX_WORDS = 6
+# how much an alternative counts beside the typed word (1.0)
+BOOSTS = {"synonym": 0.6, "english": 0.8, "region": 0.8, "local": 0.7}
+
+
+@dataclass(frozen=True)
+class Alternative:
+    words: tuple[str, ...]      # the alternative, as words
+    source: str                 # synonym | english | region | local
+    boost: float
+    note: str = ""              # where the entry comes from
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int                  # the query words [start, end) it replaces
+    end: int
+    alternatives: tuple[Alternative, ...]
+
+
+def key(text: str) -> tuple[str, ...]:
+    """The words an entry or a query is matched on."""
+    return tuple(analysis.standard(t.word) for t in analysis.tokens(text) if not t.stop and not t.part)
+
+
+def _read(path: Path, left: str, right: str, source: str, both_ways: bool, table: dict) -> int:
+    if not path.exists():
+        return 0
+    count = 0
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            a, b = key(row.get(left) or ""), key(row.get(right) or "")
+            if not a or not b or a == b or len(a) > MAX_WORDS:
+                continue
+            if len(b) == 1 and len((row.get(right) or "").split()) > 1:
+                continue    # "dalam jaringan" without its stop word is just "jaringan"
+            if source != "english" and len(a) == 1 and (len(a[0]) <= 2 or lexicon.is_english(a[0])):
+                continue    # "pp", "se", "man", "big": too easily an ordinary word
+            note = (row.get("source") or "").strip()
+            table.setdefault(a, {})[b] = Alternative(b, source, BOOSTS[source], note)
+            if both_ways and len(b) <= MAX_WORDS:
+                table.setdefault(b, {}).setdefault(a, Alternative(a, source, BOOSTS[source], note))
+            count += 1
+    return count
+
+
+class Thesaurus:
+    def __init__(self, local_dir: Path | None = None):
+        self.entries: dict[tuple[str, ...], dict[tuple[str, ...], Alternative]] = {}
+        self.english: dict[tuple[str, ...], dict[tuple[str, ...], Alternative]] = {}
+        self.counts = {
+            "synonym": _read(SYNONYMS_FILE, "term", "expansion", "synonym", True, self.entries),
+            "english": _read(ENGLISH_FILE, "english", "indonesian", "english", False, self.english),
+            "local": _read(local_dir / LOCAL_FILE, "term", "expansion", "local", True, self.entries)
+            if local_dir else 0}
+        for alias, code in gazetteer().aliases.items():
+            region = gazetteer().by_code[code]
+            name = key(region.bare or region.name)
+            if alias.isalpha() and name and (alias,) != name:
+                self.entries.setdefault((alias,), {}).setdefault(
+                    name, Alternative(name, "region", BOOSTS["region"], f"aliases.csv: {region.name}"))
+        self.counts["region"] = sum(1 for alts in self.entries.values() for a in alts.values()
+                                    if a.source == "region")
+
+    def matches(self, words: list[str]) -> list[Match]:
+        """Entries found in the query's words, longest first, not overlapping."""
+        found: list[Match] = []
+        taken: set[int] = set()
+        for size in range(min(MAX_WORDS, len(words)), 0, -1):
+            for start in range(len(words) - size + 1):
+                span = set(range(start, start + size))
+                if span & taken:
+                    continue
+                gram = tuple(words[start:start + size])
+                alternatives = list(self.entries.get(gram, {}).values())
+                if gram in self.english and all(lexicon.is_english(w) for w in gram):
+                    alternatives += list(self.english[gram].values())
+                if alternatives:
+                    found.append(Match(start, start + size, tuple(alternatives)))
+                    taken |= span
+        return sorted(found, key=lambda m: m.start)
+
+
+_CACHE: dict[str, tuple[tuple, Thesaurus]] = {}
+_LOCK = threading.Lock()
+
+
+def _stamp(paths) -> tuple:
+    return tuple((str(p), p.stat().st_mtime_ns if p.exists() else 0) for p in paths)
+
+
+def current(local_dir: str | Path | None = None) -> Thesaurus:
+    """The thesaurus as the files are now (re-read when one of them changes)."""
+    local = Path(local_dir) if local_dir else None
+    stamp = _stamp([SYNONYMS_FILE, ENGLISH_FILE] + ([local / LOCAL_FILE] if local else []))
+    name = str(local)
+    with _LOCK:
+        cached = _CACHE.get(name)
+        if cached and cached[0] == stamp:
+            return cached[1]
+        thesaurus = Thesaurus(local)
+        _CACHE[name] = (stamp, thesaurus)
+        return thesaurus

@@ -5,12 +5,16 @@ from __future__ import annotations
 from kms.completeness import check_record, default_rules
 from kms.records import records_by_id
 from kms.search import service
+from kms.search_log import record_search
 from kms.search.present import present
 from kms.search.query import SearchQuery
 
 
-def results_page(db, engine, query: SearchQuery) -> dict:
+def results_page(db, engine, query: SearchQuery, log: bool = True) -> dict:
+    """`log`: count a search that found nothing close, or only partial matches (first page)."""
     result = service.search(engine, query)
+    if log and query.q and query.page == 1:
+        record_search(db, query.q, result.no_close_match, result.match)
     found = present(result, records_by_id(db, [hit.id for hit in result.hits]))
     rules = default_rules()
     for hit in found["hits"]:

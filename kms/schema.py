@@ -218,3 +218,11 @@ def create_index_journal(db: sqlite_utils.Database) -> None:
                f"BEGIN {journal} (OLD.record_id); END")
     # a store from before the journal: everything it holds is pending once
     db.execute("INSERT INTO index_journal (record_id) SELECT id FROM innovations")
+
+
+@migration
+def create_search_log(db: sqlite_utils.Database) -> None:
+    # Searches that found nothing close, or only partial matches: the query text (folded) and
+    # counts, never who asked (kms/search_log.py).
+    db["search_log"].create({"query": str, "outcome": str, "count": int, "first_seen": str,
+                             "last_seen": str}, pk=("query", "outcome"))

@@ -253,3 +253,19 @@ def test_an_index_of_another_analysis_version_is_rebuilt(sample_copy):
     assert not index_current(engine)
     sync(db, engine)
     assert index_current(engine)
+
+
+def test_failed_searches_are_counted_without_personal_data(site):
+    anonymous = site.client()
+    for _ in range(2):
+        assert anonymous.get("/cari?q=reaktor+nuklir+antariksa").status_code == 200
+    anonymous.get("/api/search?q=sampah")                       # a search that finds: not logged
+    staff = site.client("operator")
+    page = staff.get("/kampanye/pencarian-gagal")
+    assert page.status_code == 200 and "reaktor nuklir antariksa" in page.text
+    db = site.db()
+    rows = list(db.query("SELECT * FROM search_log"))
+    assert [(r["query"], r["outcome"], r["count"]) for r in rows if r["outcome"] == "none"] == \
+        [("reaktor nuklir antariksa", "none", 2)]
+    assert set(rows[0]) == {"query", "outcome", "count", "first_seen", "last_seen"}
+    assert site.client().get("/kampanye/pencarian-gagal").status_code == 401

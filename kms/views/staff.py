@@ -14,6 +14,7 @@ from kms.campaigns import (GROUPS, SORT_COLUMNS, create_campaign, filter_descrip
 from kms.completeness import default_rules
 from kms.params import Param, ParameterError, parse
 from kms.records import open_edit_conflicts
+from kms.search_log import OUTCOMES, failed_searches
 from kms.web import campaign_manager_required, current_user, get_db, search_engine, staff_required
 
 bp = Blueprint("staff", __name__)
@@ -143,3 +144,16 @@ def worklist_file(fmt):
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(body, mimetype=mime,
                     headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
+
+
+FAILED = (Param("outcome", "none: nothing close was found; partial: no record had every word",
+                "choice", choices=OUTCOMES),)
+
+
+@bp.get("/kampanye/pencarian-gagal")
+@staff_required
+def failed():
+    """Searches that found nothing close, or only partial matches, most frequent first."""
+    values = parse(FAILED, request.args)
+    return render_template("staff/failed_searches.html", rows=failed_searches(get_db(), values["outcome"]),
+                           outcome=values["outcome"])

@@ -82,8 +82,10 @@ def parse(text: str, thesaurus: Thesaurus | None = None,
             units.append(Unit(analysis.fold(raw), tuple(t.term for t in found if not t.part), phrase=True))
         else:
             word = analysis.fold(raw)
-            fix = corrections.get(word)
-            units.append(Unit(word, tuple(dict.fromkeys(t.term for t in found)), correction=fix))
+            terms = tuple(dict.fromkeys(t.term for t in found))
+            if any(u.terms == terms and not u.phrase for u in units):
+                continue            # a word said twice is asked for once
+            units.append(Unit(word, terms, correction=corrections.get(word)))
     long_query = sum(1 for u in units if not u.phrase) >= 4
     units = [Unit(u.text, u.terms, u.phrase, long_query and not u.phrase and u.text in FILLERS,
                   correction=u.correction) for u in units]
@@ -114,7 +116,7 @@ def _expand(units: list[Unit], thesaurus: Thesaurus):
     out = []
     for i, unit in enumerate(units):
         alts = extra.get(i, [])
-        out.append(Unit(unit.text, unit.terms, unit.phrase, unit.filler and not alts,
+        out.append(Unit(unit.text, unit.terms, unit.phrase, unit.filler,
                         tuple(a for a, _b in alts), tuple(b for _a, b in alts), unit.correction))
     return out, expansions
 

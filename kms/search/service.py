@@ -22,6 +22,8 @@ from kms.search import thesaurus as thesauri
 from kms.search.thesaurus import Thesaurus
 
 EPSILON = 1e-6
+LONG = 4
+ABSENT_SHARE = 0.5
 
 
 def listing_share(units: int) -> float:
@@ -29,10 +31,10 @@ def listing_share(units: int) -> float:
     if units <= 2:
         return 1.0
     if units <= 4:
-        return 0.7
+        return 0.6
     if units <= 8:
-        return 0.5
-    return 0.4
+        return 0.4
+    return 0.3
 
 
 def floor_share(units: int) -> float:
@@ -42,8 +44,8 @@ def floor_share(units: int) -> float:
     if units <= 4:
         return 0.5
     if units <= 8:
-        return 0.35
-    return 0.25
+        return 0.3
+    return 0.2
 
 
 @dataclass(frozen=True)
@@ -74,13 +76,20 @@ def _frequency(engine, option) -> int:
 
 
 def weigh(engine, parsed: ParsedQuery) -> ParsedQuery:
-    """The same query with each clause weighted by the IDF of its most used option."""
+    """The same query with each clause weighted by the IDF of its most used option. In a query
+    of LONG units or more, a word no record uses (after its alternatives and corrections)
+    counts ABSENT_SHARE of the heaviest word that records do use: a sentence's incidental words
+    say less than its topic words, while in a short query the missing word is the point."""
     documents = max(1, engine.document_count())
-    clauses = []
-    for clause in parsed.clauses:
-        frequency = max((_frequency(engine, option) for option in clause.options), default=0)
-        clauses.append(replace(clause, weight=round(idf(documents, frequency), 4)))
-    return replace(parsed, clauses=tuple(clauses))
+    frequencies = [max((_frequency(engine, option) for option in clause.options), default=0)
+                   for clause in parsed.clauses]
+    weights = [idf(documents, f) for f in frequencies]
+    if len(weights) >= LONG:
+        present = [w for w, f in zip(weights, frequencies) if f]
+        cap = ABSENT_SHARE * max(present) if present else None
+        weights = [w if f or cap is None else min(w, cap) for w, f in zip(weights, frequencies)]
+    clauses = tuple(replace(c, weight=round(w, 4)) for c, w in zip(parsed.clauses, weights))
+    return replace(parsed, clauses=clauses)
 
 
 def engine_query(query: SearchQuery, parsed: ParsedQuery, min_weight: float = 0.0,

@@ -1,0 +1,155 @@
+"""Search that finds what people ask for: Indonesian spelling variety, reduplication,
+abbreviations both ways, long problem sentences, corrections a person would make (and none
+of correct words), English queries, suggestions outside the asker's region."""
+import pytest
+
+from kms.config import load_config
+from kms.search import analysis, engine_for, service, thesaurus
+from kms.search.corrector import correct_word
+from kms.search.documents import index_document
+from kms.search.query import SearchQuery
+from kms.search.whoosh_engine import WhooshEngine
+
+# (as written, standard) pairs that must meet in the index
+VARIANT_PAIRS = [
+    ("praktek", "praktik"), ("dipraktekkan", "dipraktikkan"), ("apotik", "apotek"), ("kwalitas", "kualitas"),
+    ("resiko", "risiko"), ("beresiko", "berisiko"), ("aktifitas", "aktivitas"), ("obyek", "objek"),
+    ("nasehat", "nasihat"), ("jaman", "zaman"), ("kwitansi", "kuitansi"), ("ijasah", "ijazah"),
+    ("sistim", "sistem"), ("tehnologi", "teknologi"), ("analisa", "analisis"), ("propinsi", "provinsi"),
+    ("tjara", "cara"), ("djalan", "jalan"), ("anak-anak", "anak"), ("anak2", "anak"),
+    ("rumah-rumah", "rumah"), ("buku2", "buku"), ("berturut-turut", "turut"), ("pelayanan-pelayanan", "layanan"),
+]
+
+
+@pytest.mark.parametrize("written, standard", VARIANT_PAIRS)
+def test_spelling_variants_and_reduplication_meet(written, standard):
+    assert analysis.terms(written) == analysis.terms(standard)
+
+
+def test_hyphenated_words_match_every_spelling():
+    assert set(analysis.terms("e-budgeting")) >= set(analysis.terms("ebudgeting")) | set(analysis.terms("budgeting"))
+    assert "ktp" in analysis.terms("KTP-el") and "ktp" in analysis.terms("e-KTP")
+
+
+def records():
+    texts = {
+        "dukcapil-short": ("Layanan Jemput Bola Disdukcapil", "Petugas Disdukcapil datang ke desa mencetak KTP-el."),
+        "dukcapil-long": ("Adminduk Keliling", "Dinas Kependudukan dan Pencatatan Sipil melayani akta kelahiran di kecamatan."),
+        "rsud": ("Antrean Daring RSUD", "Rumah sakit umum daerah membuka pendaftaran pasien secara daring."),
+        "sampah": ("Bank Sampah Warga", "Warga menabung sampah plastik; sampah ditimbang dan dicatat."),
+        "obat": ("Apotek Desa", "Puskesmas pembantu di desa terpencil kehabisan obat; stok obat dipantau daring."),
+        "obat2": ("Kiriman Obat Puskesmas", "Obat dikirim dari puskesmas ke desa dengan ojek."),
+        "sekolah": ("Kembali ke Sekolah", "Anak putus sekolah di pesisir didampingi kembali belajar."),
+        "lampu": ("Terang Kampungku", "Pemasangan lampu penerangan jalan umum tenaga surya di gang."),
+        "banjir": ("Peringatan Dini Banjir", "Sensor ketinggian air sungai mengirim peringatan dini banjir ke warga."),
+        "pajak": ("PBB Online", "Pembayaran pajak bumi dan bangunan lewat aplikasi."),
+    }
+    return [{"id": key, "title": title, "summary": body, "hubs": ["uji"], "sdgs": [], "photos": []}
+            for key, (title, body) in texts.items()]
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    engine = WhooshEngine(tmp_path_factory.mktemp("quality") / "index")
+    engine.rebuild([index_document(r) for r in records()], analysis.VERSION)
+    return engine
+
+
+def found(engine, q, **kwargs):
+    result = service.search(engine, SearchQuery(q=q, per_page=20), **kwargs)
+    return [h.id for h in result.hits], result
+
+
+def test_an_abbreviation_finds_the_spelled_out_form_and_back(engine):
+    ids, result = found(engine, "disdukcapil")
+    assert set(ids) == {"dukcapil-short", "dukcapil-long"}
+    assert ids[0] == "dukcapil-short"               # the typed word weighs more than its expansion
+    assert any(e[1] == "dinas kependudukan pencatatan sipil" for e in result.parsed.expansions)
+    ids, _ = found(engine, "dinas kependudukan dan pencatatan sipil")
+    assert set(ids) == {"dukcapil-short", "dukcapil-long"}
+    assert found(engine, "rumah sakit umum daerah")[0][0] == "rsud"
+    assert found(engine, "pajak bumi dan bangunan")[0][0] == "pajak"
+    assert set(found(engine, "pbb")[0]) == {"pajak"}
+
+
+def test_a_long_problem_sentence_finds_the_records_covering_most_of_it(engine):
+    ids, result = found(engine, "puskesmas di desa kami sering kehabisan obat dan warga harus ke kota "
+                                "untuk membeli obat yang mahal")
+    assert ids[:2] == ["obat", "obat2"] or ids[:2] == ["obat", "obat2"][::-1]
+    assert ids[0] == "obat"          # covers kehabisan too
+    assert result.match == "partial" and not result.no_close_match
+    assert "sampah" not in ids and "lampu" not in ids
+
+
+def test_english_queries_find_indonesian_records(engine):
+    assert found(engine, "birth certificate")[0] == ["dukcapil-long"]
+    assert found(engine, "flood early warning")[0][0] == "banjir"
+    assert found(engine, "street lighting")[0][0] == "lampu"
+    assert found(engine, "waste bank")[0][0] == "sampah"
+    _ids, result = found(engine, "birth certificate")
+    assert ("birth certificate", "akta kelahiran", "english") in result.parsed.expansions
+
+
+def test_nothing_close_is_said_honestly(engine):
+    ids, result = found(engine, "reaktor nuklir antariksa")
+    assert ids == [] and result.no_close_match and result.total == 0
+    ids, result = found(engine, "sampah")
+    assert ids == ["sampah"] and result.match == "all" and not result.no_close_match
+
+
+def test_staff_synonyms_in_the_data_folder_apply_without_a_reindex(engine, tmp_path):
+    assert found(engine, "terang kampungku")[0][0] == "lampu"
+    assert found(engine, "pju", thesaurus=thesaurus.current(tmp_path))[0][:1] != ["banjir"]
+    (tmp_path / "synonyms.csv").write_text("term,expansion,kind,source\nsiaga air,peringatan dini banjir,"
+                                           "synonym,staf\n", encoding="utf-8")
+    ids, _ = found(engine, "siaga air", thesaurus=thesaurus.current(tmp_path))
+    assert ids[0] == "banjir"
+
+
+# -- corrections, on the sample store's vocabulary ---------------------------------------------
+MISSPELLINGS = {
+    "pelayaann": "pelayanan", "pelyanan": "pelayanan", "masyrakat": "masyarakat", "kesehtan": "kesehatan",
+    "puskemas": "puskesmas", "kelilling": "keliling", "sampha": "sampah", "banjr": "banjir",
+    "pendidkan": "pendidikan", "kelahrian": "kelahiran", "pengadun": "pengaduan", "aplkasi": "aplikasi",
+    "kecamtan": "kecamatan", "sekloah": "sekolah", "perpustakan": "perpustakaan", "pendaftarn": "pendaftaran",
+    "bantuab": "bantuan", "imformasi": "informasi", "elektonik": "elektronik", "pengelolan": "pengelolaan",
+    "lingkunagn": "lingkungan", "pemberdayan": "pemberdayaan", "pendudk": "penduduk",
+    "perlindunagn": "perlindungan", "bencna": "bencana", "pasein": "pasien", "gartis": "gratis",
+    "jadwl": "jadwal", "pelatiahn": "pelatihan", "terpdu": "terpadu", "kunjugan": "kunjungan",
+    "kelaurga": "keluarga", "digtal": "digital", "puskesmaas": "puskesmas", "sosail": "sosial",
+    "kepuasaan": "kepuasan",
+}
+CORRECT_BUT_ABSENT = ["nuklir", "antariksa", "reaktor", "arkeologi", "orkestra", "astronot", "teleskop",
+                      "galaksi", "kriptografi", "vulkanologi", "sampan", "pelayaran", "bantal", "kesehatannya"]
+
+
+@pytest.fixture(scope="module")
+def samples_engine(sample_dir):
+    return engine_for(load_config({"DATA_DIR": str(sample_dir)}))
+
+
+@pytest.mark.parametrize("typed, meant", sorted(MISSPELLINGS.items()))
+def test_misspellings_are_corrected(samples_engine, typed, meant):
+    assert correct_word(samples_engine, typed) == meant
+
+
+@pytest.mark.parametrize("word", CORRECT_BUT_ABSENT)
+def test_correct_words_are_never_corrected(samples_engine, word):
+    assert correct_word(samples_engine, word) is None
+
+
+def test_a_corrected_search_says_so_and_finds(samples_engine):
+    result = service.search(samples_engine, SearchQuery(q="puskesmas kelilling"))
+    assert result.corrected and result.corrected_query == "puskesmas keliling" and result.total > 0
+    honest = service.search(samples_engine, SearchQuery(q="teleskop galaksi"))
+    assert honest.corrected_query is None and honest.no_close_match
+
+
+def test_suggestions_leave_out_the_askers_region(client):
+    problem = "antrian pasien di puskesmas sangat panjang dan warga menunggu lama"
+    everywhere = client.get("/api/suggest", query_string={"problem": problem, "limit": 50}).json["results"]
+    assert everywhere
+    region = everywhere[0]["regency_code"]
+    mine = client.get("/api/suggest", query_string={"problem": problem, "region": region, "limit": 50}).json
+    assert mine["results"] and all(r["regency_code"] != region for r in mine["results"])
+    assert everywhere[0]["id"] not in {r["id"] for r in mine["results"]}

@@ -25,10 +25,9 @@ PREFIX_BOOST = 0.3
 FILLERS = frozenset("""
 kami kita saya aku kamu anda mereka dia beliau sering selalu harus perlu ingin mau bisa
 bagaimana gimana gmn gmna cara caranya apa apakah mengapa kenapa kapan dimana mana siapa mohon
-tolong bantu info informasi banyak sekali sangat terlalu agak kurang cukup masih sedang lagi
-jadi kalau jika bila kalo supaya biar hingga sampai tapi tetapi namun nya lah dong sih kok
-sudah udah belum tidak tak gak nggak enggak ya iya bapak ibu pak bu orang warga masyarakat
-jauh lama sulit susah mudah baik buruk hari tahun bulan minggu setiap tiap semua seluruh
+tolong info banyak sekali sangat terlalu agak sedang lagi jadi kalau jika bila kalo supaya
+biar hingga sampai tapi tetapi namun nya lah dong sih kok sudah udah ya iya pak bu setiap tiap
+semua seluruh
 """.split())
 
 
@@ -52,6 +51,7 @@ class ParsedQuery:
     prefixes: frozenset[str] = frozenset()      # words also matched as prefixes
     clauses: tuple[Clause, ...] = field(default=())
     boosts: tuple[Clause, ...] = field(default=())
+    full_weight: float = 0.0     # the clauses' weights before absent words are capped
 
     @property
     def words(self) -> list[str]:

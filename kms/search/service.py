@@ -1,12 +1,13 @@
 """A search request through any engine: the user's words read as units (kms.search.parse), each
 weighted by how distinctive it is, corrections, paging, and the coverage rule.
 
-Every unit is optional but counted. A record is listed when it covers enough of the query's
-weight (IDF of each unit, over the whole index): all of it for one or two words, a share that
-falls as the query grows (a long problem sentence is never matched word for word). When no
-record covers that much, the records above the *close-match floor* are listed instead
-(`match: "partial"`); when none reaches the floor either, the answer is `no_close_match` and no
-records (an honest "nothing fits" instead of weak hits). The rule is computed here from the
+Every unit is optional but counted. A record is listed when it covers at least the
+*close-match floor* of the query's weight (IDF of each unit, over the whole index): the one
+word of a one-word query, half of a short query, a share that falls as the query grows (a long
+problem sentence is never matched word for word); records covering more rank first through
+the engine's BM25 over every unit. `match` says whether some record covers every unit
+("all") or not ("partial"); when no record reaches the floor the answer is `no_close_match`
+and no records (an honest "nothing fits" instead of weak hits). The rule is computed here from the
 units' weights, so every engine behaves alike; the engine only sums the weights it is given.
 """
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from kms.search import corrector
+from kms.search import corrector, lexicon
 from kms.search.engine import EngineQuery, EngineResult, Hit
 from kms.search.parse import ParsedQuery, parse
 from kms.search.query import SearchQuery
@@ -26,26 +27,14 @@ LONG = 4
 ABSENT_SHARE = 0.5
 
 
-def listing_share(units: int) -> float:
-    """How much of the query's weight a listed record covers, by the number of units."""
-    if units <= 2:
-        return 1.0
-    if units <= 4:
-        return 0.6
-    if units <= 8:
-        return 0.4
-    return 0.3
+# (up to this many units, share of the query's weight a record must cover): the close-match
+# floor, calibrated on the calibrate half of scripts/eval_search.py's queries
+FLOORS = ((1, 1.0), (2, 0.5), (4, 0.4), (8, 0.3), (10_000, 0.15))
 
 
 def floor_share(units: int) -> float:
     """The close-match floor: below it a record is not an answer to the query."""
-    if units <= 1:
-        return 1.0
-    if units <= 4:
-        return 0.5
-    if units <= 8:
-        return 0.3
-    return 0.2
+    return next(share for most, share in FLOORS if units <= most)
 
 
 @dataclass(frozen=True)
@@ -75,21 +64,33 @@ def _frequency(engine, option) -> int:
     return min(counts) if counts else 0
 
 
+def _typed(clause) -> str:
+    """The word a clause stands for (its first term), for telling English words apart."""
+    first = clause.options[0] if clause.options else None
+    return getattr(first, "term", "") or ""
+
+
 def weigh(engine, parsed: ParsedQuery) -> ParsedQuery:
     """The same query with each clause weighted by the IDF of its most used option. In a query
     of LONG units or more, a word no record uses (after its alternatives and corrections)
     counts ABSENT_SHARE of the heaviest word that records do use: a sentence's incidental words
-    say less than its topic words, while in a short query the missing word is the point."""
+    say less than its topic words, while in a short query the missing word is the point. An
+    English word no record uses (a translation the glossary lacks) is capped in any query."""
     documents = max(1, engine.document_count())
     frequencies = [max((_frequency(engine, option) for option in clause.options), default=0)
                    for clause in parsed.clauses]
     weights = [idf(documents, f) for f in frequencies]
-    if len(weights) >= LONG:
-        present = [w for w, f in zip(weights, frequencies) if f]
-        cap = ABSENT_SHARE * max(present) if present else None
-        weights = [w if f or cap is None else min(w, cap) for w, f in zip(weights, frequencies)]
+    present = [w for w, f in zip(weights, frequencies) if f]
+    cap = ABSENT_SHARE * max(present) if present else None
+    long_query = len(weights) >= LONG
+    full = 0.0
+    for i, (clause, frequency) in enumerate(zip(parsed.clauses, frequencies)):
+        english = not frequency and lexicon.is_english(_typed(clause))
+        if not frequency and cap is not None and (long_query or english):
+            weights[i] = min(weights[i], cap)
+        full += round(weights[i] if english else idf(documents, frequency), 4)
     clauses = tuple(replace(c, weight=round(w, 4)) for c, w in zip(parsed.clauses, weights))
-    return replace(parsed, clauses=clauses)
+    return replace(parsed, clauses=clauses, full_weight=full)
 
 
 def engine_query(query: SearchQuery, parsed: ParsedQuery, min_weight: float = 0.0,
@@ -111,11 +112,12 @@ def read_query(engine, text: str, thesaurus: Thesaurus | None) -> tuple[ParsedQu
     return weigh(engine, parsed), fixes
 
 
-def thresholds(parsed: ParsedQuery) -> tuple[float, float, float]:
-    """(all, listing, floor) as weights to cover."""
+def thresholds(parsed: ParsedQuery) -> tuple[float, float]:
+    """(all, floor) as weights to cover. The floor counts words no record uses at their full
+    weight: a query most of whose words are in no record is not answered by the records that
+    share its one common word."""
     total = sum(c.weight for c in parsed.clauses)
-    units = len(parsed.clauses)
-    return total, listing_share(units) * total, floor_share(units) * total
+    return total, floor_share(len(parsed.clauses)) * max(total, parsed.full_weight)
 
 
 def search(engine, query: SearchQuery, thesaurus: Thesaurus | None = None) -> SearchResult:
@@ -126,18 +128,15 @@ def search(engine, query: SearchQuery, thesaurus: Thesaurus | None = None) -> Se
         found: EngineResult = engine.search(engine_query(query, parsed))
         return SearchResult(found.total, found.hits, _plain(found.facets), query.page, query.per_page,
                             suggestion, False, parsed)
-    everything, listing, floor = thresholds(parsed)
-    found = engine.search(engine_query(query, parsed, listing - EPSILON))
-    if found.total and listing >= everything - EPSILON:
+    everything, floor = thresholds(parsed)
+    found = engine.search(engine_query(query, parsed, floor - EPSILON))
+    match = "partial"
+    if found.total and floor >= everything - EPSILON:
         match = "all"
-    elif found.total:       # listed by share: does any record cover every unit?
+    elif found.total:       # does any record cover every unit?
         complete = engine.search(replace(engine_query(query, parsed, everything - EPSILON, facets=False),
                                          limit=0))
         match = "all" if complete.total else "partial"
-    else:
-        match = "partial"
-        if floor < listing:
-            found = engine.search(engine_query(query, parsed, floor - EPSILON))
     corrected = bool(fixes) and found.total > 0
     return SearchResult(found.total, found.hits, _plain(found.facets), query.page, query.per_page,
                         suggestion, corrected, parsed, match, found.total == 0)
@@ -155,8 +154,5 @@ def matching_ids(engine, query: SearchQuery, thesaurus: Thesaurus | None = None)
     parsed, _fixes = read_query(engine, query.q, thesaurus)
     if not parsed.clauses:
         return engine.matching_ids(engine_query(query, parsed, paged=False))
-    _everything, listing, floor = thresholds(parsed)
-    ids = engine.matching_ids(engine_query(query, parsed, listing - EPSILON, paged=False))
-    if not ids and floor < listing:
-        ids = engine.matching_ids(engine_query(query, parsed, floor - EPSILON, paged=False))
-    return ids
+    _everything, floor = thresholds(parsed)
+    return engine.matching_ids(engine_query(query, parsed, floor - EPSILON, paged=False))

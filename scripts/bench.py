@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -36,7 +37,12 @@ from kms.search.present import present  # noqa: E402
 QUERIES = [{"q": "pelayanan"}, {"q": "antrian puskesmas"}, {"q": "sampah", "province": "73"},
            {"q": "perizinan online", "year_from": "2018"}, {"q": "akta kelahiran desa"},
            {"q": '"puskesmas keliling"'}, {"province": "35", "sector": "kesehatan"},
-           {"year": ["2019", "2020"], "award": "top45"}, {"q": "layanan", "sdg": "3", "agency_type": "pemkab"}]
+           {"year": ["2019", "2020"], "award": "top45"}, {"q": "layanan", "sdg": "3", "agency_type": "pemkab"},
+           {"q": "pelayanan kesehatan puskesmas desa terpencil"},
+           {"q": "di desa kami warga harus menempuh perjalanan jauh ke puskesmas untuk berobat dan sering "
+                 "kehabisan obat, antrian pasien panjang sejak subuh, ibu hamil dan balita sulit mendapat "
+                 "layanan kesehatan, petugas kurang, jalan rusak saat musim hujan dan tidak ada ambulans "
+                 "untuk rujukan ke rumah sakit umum daerah"}]   # 40 words
 FACET_SQL = ["province_code", "regency_code", "year", "agency_type", "sector", "award", "stage", "status"]
 
 
@@ -142,7 +148,7 @@ def similar_bench(db, engine, n: int, samples: int = 60) -> tuple[list[float], l
 def fts_query(db, q: dict) -> None:
     where, params = ["1=1"], []
     if q.get("q"):
-        words = " ".join(w for w in q["q"].replace('"', " ").split())
+        words = " OR ".join(f'"{w}"' for w in re.findall(r"\w+", q["q"]))   # the words ORed
         where.append("rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
         params.append(words)
     for key, column in (("province", "province_code"), ("sector", "sector"), ("award", "award"),

@@ -12,4 +12,9 @@ if ! command -v chromedriver >/dev/null && [ "$(id -u)" = "0" ] && command -v ap
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
     || echo "chromium could not be installed: browser tests will be skipped" >&2
 fi
+# word lists search uses when present (an Indonesian dictionary, an English-Indonesian dictionary)
+if [ ! -e /usr/share/hunspell/id_ID.dic ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hunspell-id dict-freedict-eng-ind >/dev/null 2>&1 \
+    || echo "hunspell-id / dict-freedict-eng-ind not installed: search uses its fallbacks" >&2
+fi
 exec python3 -m pytest "$@"

@@ -71,7 +71,12 @@ def _limit(word: str) -> float:
 
 
 def correct_word(engine, word: str, translated: bool = False) -> str | None:
-    """The word a person meant by `word` (folded), or None to keep it."""
+    """The word a person meant by `word` (folded), or None to keep it. A hyphenated word is
+    corrected part by part (e-budgetting -> e-budgeting)."""
+    if "-" in word and not translated:
+        parts = word.split("-")
+        fixed = [correct_word(engine, part) or part for part in parts]
+        return "-".join(fixed) if fixed != parts else None
     if len(word) < MIN_LENGTH or not word.isalpha() or word in analysis.STOP_WORDS or translated:
         return None
     known = engine.document_frequency(SPELL_FIELD, word)

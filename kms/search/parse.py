@@ -18,6 +18,8 @@ from kms.search.engine import Clause, Phrase, Prefix, Term
 from kms.search.thesaurus import Thesaurus, key
 
 MIN_PREFIX = 4
+HINT_BOOST = 0.4
+MAX_PROXIMITY = 6     # longer queries get no proximity or title-phrase boosts (cost)
 CORRECTION_BOOST = 0.9
 PREFIX_BOOST = 0.3
 # Words a person adds to a sentence that say nothing about the topic; in a query of four words
@@ -41,6 +43,7 @@ class Unit:
     alternatives: tuple[tuple[str, ...], ...] = ()     # alternative term sequences
     boosts: tuple[float, ...] = ()
     correction: str | None = None       # the corrected word, when the service found one
+    hints: tuple[tuple[str, ...], ...] = ()     # weak alternatives (FreeDict): they only score
 
 
 @dataclass(frozen=True)
@@ -103,21 +106,27 @@ def _expand(units: list[Unit], thesaurus: Thesaurus):
     words = [(key(units[i].correction or units[i].text) or ("",))[0] for i in positions]
     expansions = []
     extra: dict[int, list[tuple[tuple[str, ...], float]]] = {}
+    weak: dict[int, list[tuple[str, ...]]] = {}
     for match in thesaurus.matches(words):
         span = positions[match.start:match.end]
         typed = " ".join(units[i].text for i in span)
         for alternative in match.alternatives:
             terms = tuple(analysis.terms(" ".join(alternative.words)))
-            if not terms:
-                continue
+            own = tuple(t for i in span for t in units[i].terms[:1])
+            if not terms or terms == own:
+                continue            # an alternative that is the typed words again
             for i in span:
-                extra.setdefault(i, []).append((terms, alternative.boost))
+                if alternative.source == "freedict":
+                    weak.setdefault(i, []).append(terms)
+                else:
+                    extra.setdefault(i, []).append((terms, alternative.boost))
             expansions.append((typed, " ".join(alternative.words), alternative.source))
     out = []
     for i, unit in enumerate(units):
         alts = extra.get(i, [])
         out.append(Unit(unit.text, unit.terms, unit.phrase, unit.filler,
-                        tuple(a for a, _b in alts), tuple(b for _a, b in alts), unit.correction))
+                        tuple(a for a, _b in alts), tuple(b for _a, b in alts), unit.correction,
+                        tuple(weak.get(i, ()))))
     return out, expansions
 
 
@@ -144,11 +153,16 @@ def _assemble(units: list[Unit], expansions) -> ParsedQuery:
             terms.update(analysis.terms(unit.correction))
         clause = Clause(tuple(dict.fromkeys(options)), required=False)
         (boosts if unit.filler else clauses).append(clause)
+        if unit.hints:      # a dictionary's guess: it raises what matches, never selects
+            boosts.append(Clause(tuple(Term(h[0], boost=HINT_BOOST) if len(h) == 1 else Phrase(h, slop=2, boost=HINT_BOOST)
+                                       for h in unit.hints), required=False))
+            terms.update(t for h in unit.hints for t in h)
     words = [u for u in units if not u.phrase and not u.filler]
-    for a, b in zip(words, words[1:]):         # words near each other, in either field
-        boosts.append(Clause((Phrase((a.terms[0], b.terms[0]), slop=3, boost=0.5),), required=False))
+    if len(words) <= MAX_PROXIMITY:            # words near each other, in either field
+        for a, b in zip(words, words[1:]):
+            boosts.append(Clause((Phrase((a.terms[0], b.terms[0]), slop=3, boost=0.5),), required=False))
     all_terms = tuple(t for u in units if not u.filler for t in u.terms[:1])
-    if len(all_terms) >= 2:                    # the whole query as the title
+    if 2 <= len(all_terms) <= MAX_PROXIMITY:   # the whole query as the title
         boosts.append(Clause((Phrase(all_terms, fields=("title",), slop=1, boost=3.0),), required=False))
     return ParsedQuery(tuple(units), expansions, frozenset(terms), frozenset(prefixes),
                        tuple(clauses), tuple(boosts))

@@ -24,6 +24,7 @@ from kms.search.thesaurus import Thesaurus
 
 EPSILON = 1e-6
 LONG = 4
+MAX_UNITS = 12      # words that select and score, at most (the most distinctive ones)
 ABSENT_SHARE = 0.5
 
 
@@ -89,8 +90,13 @@ def weigh(engine, parsed: ParsedQuery) -> ParsedQuery:
         if not frequency and cap is not None and (long_query or english):
             weights[i] = min(weights[i], cap)
         full += round(weights[i] if english else idf(documents, frequency), 4)
-    clauses = tuple(replace(c, weight=round(w, 4)) for c, w in zip(parsed.clauses, weights))
-    return replace(parsed, clauses=clauses, full_weight=full)
+    clauses = [replace(c, weight=round(w, 4)) for c, w in zip(parsed.clauses, weights)]
+    if len(clauses) > MAX_UNITS:     # a page-long query: its most distinctive words decide
+        kept = sorted(sorted(range(len(clauses)), key=lambda i: -clauses[i].weight)[:MAX_UNITS])
+        dropped = sum(clauses[i].weight for i in range(len(clauses)) if i not in kept)
+        full = max(0.0, full - dropped)
+        clauses = [clauses[i] for i in kept]
+    return replace(parsed, clauses=tuple(clauses), full_weight=full)
 
 
 def engine_query(query: SearchQuery, parsed: ParsedQuery, min_weight: float = 0.0,

@@ -6,6 +6,9 @@ an index, so an edit applies to the next search without a reindex):
 - data/search/english.csv: English terms and phrases -> Indonesian (birth certificate -> akta
   kelahiran), applied to words that are English rather than Indonesian;
 - region short names from the gazetteer (sulsel -> sulawesi selatan);
+- the FreeDict English-Indonesian dictionary, when the Debian package dict-freedict-eng-ind is
+  installed (read where it lies, never copied into the repository), for English words the
+  glossary does not have, with a lower weight;
 - `synonyms.csv` in KMS_DATA_DIR, if there: the staff's own entries, same columns.
 
 Entries are matched on the query's words (folded, standard spelling, stop words left out),
@@ -14,6 +17,7 @@ longest first.
 from __future__ import annotations
 
 import csv
+import gzip
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +31,9 @@ ENGLISH_FILE = DATA / "english.csv"
 LOCAL_FILE = "synonyms.csv"          # in KMS_DATA_DIR
 MAX_WORDS = 6
 # how much an alternative counts beside the typed word (1.0)
-BOOSTS = {"synonym": 0.6, "english": 0.8, "region": 0.8, "local": 0.7}
+BOOSTS = {"synonym": 0.6, "english": 0.8, "region": 0.8, "local": 0.7, "freedict": 0.5}
+FREEDICT = Path("/usr/share/dictd/freedict-eng-ind")
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,44 @@ def _read(path: Path, left: str, right: str, source: str, both_ways: bool, table
     return count
 
 
+def _b64(text: str) -> int:
+    value = 0
+    for char in text:
+        value = value * 64 + _B64.index(char)
+    return value
+
+
+def _read_freedict(base: Path, table: dict) -> int:
+    """English headwords -> the Indonesian words on the line after each entry's head, for keys
+    the glossary lacks. Answers how many keys were added (0 when the package is absent)."""
+    index, data = base.with_suffix(".index"), base.with_suffix(".dict.dz")
+    if not index.exists() or not data.exists():
+        return 0
+    try:
+        text = gzip.decompress(data.read_bytes())
+    except (OSError, EOFError):
+        return 0
+    added = 0
+    for line in index.read_text(encoding="utf-8", errors="ignore").splitlines():
+        parts = line.split("\t")
+        if len(parts) != 3 or parts[0].startswith("00database"):
+            continue
+        english = key(parts[0])
+        if not english or english in table or len(english) > MAX_WORDS:
+            continue
+        start, length = _b64(parts[1]), _b64(parts[2])
+        entry = text[start:start + length].decode("utf-8", errors="ignore").splitlines()
+        if len(entry) < 2:
+            continue
+        for word in entry[1].split(","):
+            words = key(word.strip())
+            if words and words != english and len(words) <= MAX_WORDS:
+                table.setdefault(english, {})[words] = Alternative(words, "freedict", BOOSTS["freedict"],
+                                                                   "FreeDict eng-ind (dict-freedict-eng-ind)")
+        added += english in table
+    return added
+
+
 class Thesaurus:
     def __init__(self, local_dir: Path | None = None):
         self.entries: dict[tuple[str, ...], dict[tuple[str, ...], Alternative]] = {}
@@ -80,6 +124,7 @@ class Thesaurus:
             "english": _read(ENGLISH_FILE, "english", "indonesian", "english", False, self.english),
             "local": _read(local_dir / LOCAL_FILE, "term", "expansion", "local", True, self.entries)
             if local_dir else 0}
+        self.counts["freedict"] = _read_freedict(FREEDICT, self.english)
         for alias, code in gazetteer().aliases.items():
             region = gazetteer().by_code[code]
             name = key(region.bare or region.name)

@@ -32,6 +32,8 @@ from kms.search.engine import EngineQuery, EngineResult, Hit, IndexDamaged, Inde
 from kms.search.facets import MULTI, FacetArrays, disjunctive_counts
 
 META = "meta.json"
+RERANK = 100            # boost clauses re-rank this many of the best matches
+POSTINGS_CACHE = 4096   # term posting lists kept as arrays (per index generation)
 RECHECK_SECONDS = 0.5   # how often a searcher looks for another process's commit
 
 
@@ -84,6 +86,7 @@ class WhooshEngine:
         self._local = threading.local()
         self._arrays: tuple[object, FacetArrays] | None = None
         self._arrays_lock = threading.Lock()
+        self._postings: dict = {}
         self._writes = 0            # commits by this process: searchers reopen after each
 
     # -- the index ----------------------------------------------------------------------------
@@ -164,6 +167,7 @@ class WhooshEngine:
                 pass
         self._local = threading.local()
         self._arrays = None
+        self._postings = {}
 
     def _open(self):
         try:
@@ -177,17 +181,16 @@ class WhooshEngine:
         searcher = self._searcher()
         arrays = self._facet_arrays(searcher)
         text_query = _whoosh_query(query.clauses)
-        scored = _scoring_query(text_query, query.boosts)
         if text_query is not None and not query.facets and not _narrowed(query) \
-                and query.min_weight <= 0 and query.sort == "relevance":
+                and query.min_weight <= 0 and query.sort == "relevance" and not query.boosts:
             # one pass: scoring every match (no block skipping) counts them exactly
-            results = searcher.search(scored, limit=max(1, query.offset + query.limit), optimize=False)
+            results = searcher.search(text_query, limit=max(1, query.offset + query.limit), optimize=False)
             page = [(hit.docnum, hit.score) for hit in results[query.offset:query.offset + query.limit]]
             return EngineResult(total=len(results), facets={},
                                 hits=tuple(Hit(arrays.ids[d], round(float(s), 3)) for d, s in page))
         matched, selections, final = self._masks(searcher, arrays, query, text_query)
         counts = disjunctive_counts(arrays, matched, selections) if query.facets else {}
-        page = self._page(searcher, arrays, final, scored, query)
+        page = self._page(searcher, arrays, final, text_query, query)
         return EngineResult(total=int(np.count_nonzero(final)),
                             hits=tuple(Hit(arrays.ids[d], round(float(s), 3)) for d, s in page),
                             facets=counts)
@@ -202,11 +205,15 @@ class WhooshEngine:
     def _masks(self, searcher, arrays: FacetArrays, query: EngineQuery, text_query):
         if text_query is not None:
             matched = np.zeros(arrays.size, dtype=bool)
-            docnums = np.fromiter(text_query.docs(searcher), dtype=np.int64)
-            matched[docnums] = True
+            required = [c for c in query.clauses if c.required]
+            if query.min_weight > 0 and not required:     # the weights say it all: one pass per clause
+                matched = self._covered(searcher, arrays, query) >= query.min_weight - 1e-9
+            else:
+                docnums = np.fromiter(text_query.docs(searcher), dtype=np.int64)
+                matched[docnums] = True
+                if query.min_weight > 0:
+                    matched &= self._covered(searcher, arrays, query) >= query.min_weight - 1e-9
             matched &= arrays.live
-            if query.min_weight > 0:
-                matched &= self._covered(searcher, arrays, query) >= query.min_weight - 1e-9
         else:   # no clauses: every document
             matched = arrays.live.copy()
         matched &= arrays.year_mask(query.year_from, query.year_to)
@@ -223,13 +230,28 @@ class WhooshEngine:
         for clause in query.clauses:
             if clause.required:
                 continue
-            whoosh_clause = _whoosh_query((Clause_(clause.options),))
-            if whoosh_clause is None:
-                continue
             hit = np.zeros(arrays.size, dtype=bool)
-            hit[np.fromiter(whoosh_clause.docs(searcher), dtype=np.int64)] = True
+            for option in clause.options:
+                for part in _option(option):
+                    hit[self._docnums(searcher, arrays, part)] = True
             covered[hit] += clause.weight
         return covered
+
+    def _docnums(self, searcher, arrays: FacetArrays, part) -> np.ndarray:
+        """The documents a Whoosh query part matches; a term's posting list is kept per index
+        generation (the words people search for repeat), anything else is read each time."""
+        if not isinstance(part, Term):
+            return np.fromiter(part.docs(searcher), dtype=np.int64)
+        key = (id(arrays), part.fieldname, part.text)
+        with self._arrays_lock:
+            cached = self._postings.get(key)
+        if cached is None:
+            cached = np.fromiter(part.docs(searcher), dtype=np.int64)
+            with self._arrays_lock:
+                if len(self._postings) >= POSTINGS_CACHE:
+                    self._postings.clear()
+                self._postings[key] = cached
+        return cached
 
     def _page(self, searcher, arrays, final, text_query, query: EngineQuery):
         start, stop = query.offset, query.offset + query.limit
@@ -238,8 +260,16 @@ class WhooshEngine:
                 return []
             narrowed = _narrowed(query) or query.min_weight > 0
             allowed = set(np.flatnonzero(final).tolist()) if narrowed else None   # else: every match
-            results = searcher.search(text_query, filter=allowed, limit=stop)
-            return [(hit.docnum, hit.score) for hit in results[start:stop]]
+            if not query.boosts:
+                results = searcher.search(text_query, filter=allowed, limit=stop)
+                return [(hit.docnum, hit.score) for hit in results[start:stop]]
+            # boosts re-rank the best RERANK matches by the clauses' own score (a phrase checked
+            # on every match would cost seconds on a long query)
+            results = searcher.search(text_query, filter=allowed, limit=max(stop, RERANK))
+            scores = {hit.docnum: hit.score for hit in results}
+            _add_boosts(searcher, query.boosts, scores)
+            ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+            return ranked[start:stop]
         docnums = np.flatnonzero(final)
         if query.sort == "title":
             order = np.argsort(arrays.title_rank[docnums], kind="stable")
@@ -319,19 +349,29 @@ class WhooshEngine:
                 titles[docnum] = stored.get("sort_title", "")
             arrays.finish(titles)
             self._arrays = (generation, arrays)
+            self._postings = {}      # posting lists of the previous generation are stale
             return arrays
+
+
+def _add_boosts(searcher, boosts, scores: dict) -> None:
+    """Add each boost clause's score to the documents in `scores` it matches."""
+    docnums = sorted(scores)
+    for clause in boosts:
+        for part in (q for option in clause.options for q in _option(option)):
+            matcher = part.matcher(searcher)
+            for docnum in docnums:
+                if not matcher.is_active():
+                    break
+                if matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                    if not matcher.is_active():
+                        break
+                if matcher.id() == docnum:
+                    scores[docnum] += matcher.score()
 
 
 def Clause_(options) -> seam.Clause:
     return seam.Clause(tuple(options), required=True)
-
-
-def _scoring_query(text_query, boosts):
-    """The selection query, with the boost clauses adding to the score of what it selects."""
-    parts = [q for clause in boosts for option in clause.options for q in _option(option)]
-    if text_query is None or not parts:
-        return text_query
-    return AndMaybe(text_query, parts[0] if len(parts) == 1 else Or(parts))
 
 
 def _narrowed(query: EngineQuery) -> bool:

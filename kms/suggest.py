@@ -90,7 +90,8 @@ def suggest(db, engine, problem: str, region_code: str | None = None, agency_typ
     corrections and close-match floor); among the records it finds, proven innovations and
     those of the asker's level of government rise. The asker's own region is left out: the
     page promises what other regions run."""
-    found = service.search(engine, SearchQuery(q=problem[:1000], per_page=CANDIDATES), thesaurus)
+    found = service.search(engine, SearchQuery(q=problem[:1000], per_page=CANDIDATES), thesaurus,
+                           facets=False)
     units = [u for u in found.parsed.units if not u.filler]
     words = [u.text for u in units]
     if found.no_close_match or not found.hits:

@@ -126,8 +126,10 @@ def thresholds(parsed: ParsedQuery) -> tuple[float, float]:
     return total, floor_share(len(parsed.clauses)) * max(total, parsed.full_weight)
 
 
-def search(engine, query: SearchQuery, thesaurus: Thesaurus | None = None) -> SearchResult:
-    """Hits, exact disjunctive facet counts, corrections, match and no_close_match."""
+def search(engine, query: SearchQuery, thesaurus: Thesaurus | None = None,
+           facets: bool = True) -> SearchResult:
+    """Hits, exact disjunctive facet counts (unless `facets` is off), corrections, match and
+    no_close_match."""
     parsed, fixes = read_query(engine, query.q, thesaurus) if query.q else (parse(""), {})
     suggestion = corrector.corrected_text(query.q, fixes) if fixes else None
     if not parsed.clauses:          # filters only (or nothing but fillers): every record selected
@@ -135,7 +137,7 @@ def search(engine, query: SearchQuery, thesaurus: Thesaurus | None = None) -> Se
         return SearchResult(found.total, found.hits, _plain(found.facets), query.page, query.per_page,
                             suggestion, False, parsed)
     everything, floor = thresholds(parsed)
-    found = engine.search(engine_query(query, parsed, floor - EPSILON))
+    found = engine.search(engine_query(query, parsed, floor - EPSILON, facets=facets))
     match = "partial"
     if found.total and floor >= everything - EPSILON:
         match = "all"

@@ -198,3 +198,10 @@ def test_freedict_is_read_when_installed_and_missed_when_not(tmp_path, monkeypat
     assert thesaurus._read_freedict(tmp_path / "fd", table) == 1
     assert {" ".join(a) for a in table[("umbrella",)]} == {"payung", "paying"}
     assert thesaurus._read_freedict(tmp_path / "absent", {}) == 0
+
+
+def test_ministry_short_forms_come_from_the_agency_vocabulary():
+    current = thesaurus.current()
+    assert current.counts["agency"] >= 40
+    found = {" ".join(a.words) for m in current.matches(list(thesaurus.key("kemenhan"))) for a in m.alternatives}
+    assert "kementerian pertahanan" in found       # a spelling from the vocabulary's note ("also Kemenhan")

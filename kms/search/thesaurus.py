@@ -5,7 +5,9 @@ an index, so an edit applies to the next search without a reindex):
   (disdukcapil <-> dinas kependudukan dan pencatatan sipil), each with its source;
 - data/search/english.csv: English terms and phrases -> Indonesian (birth certificate -> akta
   kelahiran), applied to words that are English rather than Indonesian;
-- region short names from the gazetteer (sulsel -> sulawesi selatan);
+- region short names from the gazetteer (sulsel -> sulawesi selatan), and the ministries'
+  short forms the agency normalizer uses (data/vocabularies/ministries.csv: kemendagri <->
+  kementerian dalam negeri);
 - the FreeDict English-Indonesian dictionary, when the Debian package dict-freedict-eng-ind is
   installed (read where it lies, never copied into the repository), for English words the
   glossary does not have, with a lower weight;
@@ -28,10 +30,11 @@ from kms.search import analysis, lexicon
 DATA = Path(__file__).resolve().parents[2] / "data" / "search"
 SYNONYMS_FILE = DATA / "synonyms.csv"
 ENGLISH_FILE = DATA / "english.csv"
+MINISTRIES_FILE = DATA.parent / "vocabularies" / "ministries.csv"
 LOCAL_FILE = "synonyms.csv"          # in KMS_DATA_DIR
 MAX_WORDS = 6
 # how much an alternative counts beside the typed word (1.0)
-BOOSTS = {"synonym": 0.6, "english": 0.8, "region": 0.8, "local": 0.7, "freedict": 0.5}
+BOOSTS = {"agency": 0.7, "synonym": 0.6, "english": 0.8, "region": 0.8, "local": 0.7, "freedict": 0.5}
 FREEDICT = Path("/usr/share/dictd/freedict-eng-ind")
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
@@ -125,6 +128,7 @@ class Thesaurus:
             "local": _read(local_dir / LOCAL_FILE, "term", "expansion", "local", True, self.entries)
             if local_dir else 0}
         self.counts["freedict"] = _read_freedict(FREEDICT, self.english)
+        self.counts["agency"] = self._ministries()
         for alias, code in gazetteer().aliases.items():
             region = gazetteer().by_code[code]
             name = key(region.bare or region.name)
@@ -133,6 +137,29 @@ class Thesaurus:
                     name, Alternative(name, "region", BOOSTS["region"], f"aliases.csv: {region.name}"))
         self.counts["region"] = sum(1 for alts in self.entries.values() for a in alts.values()
                                     if a.source == "region")
+
+    def _ministries(self) -> int:
+        """Ministry short forms both ways, with the other spellings its notes give."""
+        if not MINISTRIES_FILE.exists():
+            return 0
+        count = 0
+        with MINISTRIES_FILE.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                name = key(row.get("name") or "")
+                shorts = [row.get("abbreviation") or ""]
+                note = (row.get("note") or "").strip()
+                if note.lower().startswith("also "):
+                    shorts += [part.strip() for part in note[5:].split(",")]
+                for short in shorts:
+                    abbreviation = key(short)
+                    if not name or not abbreviation or abbreviation == name:
+                        continue
+                    alternative = Alternative(name, "agency", BOOSTS["agency"], "ministries.csv")
+                    self.entries.setdefault(abbreviation, {}).setdefault(name, alternative)
+                    self.entries.setdefault(name, {}).setdefault(
+                        abbreviation, Alternative(abbreviation, "agency", BOOSTS["agency"], "ministries.csv"))
+                    count += 1
+        return count
 
     def matches(self, words: list[str]) -> list[Match]:
         """Entries found in the query's words, longest first, not overlapping."""

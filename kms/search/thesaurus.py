@@ -33,8 +33,9 @@ ENGLISH_FILE = DATA / "english.csv"
 MINISTRIES_FILE = DATA.parent / "vocabularies" / "ministries.csv"
 LOCAL_FILE = "synonyms.csv"          # in KMS_DATA_DIR
 MAX_WORDS = 6
+REVERSE_MAX = 3      # English forms added to an Indonesian phrase (for records written in English)
 # how much an alternative counts beside the typed word (1.0)
-BOOSTS = {"agency": 0.7, "synonym": 0.6, "english": 0.8, "region": 0.8, "local": 0.7, "freedict": 0.5}
+BOOSTS = {"reverse": 0.4, "agency": 0.7, "synonym": 0.6, "english": 0.8, "region": 0.8, "local": 0.7, "freedict": 0.5}
 FREEDICT = Path("/usr/share/dictd/freedict-eng-ind")
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
@@ -129,6 +130,12 @@ class Thesaurus:
             if local_dir else 0}
         self.counts["freedict"] = _read_freedict(FREEDICT, self.english)
         self.counts["agency"] = self._ministries()
+        self.reverse: dict[tuple[str, ...], dict[tuple[str, ...], Alternative]] = {}
+        for english, alternatives in self.english.items():
+            for alternative in alternatives.values():
+                if alternative.source == "english":
+                    self.reverse.setdefault(alternative.words, {}).setdefault(
+                        english, Alternative(english, "reverse", BOOSTS["reverse"], alternative.note))
         for alias, code in gazetteer().aliases.items():
             region = gazetteer().by_code[code]
             name = key(region.bare or region.name)
@@ -174,6 +181,8 @@ class Thesaurus:
                 alternatives = list(self.entries.get(gram, {}).values())
                 if gram in self.english and all(lexicon.is_english(w) for w in gram):
                     alternatives += list(self.english[gram].values())
+                elif gram in self.reverse:     # records written in English
+                    alternatives += sorted(self.reverse[gram].values(), key=lambda a: (-len(a.words), a.words))[:REVERSE_MAX]
                 if alternatives:
                     found.append(Match(start, start + size, tuple(alternatives)))
                     taken |= span

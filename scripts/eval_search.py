@@ -118,20 +118,15 @@ def ranked_corpus_ids(results: list[dict], to_corpus: dict[str, set[str]], judgm
     return out
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--verbose", action="store_true")
-    parser.add_argument("--kind", choices=KINDS)
-    parser.add_argument("--json", type=Path, help="also write every query's figures here")
-    parser.add_argument("--corpus", type=Path, default=EVAL / "corpus.jsonl")
-    parser.add_argument("--queries", type=Path, default=EVAL / "queries.jsonl")
-    args = parser.parse_args()
-    corpus, queries = load(args.corpus), load(args.queries)
-    if args.kind:
-        queries = [q for q in queries if q["kind"] == args.kind]
+def evaluate(corpus_path: Path = EVAL / "corpus.jsonl", queries_path: Path = EVAL / "queries.jsonl",
+             kind: str | None = None, verbose: bool = False) -> list[dict]:
+    """One row of figures per query (ours and the baseline's)."""
+    corpus, queries = load(corpus_path), load(queries_path)
+    if kind:
+        queries = [q for q in queries if q["kind"] == kind]
     conn = baseline_index(corpus)
     with tempfile.TemporaryDirectory() as tmp:
-        config, to_corpus, report = build_store(Path(tmp), args.corpus)
+        config, to_corpus, report = build_store(Path(tmp), corpus_path)
         client = create_app({"TESTING": True, "DATA_DIR": config["DATA_DIR"]}).test_client()
         merged = sum(1 for ids in to_corpus.values() if len(ids) > 1)
         print(f"corpus: {len(corpus)} records -> {len(to_corpus)} stored ({merged} merged, "
@@ -155,12 +150,24 @@ def main() -> int:
                 row["suggest_ndcg"] = ndcg(ranked_corpus_ids(suggested.get("results", []), to_corpus,
                                                              query["judgments"]), query["judgments"])
             rows.append(row)
-            if args.verbose:
+            if verbose:
                 figure = (f"ndcg {row['ndcg']:.2f} (base {row['base_ndcg']:.2f})" if "ndcg" in row
                           else f"no_close_match {row['no_close_match']}")
                 print(f"{query['id']} [{query['kind']}/{query['split']}] {query['q'][:60]!r}: {figure}; "
                       f"match {row['match']}, total {row['total']}"
                       + (f", corrected {row['corrected_query']!r}" if row["corrected_query"] else ""))
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--kind", choices=KINDS)
+    parser.add_argument("--json", type=Path, help="also write every query's figures here")
+    parser.add_argument("--corpus", type=Path, default=EVAL / "corpus.jsonl")
+    parser.add_argument("--queries", type=Path, default=EVAL / "queries.jsonl")
+    args = parser.parse_args()
+    rows = evaluate(args.corpus, args.queries, args.kind, args.verbose)
     report_table(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")

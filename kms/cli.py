@@ -23,14 +23,15 @@ from kms.config import SETTINGS, db_path, load_config, setting_help
 from kms.db import open_db
 from kms.links import candidate_count
 from kms.params import ParameterError
-from kms.records import agency_exists, iter_records, quarantine_items, review_items
+from kms.records import agency_exists, count_records, iter_records, quarantine_items, review_items
 from kms.replication import detect_candidates
 from kms.schema import LIST_FIELDS, RECORD_FIELDS
-from kms.search import engine_for
+from kms.search import ENGINES, engine_for
 from kms.search.query import SearchQuery
 from kms.status import status as read_status
 from kms.sync import sync
 
+TANTIVY_ABOVE = 20_000    # records above which `kms serve` recommends tantivy (bench: 100k search p95)
 LABELS = {"read": "dibaca", "new": "baru", "updated": "diperbarui", "unchanged": "tidak berubah",
           "merged": "digabung", "flagged": "ditandai", "quarantined": "dikarantina",
           "dropped_sources": "sumber hilang"}
@@ -198,11 +199,16 @@ def detect_replications():
 
 
 @main.command()
-def reindex():
+@click.option("--engine", "engine_name", type=click.Choice(sorted(ENGINES)),
+              help="Build this engine's index (default: the SEARCH_ENGINE setting). Serve with "
+                   "KMS_SEARCH_ENGINE set to the same name.")
+def reindex(engine_name):
     """Rebuild the search index from the store."""
     config, db = _open_store()
-    _engine, report = _sync(config, db, rebuild=True)   # and detection for what was pending
-    click.echo(f"indeks dibangun ulang: {report.documents} rekaman")
+    if engine_name:
+        config = {**config, "SEARCH_ENGINE": engine_name}
+    engine, report = _sync(config, db, rebuild=True)   # and detection for what was pending
+    click.echo(f"indeks {engine.name} dibangun ulang: {report.documents} rekaman")
 
 
 @main.command()
@@ -233,9 +239,14 @@ def status(as_json):
 def serve(host, port):
     """Serve the site (waitress)."""
     config, db = _open_store()
-    _sync(config, db)           # the index is whole and current before the first request
+    engine, _report = _sync(config, db)     # the index is whole and current before the first request
+    records = count_records(db)
     db.close()
     app = create_app()
+    click.echo(f"mesin pencarian: {engine.name} ({records} rekaman)")
+    if engine.name == "whoosh" and records > TANTIVY_ABOVE:
+        click.echo(f"saran: di atas {TANTIVY_ABOVE} rekaman gunakan tantivy: `kms reindex --engine "
+                   "tantivy`, lalu jalankan dengan KMS_SEARCH_ENGINE=tantivy", err=True)
     click.echo(f"Inovasi KMS berjalan di http://{host}:{port}/")
     waitress_serve(app, host=host, port=port, threads=8)
 

@@ -12,12 +12,20 @@ def loaded_by(module: str) -> set[str]:
     return set(out.stdout.split())
 
 
-@pytest.mark.parametrize("module", ["kms.search.whoosh_engine"])
+@pytest.mark.parametrize("module", ["kms.search.whoosh_engine", "kms.search.tantivy_engine"])
 def test_an_engine_knows_nothing_above_the_seam(module):
     loaded = loaded_by(module)
     forbidden = {"kms.records", "kms.similar", "kms.suggest", "markupsafe", "kms.search.labels",
                  "kms.search.present", "kms.search.analysis", "kms.indexing", "flask"}
     assert not forbidden & loaded, forbidden & loaded
+
+
+def test_with_tantivy_chosen_whoosh_is_never_imported(tmp_path):
+    code = ("import sys; from kms.search import engine_for; "
+            f"e = engine_for({{'SEARCH_ENGINE': 'tantivy', 'DATA_DIR': {str(tmp_path)!r}}}); "
+            "e.exists(); print('whoosh' in sys.modules, 'tantivy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
 
 
 def test_the_ingestion_pipeline_loads_no_web_layer():

@@ -26,7 +26,8 @@ def _plugin(target: str):
 
 
 # engine name -> factory(index folder); the contract suite runs against every one
-ENGINES = {"whoosh": _plugin("kms.search.whoosh_engine:WhooshEngine")}
+ENGINES = {"whoosh": _plugin("kms.search.whoosh_engine:WhooshEngine"),
+           "tantivy": _plugin("kms.search.tantivy_engine:TantivyEngine")}
 _SHARED: dict[tuple[str, str], object] = {}
 _LOCK = threading.Lock()
 

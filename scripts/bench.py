@@ -112,7 +112,7 @@ def bench(n: int, repeat: int) -> None:
         for q in QUERIES:
             fts_times += timed(lambda: fts_query(db, q), repeat)
         print(f"N={n:>7}: index build {build:6.1f} s")
-        print(f"  whoosh+facets  {summary(whoosh_times)}")
+        print(f"  {engine.name + '+facets':<14} {summary(whoosh_times)}")
         print(f"  fts5+group by  {summary(fts_times)}")
         print(f"  ratio (median) {statistics.median(whoosh_times) / statistics.median(fts_times):.1f}x")
         similar_times, suggest_times = similar_bench(db, engine, n)

@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 # (re)install when the installed package is missing or points at another checkout
 here=$(pwd)
 if [ "$(cd / && python3 -c 'import kms, os; print(os.path.dirname(os.path.dirname(kms.__file__)))' 2>/dev/null)" != "$here" ] \
-   || ! python3 -c "import pytest, selenium, whoosh, numpy" 2>/dev/null; then
+   || ! python3 -c "import pytest, selenium, whoosh, numpy, tantivy, wordfreq" 2>/dev/null; then
   python3 -m pip install -q -e '.[test]'
 fi
 if ! command -v chromedriver >/dev/null && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then

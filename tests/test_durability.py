@@ -226,8 +226,7 @@ def test_damaged_index_files_give_503_then_correct_results(sample_copy, how, eng
     try:
         server.wait()
         before = comparable(api_snapshot(server.base))
-        if engine == "whoosh":
-            assert before == comparable(snapshot(sample_copy))
+        assert any(total for total, _ids, _facets in before)     # the queries find something
         _damage(sample_copy / "index", how)
         code, headers, body = get(server.base + "/api/search?q=kependudukan")
         assert code == 503 and headers.get("Retry-After") and "rebuilt" in body["error"]["message"]

@@ -226,3 +226,19 @@ def test_the_search_evaluation_holds():
         assert mean([r["ndcg"] for r in chosen]) >= mean([r["base_ndcg"] for r in chosen]), kind
     assert mean([r["ndcg"] for r in judged]) >= 0.82
     assert mean([r["ours_ok"] for r in rows if r["kind"] == "none"]) >= 0.65
+
+
+ODD_QUERIES = ['', ' ', '"', '""', '"""', 'dan yang di', '-', '--', 'e-', '-e', 'a-b-c-d', '2019', '٣', '日本語',
+               'ÉCOLE', 'x' * 600, ' '.join(['desa'] * 200), 'kami harus', 'bagaimana', '"dan di"', 'AND OR NOT (',
+               '*', '?', '\\', '%', '<script>alert(1)</script>', 'e-ktp', 'anak2', '1.2.3', 'go.id', 'a' * 40,
+               'kelilling' * 5, 'the of and', 'ngapain sih gmn', ' '.join(f'kata{n}' for n in range(60))]
+
+
+@pytest.mark.parametrize("path, key", [("/api/search", "q"), ("/cari", "q"), ("/api/suggest", "problem"),
+                                       ("/replikasi", "problem")])
+def test_odd_words_never_break_a_page(client, path, key):
+    for text in ODD_QUERIES:
+        response = client.get(path, query_string={key: text})
+        expected = (200, 400) if path == "/api/suggest" and not text.strip() else (200,)
+        assert response.status_code in expected, (path, text[:40], response.status_code)
+        assert "<script>alert(1)</script>" not in response.get_data(as_text=True)

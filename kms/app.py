@@ -79,8 +79,9 @@ def register_error_pages(app: Flask) -> None:
         start_repair(app.config)
         headers = {"Retry-After": str(RETRY_AFTER)}
         if _is_api():
-            return jsonify({"error": {"parameter": None, "message": "the search index is being "
-                                      "rebuilt (indeks sedang dibangun ulang); retry shortly"}}), 503, headers
+            body, status = api_error(None, "the search index is being rebuilt (indeks sedang dibangun "
+                                           "ulang); retry shortly", 503)
+            return body, status, headers
         message = "Indeks pencarian sedang dibangun ulang dari basis data. Coba lagi sebentar lagi."
         return render_template("errors/error.html", code=503, message=message), 503, headers
 

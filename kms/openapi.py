@@ -3,7 +3,7 @@ in kms.params (the same one the route parses with)."""
 from kms import params
 
 ERROR = {"type": "object", "properties": {"error": {"type": "object", "properties": {
-    "parameter": {"type": "string"}, "message": {"type": "string"}}}}}
+    "parameter": {"type": "string"}, "message": {"type": "string"}, "code": {"type": "string"}}}}}
 
 
 ID_PARAMETER = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}

@@ -41,9 +41,16 @@ def sync_after_change() -> None:
     sync(get_db(), engine_for(current_app.config))
 
 
-def api_error(parameter: str | None, message: str, status: int = 400):
-    """The API's one error body: {"error": {"parameter", "message"}}."""
-    return jsonify({"error": {"parameter": parameter, "message": message}}), status
+ERROR_CODES = {400: "bad_parameter", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "too_many_requests",
+               500: "internal", 503: "index_rebuilding"}
+
+
+def api_error(parameter: str | None, message: str, status: int = 400, code: str | None = None):
+    """The API's one error body: {"error": {"parameter", "message", "code"}} (`code`: a stable
+    machine-readable name of the kind of error)."""
+    code = code or ERROR_CODES.get(status, "error")
+    return jsonify({"error": {"parameter": parameter, "message": message, "code": code}}), status
 
 
 

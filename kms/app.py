@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 

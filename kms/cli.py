@@ -26,6 +26,7 @@ from kms.params import ParameterError
 from kms.records import agency_exists, count_records, iter_records, quarantine_items, review_items
 from kms.replication import detect_candidates
 from kms.schema import LIST_FIELDS, RECORD_FIELDS
+from kms.scores import outdated_count, save_scores, stored_results
 from kms.search import ENGINES, engine_for
 from kms.search.query import SearchQuery
 from kms.status import status as read_status
@@ -287,7 +288,8 @@ def check(agency, by, threshold, output, include_stale, campaign_id, snapshot, a
         raise click.UsageError(str(exc)) from None
     if threshold is None:
         threshold = campaign.threshold if campaign else rules.threshold
-    rows = score_records(select_records(db, _sync(config, db)[0], query, agency), rules)
+    records = select_records(db, _sync(config, db)[0], query, agency)
+    rows = score_records(records, rules, stored=stored_results(db, rules, records))
     summary = summarize(rows, threshold, campaign.starts_on if campaign else None)
     table = group_table(rows, by, threshold, "label", descending=False)
     if snapshot:
@@ -410,3 +412,17 @@ def backup(target):
         raise click.UsageError(f"backup: {exc}") from None
     click.echo(f"cadangan ditulis ke {target}: {info['records']} rekaman, generasi indeks "
                f"{info['generation']}, {info['bytes']} byte")
+
+
+@main.command()
+def rescore():
+    """Score every record's completeness again with the current rules (after editing
+    data/completeness.toml); pages score records whose stored score is outdated on the fly."""
+    _config, db = _open_store()
+    try:
+        rules = default_rules()
+    except RulesError as exc:
+        raise click.UsageError(str(exc)) from None
+    before = outdated_count(db, rules)
+    count = save_scores(db, rules)
+    click.echo(f"kelengkapan dinilai ulang: {count} rekaman ({before} sebelumnya usang)")

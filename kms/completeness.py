@@ -3,6 +3,7 @@ what is missing or weak, field by field, in Indonesian. Pure functions over a re
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -53,6 +54,12 @@ class Rules:
     @property
     def total_weight(self) -> float:
         return sum(rule.weight for rule in self.rules)
+
+    @property
+    def fingerprint(self) -> str:
+        """Names these rules (a stored score made by other rules is not used)."""
+        text = repr([(r.field, r.level, r.weight, r.test, sorted(r.params.items(), key=str)) for r in self.rules])
+        return hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)

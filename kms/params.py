@@ -195,7 +195,10 @@ SEARCH = FILTERS + PAGING
 AGENCY = Param("agency", "Canonical agency name, as in `kms export`.")
 SCORE_RANGE = (Param("min_score", "Lowest completeness score", "number", 0, 100),
                Param("max_score", "Highest completeness score", "number", 0, 100))
-COMPLETENESS = FILTERS + (AGENCY, *SCORE_RANGE)
+MAX_LIST = 1000
+LIST_PAGING = (Param("page", "Result page", "int", 1, MAX_PAGE, default=1),
+               Param("per_page", "Rows per page", "int", 1, MAX_LIST, default=100))
+COMPLETENESS = FILTERS + (AGENCY, *SCORE_RANGE, *LIST_PAGING)
 
 
 def limit(default: int) -> Param:

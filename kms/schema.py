@@ -226,3 +226,12 @@ def create_search_log(db: sqlite_utils.Database) -> None:
     # counts, never who asked (kms/search_log.py).
     db["search_log"].create({"query": str, "outcome": str, "count": int, "first_seen": str,
                              "last_seen": str}, pk=("query", "outcome"))
+
+
+@migration
+def create_completeness_scores(db: sqlite_utils.Database) -> None:
+    # Each record's completeness score and gaps, written when the record changes (kms/scores.py);
+    # `rules` is the fingerprint of the rules that scored it.
+    db["completeness_scores"].create({"record_id": str, "score": int, "gaps": str, "rules": str,
+                                      "scored_at": str}, pk="record_id")
+    db["completeness_scores"].create_index(["score"])

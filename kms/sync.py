@@ -9,9 +9,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from kms.completeness import default_rules
 from kms.filelock import file_lock
 from kms.indexing import index_current, rebuild_index, update_index
 from kms.replication import detect_candidates
+from kms.scores import save_scores
 from kms.search import engine_for
 from kms.search.engine import IndexDamaged
 
@@ -83,6 +85,7 @@ def sync(db, engine, detect: bool = True, progress=None, rebuild: bool = False) 
             report.documents = rebuild_index(db, engine)
             report.rebuilt = True
         report.changed = len(ids)
+        save_scores(db, default_rules(), None if report.rebuilt else ids)
         if detect and ids:
             if len(ids) > DETECT_LIMIT:
                 report.detection_skipped = True

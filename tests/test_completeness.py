@@ -135,3 +135,30 @@ def test_stale_uses_the_rules_months():
 def test_month_end_dates_do_not_break_stale_detection():
     assert is_stale("2026-02-27", 1, dt.date(2026, 3, 31)) is True
     assert is_stale("2026-02-28", 1, dt.date(2026, 3, 31)) is False
+
+
+def test_scores_are_stored_with_the_record_and_rescored_when_rules_change(sample_copy, monkeypatch):
+    """Completeness is written through the journal (the sync after a change) and read back
+    instead of computed; other rules make the stored scores outdated until `kms rescore`."""
+    from click.testing import CliRunner
+
+    from kms.cli import main
+    from kms.completeness import Rules, check_record, default_rules
+    from kms.db import open_db
+    from kms.records import all_records
+    from kms.scores import outdated_count, stored_results
+
+    db = open_db(sample_copy / "kms.db")
+    rules = default_rules()
+    records = list(all_records(db))
+    stored = stored_results(db, rules, records)
+    assert len(stored) == len(records) and outdated_count(db, rules) == 0
+    for record in records[:50]:
+        assert stored[record["id"]].score == check_record(record, rules).score
+        assert stored[record["id"]].gaps == check_record(record, rules).gaps
+    lighter = Rules(rules.rules[:3], rules.stale_months, rules.threshold)
+    assert stored_results(db, lighter, records) == {}        # made by other rules: not used
+    assert outdated_count(db, lighter) == len(records)
+    monkeypatch.setenv("KMS_DATA_DIR", str(sample_copy))
+    out = CliRunner().invoke(main, ["rescore"])
+    assert out.exit_code == 0 and f"{len(records)} rekaman" in out.output

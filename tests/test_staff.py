@@ -144,8 +144,12 @@ def test_public_api_shows_score_staff_in_scope_also_missing(site):
 
 def test_api_completeness_contract_and_filters(site):
     client = site.client("admin")
-    everything = client.get("/api/completeness").json
-    assert everything["summary"]["records"] == len(everything["results"]) > 100
+    everything = client.get("/api/completeness?per_page=1000").json
+    assert everything["summary"]["records"] == everything["total"] == len(everything["results"]) > 100
+    pages = [client.get(f"/api/completeness?per_page=100&page={n}").json for n in (1, 2, 3, 4)]
+    assert all(p["total"] == everything["total"] and p["per_page"] == 100 for p in pages)
+    assert [r["id"] for p in pages for r in p["results"]] == [r["id"] for r in everything["results"]]
+    assert client.get("/api/completeness?per_page=1001").status_code == 400
     first = everything["results"][0]
     assert set(first) >= {"id", "title", "score", "missing", "stale"}
     hub = client.get("/api/completeness?hub=jipp-sulsel").json

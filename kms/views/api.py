@@ -10,6 +10,7 @@ from kms.links import lineage
 from kms.openapi import openapi_document
 from kms.records import get_record
 from kms.results import api_hit, results_page
+from kms.scores import stored_results
 from kms.search.query import SearchQuery
 from kms.similar import similar_summaries
 from kms.suggest import gap_view, public_result, suggest
@@ -97,13 +98,16 @@ def completeness():
     rules = default_rules()
     records = select_records(get_db(), search_engine(), query, values["agency"],
                              scope=lambda record, hubs: in_scope(user, record, hubs))
-    rows = [r for r in score_records(records, rules)
+    rows = [r for r in score_records(records, rules, stored=stored_results(get_db(), rules, records))
             if (low is None or r["score"] >= low) and (high is None or r["score"] <= high)]
     summary = summarize(rows, rules.threshold)
+    page, per_page = values["page"], values["per_page"]
+    shown = rows[(page - 1) * per_page:page * per_page]
     results = [{"id": r["id"], "title": r["title"], "agency": r["agency"], "hubs": r["hubs"],
                 "province_code": r["province_code"], "score": r["score"], "missing": r["gaps"],
-                "stale": r["stale"], "updated_at": r["updated_at"]} for r in rows]
-    return jsonify({"summary": summary, "results": results})
+                "stale": r["stale"], "updated_at": r["updated_at"]} for r in shown]
+    return jsonify({"summary": summary, "total": len(rows), "page": page, "per_page": per_page,
+                    "results": results})
 
 
 @bp.get("/openapi.json")

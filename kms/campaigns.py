@@ -110,15 +110,11 @@ def select_records(db, engine, query: SearchQuery | None, agency: str | None = N
     return records
 
 
-def score_records(records: list[dict], rules: Rules, today: dt.date | None = None,
-                  stored: dict | None = None) -> list[dict]:
-    """Rows for tables and worklists: the record's identity with its score, gaps and flags.
-    `stored`: {id: Completeness} read from the store (kms.scores); the rest are scored here."""
+def score_records(records: list[dict], rules: Rules, today: dt.date | None = None) -> list[dict]:
+    """Rows for tables and worklists: the record's identity with its score, gaps and flags."""
     rows = []
-    stored = stored or {}
     for record in records:
-        result = stored.get(record["id"]) if today is None else None
-        result = result or check_record(record, rules, today)
+        result = check_record(record, rules, today)
         rows.append({
             "id": record["id"], "title": record.get("title"), "agency": record.get("agency"),
             "province_code": record.get("province_code"), "province": record.get("province_name"),

@@ -26,7 +26,7 @@ from kms.params import ParameterError
 from kms.records import agency_exists, count_records, iter_records, quarantine_items, review_items
 from kms.replication import detect_candidates
 from kms.schema import LIST_FIELDS, RECORD_FIELDS
-from kms.scores import outdated_count, save_scores, stored_results
+from kms.scores import outdated_count, save_scores
 from kms.search import ENGINES, engine_for
 from kms.search.query import SearchQuery
 from kms.status import status as read_status
@@ -288,8 +288,7 @@ def check(agency, by, threshold, output, include_stale, campaign_id, snapshot, a
         raise click.UsageError(str(exc)) from None
     if threshold is None:
         threshold = campaign.threshold if campaign else rules.threshold
-    records = select_records(db, _sync(config, db)[0], query, agency)
-    rows = score_records(records, rules, stored=stored_results(db, rules, records))
+    rows = score_records(select_records(db, _sync(config, db)[0], query, agency), rules)
     summary = summarize(rows, threshold, campaign.starts_on if campaign else None)
     table = group_table(rows, by, threshold, "label", descending=False)
     if snapshot:

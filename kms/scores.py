@@ -1,7 +1,11 @@
 """Stored completeness (table completeness_scores): each record's score and gaps, written when
-the record changes (kms.sync, after the index) and by `kms rescore` when the rules change, so
-dashboards, worklists and /api/completeness read them instead of scoring every record per
-request. Staleness depends on today's date, so it is computed when read, never stored."""
+the record changes (kms.sync, after the index) and by `kms rescore` when the rules change.
+Staleness depends on today's date, so it is computed when read, never stored.
+
+Groundwork for dashboards computed in SQL over stored scores: the pages do not read these yet.
+Measured at 10k records, reading the stored rows back into the same Python rows (633 ms) is
+slower than scoring again (472 ms); the gain comes only when the summaries and group tables
+are SQL aggregates."""
 from __future__ import annotations
 
 import datetime as dt

@@ -10,7 +10,6 @@ from kms.links import lineage
 from kms.openapi import openapi_document
 from kms.records import get_record
 from kms.results import api_hit, results_page
-from kms.scores import stored_results
 from kms.search.query import SearchQuery
 from kms.similar import similar_summaries
 from kms.suggest import gap_view, public_result, suggest
@@ -98,7 +97,7 @@ def completeness():
     rules = default_rules()
     records = select_records(get_db(), search_engine(), query, values["agency"],
                              scope=lambda record, hubs: in_scope(user, record, hubs))
-    rows = [r for r in score_records(records, rules, stored=stored_results(get_db(), rules, records))
+    rows = [r for r in score_records(records, rules)
             if (low is None or r["score"] >= low) and (high is None or r["score"] <= high)]
     summary = summarize(rows, rules.threshold)
     page, per_page = values["page"], values["per_page"]

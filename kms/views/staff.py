@@ -14,7 +14,6 @@ from kms.campaigns import (GROUPS, SORT_COLUMNS, create_campaign, filter_descrip
 from kms.completeness import default_rules
 from kms.params import Param, ParameterError, parse
 from kms.records import open_edit_conflicts
-from kms.scores import stored_results
 from kms.search_log import OUTCOMES, failed_searches
 from kms.web import campaign_manager_required, current_user, get_db, search_engine, staff_required
 
@@ -37,7 +36,7 @@ def campaign_rows(campaign_id: int | None):
     records = select_records(db, search_engine(), query,
                              scope=lambda record, hubs: in_scope(user, record, hubs))
     threshold = campaign.threshold if campaign else rules.threshold
-    return campaign, threshold, score_records(records, rules, stored=stored_results(db, rules, records))
+    return campaign, threshold, score_records(records, rules)
 
 
 CAMPAIGN = Param("campaign", "Campaign number (none: every record in the account's scope)", "int", 1,

@@ -51,12 +51,19 @@ def decode_record(row: dict) -> dict:
 
 
 def candidate_records(db: sqlite_utils.Database, fields: dict, hub: str) -> list[dict]:
-    """Records that could be the same innovation: same province (or any, if unknown), and
-    not already holding an active source from this hub."""
+    """Records that could be the same innovation, not already holding an active source from
+    this hub: the same regency (or none named), else the same province (or none named), else
+    any. Exactly the records indexer.dedupe.regions_compatible does not veto, read through the
+    regency and province indexes instead of every record of the province."""
     where = "NOT EXISTS (SELECT 1 FROM sources s WHERE s.record_id = i.id AND s.hub = ? " \
             "AND s.dropped_at IS NULL)"
     params: list = [hub]
-    if fields.get("province_code"):
+    if fields.get("regency_code"):
+        # a record naming another regency is vetoed; one naming none must share the province
+        where += (" AND (i.regency_code = ? OR (i.regency_code IS NULL AND "
+                  "(i.province_code = ? OR i.province_code IS NULL)))")
+        params += [fields["regency_code"], fields.get("province_code") or fields["regency_code"].split(".")[0]]
+    elif fields.get("province_code"):
         where += " AND (i.province_code = ? OR i.province_code IS NULL)"
         params.append(fields["province_code"])
     sql = f"SELECT i.* FROM innovations i WHERE {where}"

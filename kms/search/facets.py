@@ -6,6 +6,10 @@ facet's selection; nothing depends on Whoosh's own grouping.
 """
 from __future__ import annotations
 
+import os
+import shutil
+import uuid
+
 import numpy as np
 
 from kms.search.engine import FACETS, MULTI_FACETS as MULTI
@@ -100,3 +104,37 @@ def disjunctive_counts(arrays: FacetArrays, matched: np.ndarray, selections: dic
                 mask &= selection
         counts[name] = arrays.count(name, mask)
     return counts
+
+
+# -- what every engine does with the arrays once its text matching is done ------------------
+def narrow(arrays: FacetArrays, matched, query):
+    """The text matches narrowed by the year range, and by every facet selection:
+    (matched within the years, {facet: selection mask}, final mask)."""
+    matched = matched & arrays.year_mask(query.year_from, query.year_to)
+    selections = {name: arrays.selection_mask(name, values)
+                  for name, values in query.filters.items() if values}
+    final = matched.copy()
+    for selection in selections.values():
+        final &= selection
+    return matched, selections, final
+
+
+def sorted_page(arrays: FacetArrays, final, query) -> list[tuple[int, float]]:
+    """The page of a query sorted by title, or newest first (year, then last update)."""
+    docnums = np.flatnonzero(final)
+    if query.sort == "title":
+        order = np.argsort(arrays.title_rank[docnums], kind="stable")
+    else:
+        order = np.lexsort((-arrays.updated[docnums], -arrays.year[docnums]))
+    return [(int(d), 0.0) for d in docnums[order][query.offset:query.offset + query.limit]]
+
+
+def swap_in(staging, index_dir, lock) -> None:
+    """Put a freshly built index folder in place of the old one, under the writer lock (a
+    reader sees the old folder or the new one, never half of either)."""
+    old = index_dir.with_name(f"index.old-{uuid.uuid4().hex}")
+    with lock:
+        if index_dir.exists():
+            os.replace(index_dir, old)
+        os.replace(staging, index_dir)
+        shutil.rmtree(old, ignore_errors=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 import shutil
 import threading
@@ -31,7 +30,7 @@ from kms import faults
 from kms.filelock import file_lock as writer_lock
 from kms.search import engine as seam
 from kms.search.engine import EngineQuery, EngineResult, Hit, IndexDamaged, IndexDocument
-from kms.search.facets import MULTI, FacetArrays, disjunctive_counts
+from kms.search.facets import MULTI, FacetArrays, disjunctive_counts, narrow, sorted_page, swap_in
 
 META = "kms-meta.json"     # tantivy keeps its own meta.json
 VOCAB = "vocab.json"
@@ -128,12 +127,7 @@ class TantivyEngine:
             (staging / META).write_text(json.dumps({"analysis": analysis_version, "build": uuid.uuid4().hex,
                                                     "next_ord": count, "files": _fingerprint(staging)}),
                                         encoding="utf-8")
-            with writer_lock(self.lock_path):
-                old = self.index_dir.with_name(f"index.old-{uuid.uuid4().hex}")
-                if self.index_dir.exists():
-                    os.replace(self.index_dir, old)
-                os.replace(staging, self.index_dir)
-                shutil.rmtree(old, ignore_errors=True)
+            swap_in(staging, self.index_dir, writer_lock(self.lock_path))
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         self._forget()
@@ -350,13 +344,7 @@ class TantivyEngine:
                     matched &= covered > 0
         else:
             matched = arrays.live.copy()
-        matched &= arrays.year_mask(query.year_from, query.year_to)
-        selections = {name: arrays.selection_mask(name, values)
-                      for name, values in query.filters.items() if values}
-        final = matched.copy()
-        for selection in selections.values():
-            final &= selection
-        return matched, selections, final
+        return narrow(arrays, matched, query)
 
     def _page(self, searcher, arrays, final, query: EngineQuery):
         start, stop = query.offset, query.offset + query.limit
@@ -374,12 +362,7 @@ class TantivyEngine:
             scored = [(int(o), float(score)) for (score, _a), o in zip(hits, ords) if final[int(o)]]
             scored.sort(key=lambda item: (-item[1], item[0]))
             return scored[start:stop]
-        docnums = np.flatnonzero(final)
-        if query.sort == "title":
-            order = np.argsort(arrays.title_rank[docnums], kind="stable")
-        else:
-            order = np.lexsort((-arrays.updated[docnums], -arrays.year[docnums]))
-        return [(int(d), 0.0) for d in docnums[order][start:stop]]
+        return sorted_page(arrays, final, query)
 
     # -- vocabulary -----------------------------------------------------------------------------
     @_guarded

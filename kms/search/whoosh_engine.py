@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import shutil
 import threading
 import time
@@ -29,7 +28,7 @@ from kms import faults
 from kms.filelock import file_lock as writer_lock   # one writer across commands and the web app
 from kms.search import engine as seam
 from kms.search.engine import EngineQuery, EngineResult, Hit, IndexDamaged, IndexDocument
-from kms.search.facets import MULTI, FacetArrays, disjunctive_counts
+from kms.search.facets import MULTI, FacetArrays, disjunctive_counts, narrow, sorted_page, swap_in
 
 META = "meta.json"
 RERANK = 100            # boost clauses re-rank this many of the best matches
@@ -119,12 +118,7 @@ class WhooshEngine:
             writer.commit()
             (staging / META).write_text(json.dumps({"analysis": analysis_version, "build": uuid.uuid4().hex}),
                                         encoding="utf-8")
-            with writer_lock(self.lock_path):
-                old = self.index_dir.with_name(f"index.old-{uuid.uuid4().hex}")
-                if self.index_dir.exists():
-                    os.replace(self.index_dir, old)
-                os.replace(staging, self.index_dir)
-                shutil.rmtree(old, ignore_errors=True)
+            swap_in(staging, self.index_dir, writer_lock(self.lock_path))
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         self._forget()
@@ -216,13 +210,7 @@ class WhooshEngine:
             matched &= arrays.live
         else:   # no clauses: every document
             matched = arrays.live.copy()
-        matched &= arrays.year_mask(query.year_from, query.year_to)
-        selections = {name: arrays.selection_mask(name, values)
-                      for name, values in query.filters.items() if values}
-        final = matched.copy()
-        for selection in selections.values():
-            final &= selection
-        return matched, selections, final
+        return narrow(arrays, matched, query)
 
     def _covered(self, searcher, arrays: FacetArrays, query: EngineQuery):
         """Per document, the summed weight of the optional clauses it matches."""
@@ -270,12 +258,7 @@ class WhooshEngine:
             _add_boosts(searcher, query.boosts, scores)
             ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
             return ranked[start:stop]
-        docnums = np.flatnonzero(final)
-        if query.sort == "title":
-            order = np.argsort(arrays.title_rank[docnums], kind="stable")
-        else:   # newest (also relevance without words): year, then last update, newest first
-            order = np.lexsort((-arrays.updated[docnums], -arrays.year[docnums]))
-        return [(int(d), 0.0) for d in docnums[order][start:stop]]
+        return sorted_page(arrays, final, query)
 
     # -- vocabulary -----------------------------------------------------------------------------
     @_guarded

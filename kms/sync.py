@@ -6,10 +6,11 @@ calls it first, and `kms serve` before it listens) finishes the work."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from kms.completeness import default_rules
+from kms.completeness import RulesError, default_rules
 from kms.filelock import file_lock
 from kms.indexing import index_current, rebuild_index, update_index
 from kms.replication import detect_candidates
@@ -17,6 +18,7 @@ from kms.scores import save_scores
 from kms.search import engine_for
 from kms.search.engine import IndexDamaged
 
+log = logging.getLogger(__name__)
 DETECT_LIMIT = 5000    # larger changes leave detection to `kms detect-replications`
 
 
@@ -85,7 +87,12 @@ def sync(db, engine, detect: bool = True, progress=None, rebuild: bool = False) 
             report.documents = rebuild_index(db, engine)
             report.rebuilt = True
         report.changed = len(ids)
-        save_scores(db, default_rules(), None if report.rebuilt else ids)
+        try:
+            rules = default_rules()
+        except RulesError as exc:       # a broken rules file stops scoring, never the index
+            log.warning("completeness not scored: %s", exc)
+        else:
+            save_scores(db, rules, None if report.rebuilt else ids)
         if detect and ids:
             if len(ids) > DETECT_LIMIT:
                 report.detection_skipped = True

@@ -162,3 +162,21 @@ def test_scores_are_stored_with_the_record_and_rescored_when_rules_change(sample
     monkeypatch.setenv("KMS_DATA_DIR", str(sample_copy))
     out = CliRunner().invoke(main, ["rescore"])
     assert out.exit_code == 0 and f"{len(records)} rekaman" in out.output
+
+
+def test_a_broken_rules_file_stops_scoring_not_the_index(sample_copy, tmp_path, monkeypatch):
+    from kms import completeness
+    from kms.config import load_config
+    from kms.db import open_db
+    from kms.search import engine_for
+    from kms.sync import sync
+
+    broken = tmp_path / "rules.toml"
+    broken.write_text("[[rule]]\nfield = 'nothing'\n", encoding="utf-8")
+    monkeypatch.setattr(completeness, "default_rules", lambda: completeness.load_rules(broken))
+    monkeypatch.setattr("kms.sync.default_rules", lambda: completeness.load_rules(broken))
+    db = open_db(sample_copy / "kms.db")
+    with db.conn:
+        db.execute("UPDATE innovations SET title = title || ' (baru)' WHERE id = (SELECT MIN(id) FROM innovations)")
+    report = sync(db, engine_for(load_config({"DATA_DIR": str(sample_copy)})), detect=False)
+    assert report.changed == 1          # the index moved on; only the scores waited

@@ -228,6 +228,9 @@ def status(as_json):
                    f"generasi {index['generation']}, versi analisis {index['analysis_version'] or '-'}"
                    f"{'' if index['analysis_current'] else ' (usang)'}")
         click.echo(f"perubahan menunggu indeks: {index['pending']}")
+        if index["built_by"] and index["built_by"] != index["engine"]:
+            click.echo(f"indeks di folder dibuat oleh {index['built_by']}, mesin yang dipilih {index['engine']}: "
+                       f"jalankan `kms reindex --engine {index['engine']}` (atau `kms serve` membangunnya)")
         if index["damaged"]:
             click.echo(f"RUSAK: {index['damaged']}")
         click.echo("sehat" if report["ok"] else "perlu dibangun ulang: jalankan `kms reindex` atau `kms serve`")

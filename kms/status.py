@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from kms.records import count_records
-from kms.search import analysis, engine_for
+from kms.search import analysis, engine_for, index_engine
 from kms.search.engine import IndexDamaged
 from kms.sync import pending_ids, state
 
@@ -22,6 +22,6 @@ def status(db, config: dict) -> dict:
     index = {"engine": engine.name, "exists": exists, "documents": documents,
              "analysis_version": version, "analysis_current": version == analysis.VERSION,
              "generation": int(state(db, "generation") or 0), "pending": len(pending_ids(db)),
-             "damaged": damaged}
+             "damaged": damaged, "built_by": index_engine(config)}
     ok = exists and damaged is None and version == analysis.VERSION
     return {"ok": ok, "store": {"ok": True, "records": records}, "index": index}

@@ -154,3 +154,15 @@ def test_kms_backup_command(sample_copy, tmp_path, monkeypatch):
     copy = open_db(tmp_path / "b" / "kms-copy.db")
     assert count_records(copy) == count_records(open_db(sample_copy / "kms.db"))
     assert not (tmp_path / "b" / "kms-copy.db.part").exists()
+
+
+def test_status_says_which_engine_built_the_index(sample_copy, monkeypatch):
+    monkeypatch.setenv("KMS_DATA_DIR", str(sample_copy))
+    monkeypatch.setenv("KMS_SEARCH_ENGINE", "tantivy")
+    out = CliRunner().invoke(main, ["status", "--json"])
+    report = json.loads(out.stdout)
+    assert report["index"]["engine"] == "tantivy" and report["index"]["built_by"] == "whoosh"
+    assert not report["ok"] and out.exit_code == 1
+    assert CliRunner().invoke(main, ["reindex"]).exit_code == 0
+    report = json.loads(CliRunner().invoke(main, ["status", "--json"]).stdout)
+    assert report["index"]["built_by"] == "tantivy" and report["ok"]

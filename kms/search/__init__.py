@@ -28,7 +28,18 @@ def _plugin(target: str):
 # engine name -> factory(index folder); the contract suite runs against every one
 ENGINES = {"whoosh": _plugin("kms.search.whoosh_engine:WhooshEngine"),
            "tantivy": _plugin("kms.search.tantivy_engine:TantivyEngine")}
+# a file each engine's index folder holds (found without importing the engine's library)
+ENGINE_MARKERS = {"whoosh": "_MAIN_*.toc", "tantivy": "kms-meta.json"}
 _SHARED: dict[tuple[str, str], object] = {}
+
+
+def index_engine(config: dict) -> str | None:
+    """Which engine built the index folder of this configuration (None: no index there)."""
+    folder = index_dir(config)
+    for name, marker in ENGINE_MARKERS.items():
+        if folder.is_dir() and any(folder.glob(marker)):
+            return name
+    return None
 _LOCK = threading.Lock()
 
 

@@ -43,13 +43,6 @@ def _parse_qs(text: str) -> list[tuple[str, str]]:
     return parse_qsl(text or "", keep_blank_values=False)
 
 
-def filters_from_args(args) -> tuple[SearchQuery, str | None]:
-    """The shared filters (and an `agency` name) from URL parameters or CLI options."""
-    query = SearchQuery.from_args(args, 20)
-    agency = (args.get("agency") or "").strip() or None
-    return query, agency
-
-
 def create_campaign(db, name: str, filters: str, threshold, deadline: str | None, user: str) -> int:
     """Store a campaign after checking its fields; raises ParameterError naming the field."""
     name = (name or "").strip()

@@ -33,9 +33,8 @@ def save_scores(db, rules: Rules, record_ids=None) -> int:
                                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET "
                                 "score = excluded.score, gaps = excluded.gaps, rules = excluded.rules, "
                                 "scored_at = excluded.scored_at", rows)
-            if gone:
-                marks = ", ".join("?" for _ in gone)
-                db.execute(f"DELETE FROM completeness_scores WHERE record_id IN ({marks})", gone)
+            for marks, dropped in in_chunks(gone):
+                db.execute(f"DELETE FROM completeness_scores WHERE record_id IN ({marks})", dropped)
         count += len(rows)
     return count
 

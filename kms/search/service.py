@@ -133,7 +133,7 @@ def search(engine, query: SearchQuery, thesaurus: Thesaurus | None = None,
     parsed, fixes = read_query(engine, query.q, thesaurus) if query.q else (parse(""), {})
     suggestion = corrector.corrected_text(query.q, fixes) if fixes else None
     if not parsed.clauses:          # filters only (or nothing but fillers): every record selected
-        found: EngineResult = engine.search(engine_query(query, parsed))
+        found: EngineResult = engine.search(engine_query(query, parsed, facets=facets))
         return SearchResult(found.total, found.hits, _plain(found.facets), query.page, query.per_page,
                             suggestion, False, parsed)
     everything, floor = thresholds(parsed)
@@ -157,10 +157,6 @@ def _plain(facets) -> dict:
 def matching_ids(engine, query: SearchQuery, thesaurus: Thesaurus | None = None) -> list[str]:
     """Every record id the query's words and filters select (no paging, no ranking), by the
     same coverage rule as search."""
-    if not query.q:
-        return engine.matching_ids(engine_query(query, parse(""), paged=False))
-    parsed, _fixes = read_query(engine, query.q, thesaurus)
-    if not parsed.clauses:
-        return engine.matching_ids(engine_query(query, parsed, paged=False))
-    _everything, floor = thresholds(parsed)
-    return engine.matching_ids(engine_query(query, parsed, floor - EPSILON, paged=False))
+    parsed = read_query(engine, query.q, thesaurus)[0] if query.q else parse("")
+    floor = thresholds(parsed)[1] - EPSILON if parsed.clauses else 0.0
+    return engine.matching_ids(engine_query(query, parsed, floor, paged=False))

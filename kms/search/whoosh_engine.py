@@ -353,10 +353,6 @@ def _add_boosts(searcher, boosts, scores: dict) -> None:
                     scores[docnum] += matcher.score()
 
 
-def Clause_(options) -> seam.Clause:
-    return seam.Clause(tuple(options), required=True)
-
-
 def _narrowed(query: EngineQuery) -> bool:
     """Filters or a year range select among the matches."""
     return bool(query.filters) or query.year_from is not None or query.year_to is not None

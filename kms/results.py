@@ -10,9 +10,10 @@ from kms.search.present import present
 from kms.search.query import SearchQuery
 
 
-def results_page(db, engine, query: SearchQuery, log: bool = True) -> dict:
-    """`log`: count a search that found nothing close, or only partial matches (first page)."""
-    result = service.search(engine, query)
+def results_page(db, engine, query: SearchQuery, thesaurus=None, log: bool = True) -> dict:
+    """`thesaurus`: the one to read the query with (None: kms.search.thesaurus.current()).
+    `log`: count a search that found nothing close, or only partial matches (first page)."""
+    result = service.search(engine, query, thesaurus)
     if log and query.q and query.page == 1:
         record_search(db, query.q, result.no_close_match, result.match)
     found = present(result, records_by_id(db, [hit.id for hit in result.hits]))

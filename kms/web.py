@@ -15,7 +15,7 @@ from flask import abort, current_app, g, jsonify, render_template, request, sess
 from kms.accounts import User, can_edit, get_user
 from kms.config import db_path
 from kms.db import open_db
-from kms.search import engine_for
+from kms.search import engine_for, thesaurus
 from kms.search.engine import IndexDamaged
 from kms.sync import state, sync
 
@@ -33,6 +33,11 @@ def search_engine():
     if state(get_db(), "damaged") is not None:
         raise IndexDamaged("indeks sedang dibangun ulang")
     return engine_for(current_app.config)
+
+
+def query_thesaurus():
+    """The thesaurus with the staff synonyms of this app's data folder."""
+    return thesaurus.current(current_app.config["DATA_DIR"])
 
 
 def sync_after_change() -> None:

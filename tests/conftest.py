@@ -139,6 +139,9 @@ def site(sample_copy) -> Site:
 
 
 @pytest.fixture(scope="session")
-def client(sample_dir):
-    """A client of the app over the shared sample store: for reading only."""
-    return create_app({"TESTING": True, "DATA_DIR": str(sample_dir)}).test_client()
+def client(sample_dir, tmp_path_factory):
+    """A client of the app over its own copy of the sample store, shared by the tests that
+    only read (searches still count failed ones, which must not leak into `sample_dir`)."""
+    target = tmp_path_factory.mktemp("client") / "data"
+    shutil.copytree(sample_dir, target)
+    return create_app({"TESTING": True, "DATA_DIR": str(target)}).test_client()

@@ -242,3 +242,12 @@ def test_odd_words_never_break_a_page(client, path, key):
         expected = (200, 400) if path == "/api/suggest" and not text.strip() else (200,)
         assert response.status_code in expected, (path, text[:40], response.status_code)
         assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+
+
+def test_staff_synonyms_in_the_apps_data_folder_reach_the_site(site):
+    client = site.client()
+    assert client.get("/api/search?q=zzkatasampah").json["no_close_match"]
+    (site.dir / "synonyms.csv").write_text("term,expansion,kind,source\nzzkatasampah,sampah,synonym,staf\n",
+                                           encoding="utf-8")
+    body = client.get("/api/search?q=zzkatasampah").json
+    assert body["total"] > 0 and {"typed": "zzkatasampah", "alternative": "sampah", "source": "local"} in body["expansions"]

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.regions import gazetteer
+from kms.config import load_config
 from kms.search import analysis, lexicon
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "search"
@@ -198,9 +199,10 @@ def _stamp(paths) -> tuple:
 
 
 def current(local_dir: str | Path | None = None) -> Thesaurus:
-    """The thesaurus as the files are now (re-read when one of them changes)."""
-    local = Path(local_dir) if local_dir else None
-    stamp = _stamp([SYNONYMS_FILE, ENGLISH_FILE] + ([local / LOCAL_FILE] if local else []))
+    """The thesaurus as the files are now (re-read when one of them changes), with the staff's
+    synonyms.csv of `local_dir` (default: the DATA_DIR setting)."""
+    local = Path(local_dir or load_config()["DATA_DIR"])
+    stamp = _stamp([SYNONYMS_FILE, ENGLISH_FILE, local / LOCAL_FILE])
     name = str(local)
     with _LOCK:
         cached = _CACHE.get(name)

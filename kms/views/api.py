@@ -13,7 +13,7 @@ from kms.results import api_hit, results_page
 from kms.search.query import SearchQuery
 from kms.similar import similar_summaries
 from kms.suggest import gap_view, public_result, suggest
-from kms.web import api_error, current_user, get_db, search_engine, staff_required
+from kms.web import api_error, current_user, get_db, query_thesaurus, search_engine, staff_required
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -22,7 +22,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def search():
     """Search with filters, facets and corrections."""
     query = SearchQuery.from_args(request.args, 20)
-    found = results_page(get_db(), search_engine(), query)
+    found = results_page(get_db(), search_engine(), query, query_thesaurus())
     return jsonify({"total": found["total"], "page": query.page, "per_page": query.per_page,
                     "results": [api_hit(hit) for hit in found["hits"]], "facets": found["facets"],
                     "corrected_query": found["corrected_query"], "corrected": found["corrected"],
@@ -68,7 +68,7 @@ def replications(record_id):
 def suggestions():
     values = params.parse(params.SUGGEST, request.args)
     found = suggest(get_db(), search_engine(), values["problem"], values["region"],
-                    values["agency_type"], values["limit"])
+                    values["agency_type"], values["limit"], query_thesaurus())
     body = {"results": [public_result(item) for item in found["results"]],
             "no_close_match": found["no_close_match"]}
     if values["region"]:

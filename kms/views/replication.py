@@ -12,7 +12,7 @@ from kms.records import get_record
 from kms.schema import AGENCY_TYPES
 from kms.search.labels import facet_label
 from kms.suggest import gap_view, sector_choices, suggest
-from kms.web import current_user, get_db, search_engine, staff_required, sync_after_change
+from kms.web import current_user, get_db, query_thesaurus, search_engine, staff_required, sync_after_change
 
 bp = Blueprint("replication", __name__)
 PAGE = (*params.SUGGEST[1:3], params.Param("gap_region", params.REGION_HELP, "region"),
@@ -36,7 +36,8 @@ def page():
         return _page(None, None, exc, 400)
     problem = (request.args.get("problem") or "").strip()[:1000]
     if problem:
-        found = suggest(db, search_engine(), problem, values["region"], values["agency_type"])
+        found = suggest(db, search_engine(), problem, values["region"], values["agency_type"],
+                        thesaurus=query_thesaurus())
         found["region"] = values["region"]
     if values["gap_region"]:
         gaps = gap_view(db, values["gap_region"], values["sector"], engine=search_engine())

@@ -12,7 +12,7 @@ from kms.schema import REPLICATION_STAGES, SECTIONS
 from kms.search.labels import FACET_TITLES, facet_label
 from kms.search.query import SearchQuery
 from kms.similar import similar_summaries
-from kms.web import current_user, get_db, search_engine
+from kms.web import current_user, get_db, query_thesaurus, search_engine
 
 bp = Blueprint("search", __name__)
 
@@ -26,7 +26,7 @@ def results():
     except ParameterError as exc:
         return render_template("search/results.html", error=exc, query=SearchQuery(), found=None,
                                facet_titles=FACET_TITLES), 400
-    found = results_page(get_db(), search_engine(), query)
+    found = results_page(get_db(), search_engine(), query, query_thesaurus())
     return render_template("search/results.html", query=query, found=found, error=None,
                            facet_titles=FACET_TITLES)
 

@@ -129,6 +129,20 @@ def in_scope(user: User, record: dict, hubs: set[str] | None = None) -> bool:
     return False
 
 
+def scope_sql(user: User) -> tuple[str, tuple]:
+    """`in_scope` as SQL over innovations `i` (for figures over many records)."""
+    if user.role == "admin":
+        return "1", ()
+    if user.role == "hub_operator":
+        if user.hub:
+            return ("EXISTS (SELECT 1 FROM sources x WHERE x.record_id = i.id AND x.dropped_at IS NULL "
+                    "AND x.hub = ?)", (user.hub,))
+        return "i.province_code = ? OR i.province_code LIKE ?", (user.province, user.province + ".%")
+    if user.role == "agency_editor":
+        return "i.agency IS NOT NULL AND kms_key(i.agency) = ?", (key(user.agency or ""),)
+    return "0", ()
+
+
 def can_edit(db, user: User | None, record: dict) -> bool:
     return user is not None and in_scope(user, record, hubs_of(db, record["id"]))
 

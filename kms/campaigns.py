@@ -1,5 +1,5 @@
-"""Data-update campaigns: which records a campaign covers, their scores, summaries by hub,
-province, agency and award year, worklists (CSV, XLSX) and snapshots over time."""
+"""Data-update campaigns: which records a campaign covers, worklists (CSV, XLSX) and snapshots
+over time (the figures themselves are SQL over stored scores, in kms.scores)."""
 from __future__ import annotations
 
 import csv
@@ -9,15 +9,12 @@ import json
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from indexer.textnorm import key
-from kms.records import active_hubs, all_records, now_iso
-from kms.completeness import Rules, check_record
+from kms.records import now_iso
+from kms.scores import Selection
 from kms.search.labels import FACET_TITLES, facet_label
 from kms.search.query import ParameterError, SearchQuery
 from kms.search.service import matching_ids
 
-GROUPS = {"hub": "Hub", "province": "Provinsi", "agency": "Instansi", "award_year": "Tahun penghargaan"}
-BINS = 10
 WORKLIST_COLUMNS = [
     ("id", "ID"), ("title", "Judul"), ("agency", "Instansi"), ("province", "Provinsi"),
     ("regency", "Kabupaten/Kota"), ("hubs", "Hub"), ("score", "Skor"),
@@ -81,119 +78,27 @@ def list_campaigns(db) -> list[Campaign]:
     return [get_campaign(db, row["id"]) for row in db.query("SELECT id FROM campaigns ORDER BY id DESC")]
 
 
-def select_records(db, engine, query: SearchQuery | None, agency: str | None = None,
-                   scope=None) -> list[dict]:
-    """Records chosen by the shared filters (through the search index), an agency name, and
-    the account's scope (a predicate on (record, hubs)). Each record carries `hubs`."""
-    hubs = active_hubs(db)
-    wanted = None
+def selection(engine, query: SearchQuery | None, agency: str | None = None,
+              scope: tuple[str, tuple] = ("1", ()), min_score=None, max_score=None) -> Selection:
+    """The records a campaign figure covers: the shared filters (through the search index), an
+    agency name, the account's scope (accounts.scope_sql) and a score range."""
+    ids = None
     if query is not None and (query.q or query.filters or query.year_from or query.year_to):
-        wanted = set(matching_ids(engine, query))
-    agency_key = key(agency) if agency else None
-    records = []
-    for record in all_records(db):
-        if wanted is not None and record["id"] not in wanted:
-            continue
-        if agency_key and key(record["agency"] or "") != agency_key:
-            continue
-        record["hubs"] = sorted(hubs.get(record["id"], ()))
-        if scope is not None and not scope(record, set(record["hubs"])):
-            continue
-        records.append(record)
-    return records
+        ids = tuple(matching_ids(engine, query))
+    return Selection(ids, agency, scope, min_score, max_score)
 
 
-def score_records(records: list[dict], rules: Rules, today: dt.date | None = None) -> list[dict]:
-    """Rows for tables and worklists: the record's identity with its score, gaps and flags."""
-    rows = []
-    for record in records:
-        result = check_record(record, rules, today)
-        rows.append({
-            "id": record["id"], "title": record.get("title"), "agency": record.get("agency"),
-            "province_code": record.get("province_code"), "province": record.get("province_name"),
-            "regency": record.get("regency_name"), "hubs": record.get("hubs", []),
-            "award": record.get("award"), "award_year": record.get("award_year"),
-            "status": record.get("status"), "updated_at": record.get("updated_at"),
-            "score": result.score, "gaps": [g.as_json() for g in result.gaps],
-            "stale": result.stale, "stopped": record.get("status") == "berhenti",
-        })
-    return rows
+def worklist_only(include_stale: bool) -> str:
+    """The rows a worklist lists (kms.scores.score_rows `only`): the incomplete records, and
+    with `include_stale` the stale ones too."""
+    return "worklist" if include_stale else "incomplete"
 
 
-def summarize(rows: list[dict], threshold: float, since: str | None = None) -> dict:
-    """Overall figures: records, complete, incomplete, stale, stopped, mean score, the score
-    distribution in ten bins, and (with `since`) how many were updated since that date."""
-    complete = sum(1 for r in rows if r["score"] >= threshold)
-    distribution = [0] * BINS
-    for row in rows:
-        distribution[min(int(row["score"] // (100 / BINS)), BINS - 1)] += 1
-    summary = {
-        "records": len(rows), "complete": complete, "incomplete": len(rows) - complete,
-        "stale": sum(1 for r in rows if r["stale"]), "stopped": sum(1 for r in rows if r["stopped"]),
-        "mean_score": round(sum(r["score"] for r in rows) / len(rows), 1) if rows else 0.0,
-        "threshold": threshold, "distribution": distribution,
-    }
-    if since:
-        summary["updated_since"] = sum(1 for r in rows if (r["updated_at"] or "")[:10] >= since[:10])
-        summary["since"] = since[:10]
-    return summary
-
-
-def _group_keys(row: dict, by: str) -> list[tuple[str, str]]:
-    """(key, label) pairs a row counts under; a record with two hubs counts under both."""
-    if by == "hub":
-        return [(h, h) for h in row["hubs"]] or [("", "(tanpa hub)")]
-    if by == "province":
-        code = row["province_code"] or ""
-        return [(code, row["province"] or "(tanpa wilayah)")]
-    if by == "agency":
-        return [(row["agency"] or "", row["agency"] or "(tanpa instansi)")]
-    year = row["award_year"]
-    return [(str(year) if year else "", str(year) if year else "(tanpa penghargaan)")]
-
-
-SORT_COLUMNS = ("label", "records", "complete", "incomplete", "stale", "stopped", "mean_score")
-
-
-def group_table(rows: list[dict], by: str, threshold: float, sort: str = "records",
-                descending: bool = True) -> list[dict]:
-    """One row per hub / province / agency / award year with the campaign figures."""
-    if by not in GROUPS:
-        raise ParameterError("by", f"by must be one of {', '.join(GROUPS)}")
-    if sort not in SORT_COLUMNS:
-        raise ParameterError("sort", f"sort must be one of {', '.join(SORT_COLUMNS)}")
-    groups: dict[str, dict] = {}
-    for row in rows:
-        for value, label in _group_keys(row, by):
-            group = groups.setdefault(value, {"value": value, "label": label, "rows": []})
-            group["rows"].append(row)
-    table = []
-    for group in groups.values():
-        figures = summarize(group.pop("rows"), threshold)
-        figures.pop("distribution")
-        table.append({**group, **figures})
-    table.sort(key=lambda g: (g[sort] if sort != "label" else str(g["label"]).lower()),
-               reverse=descending)
-    return table
-
-
-def group_filter(rows: list[dict], by: str | None, value: str | None) -> list[dict]:
-    """The rows of one group of a table (drill-down and worklists)."""
-    if not by:
-        return rows
-    if by not in GROUPS:
-        raise ParameterError("by", f"by must be one of {', '.join(GROUPS)}")
-    return [r for r in rows if (value or "") in [k for k, _ in _group_keys(r, by)]]
-
-
-def worklist(rows: list[dict], threshold: float, base_url: str = "",
-             include_stale: bool = False) -> list[dict]:
-    """Incomplete records (score under the threshold; with `include_stale` also the stale
-    ones), lowest score first, as flat rows ready to send to agencies."""
+def worklist(rows: list[dict], base_url: str = "") -> list[dict]:
+    """Score rows (kms.scores.score_rows, lowest score first) as flat rows ready to send to
+    agencies."""
     out = []
-    for row in sorted(rows, key=lambda r: (r["score"], r["id"])):
-        if row["score"] >= threshold and not (include_stale and row["stale"]):
-            continue
+    for row in rows:
         out.append({
             "id": row["id"], "title": row["title"] or "", "agency": row["agency"] or "",
             "province": row["province"] or "", "regency": row["regency"] or "",

@@ -16,8 +16,8 @@ from kms import faults, params
 from kms.accounts import AccountError, create_user, disable_user, list_users, set_password
 from kms.app import create_app
 from kms.backup import backup_store
-from kms.campaigns import (get_campaign, group_table, save_snapshot, score_records, select_records,
-                           summarize, worklist, worklist_csv, worklist_xlsx)
+from kms.campaigns import (get_campaign, save_snapshot, selection, worklist, worklist_csv, worklist_only,
+                           worklist_xlsx)
 from kms.completeness import RulesError, default_rules
 from kms.config import SETTINGS, db_path, load_config, setting_help
 from kms.db import open_db
@@ -26,7 +26,7 @@ from kms.params import ParameterError
 from kms.records import agency_exists, count_records, iter_records, quarantine_items, review_items
 from kms.replication import detect_candidates
 from kms.schema import LIST_FIELDS, RECORD_FIELDS
-from kms.scores import outdated_count, save_scores
+from kms.scores import ensure_scores, group_table, outdated_ids, save_scores, score_rows, summary
 from kms.search import ENGINES, engine_for
 from kms.search.query import SearchQuery
 from kms.status import status as read_status
@@ -291,17 +291,19 @@ def check(agency, by, threshold, output, include_stale, campaign_id, snapshot, a
         raise click.UsageError(str(exc)) from None
     if threshold is None:
         threshold = campaign.threshold if campaign else rules.threshold
-    rows = score_records(select_records(db, _sync(config, db)[0], query, agency), rules)
-    summary = summarize(rows, threshold, campaign.starts_on if campaign else None)
-    table = group_table(rows, by, threshold, "label", descending=False)
+    engine = _sync(config, db)[0]
+    ensure_scores(db, rules)
+    chosen = selection(engine, query, agency)
+    figures = summary(db, rules, chosen, threshold, campaign.starts_on if campaign else None)
+    table = group_table(db, rules, chosen, by, threshold, "label", descending=False)
     if snapshot:
-        save_snapshot(db, campaign_id, summary, "kms check")
+        save_snapshot(db, campaign_id, figures, "kms check")
     if as_json:
-        click.echo(json.dumps({"summary": summary, "groups": table}, ensure_ascii=False))
+        click.echo(json.dumps({"summary": figures, "groups": table}, ensure_ascii=False))
     else:
-        click.echo(f"Kelengkapan: {summary['records']} rekaman, skor rata-rata {summary['mean_score']}, "
-                   f"lengkap (skor >= {threshold:g}) {summary['complete']}, belum lengkap "
-                   f"{summary['incomplete']}, kedaluwarsa {summary['stale']}, berhenti {summary['stopped']}")
+        click.echo(f"Kelengkapan: {figures['records']} rekaman, skor rata-rata {figures['mean_score']}, "
+                   f"lengkap (skor >= {threshold:g}) {figures['complete']}, belum lengkap "
+                   f"{figures['incomplete']}, kedaluwarsa {figures['stale']}, berhenti {figures['stopped']}")
         header = ("", "rekaman", "lengkap", "belum", "kedaluwarsa", "berhenti", "rata-rata")
         width = max([len(str(g["label"])) for g in table] + [len(by)]) + 2
         click.echo(f"{by:<{width}}" + "".join(f"{h:>12}" for h in header[1:]))
@@ -309,7 +311,8 @@ def check(agency, by, threshold, output, include_stale, campaign_id, snapshot, a
             figures = (g["records"], g["complete"], g["incomplete"], g["stale"], g["stopped"], g["mean_score"])
             click.echo(f"{str(g['label']):<{width}}" + "".join(f"{v:>12}" for v in figures))
     if output:
-        items = worklist(rows, threshold, config.get("PUBLIC_URL", ""), include_stale)
+        rows = score_rows(db, rules, chosen, threshold, only=worklist_only(include_stale))
+        items = worklist(rows, config.get("PUBLIC_URL", ""))
         body = worklist_xlsx(items) if output.suffix.lower() == ".xlsx" else worklist_csv(items)
         output.write_bytes(body)
         click.echo(f"daftar kerja: {len(items)} rekaman ditulis ke {output}", err=as_json)
@@ -419,12 +422,12 @@ def backup(target):
 @main.command()
 def rescore():
     """Score every record's completeness again with the current rules (after editing
-    data/completeness.toml); pages score records whose stored score is outdated on the fly."""
+    data/completeness.toml); pages and `kms check` rescore the outdated ones before they read."""
     _config, db = _open_store()
     try:
         rules = default_rules()
     except RulesError as exc:
         raise click.UsageError(str(exc)) from None
-    before = outdated_count(db, rules)
+    before = len(outdated_ids(db, rules))
     count = save_scores(db, rules)
     click.echo(f"kelengkapan dinilai ulang: {count} rekaman ({before} sebelumnya usang)")

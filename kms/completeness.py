@@ -187,6 +187,15 @@ def check_record(record: dict, rules: Rules, today: dt.date | None = None,
                         is_stale(record.get("updated_at"), months, today))
 
 
+def stale_cutoff(months: int, today: dt.date) -> dt.date:
+    """The date `months` months before `today` (the day clamped to the month's length): a
+    record last updated before it is stale."""
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    day = min(today.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+                          31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month])
+    return dt.date(year, month + 1, day)
+
+
 def is_stale(updated_at: str | None, months: int, today: dt.date) -> bool:
     """True when the record was last updated more than `months` months before `today`
     (a record with no update date is stale)."""
@@ -196,7 +205,4 @@ def is_stale(updated_at: str | None, months: int, today: dt.date) -> bool:
         updated = dt.date.fromisoformat(str(updated_at)[:10])
     except ValueError:
         return True
-    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
-    day = min(today.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-                          31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month])
-    return updated < dt.date(year, month + 1, day)
+    return updated < stale_cutoff(months, today)

@@ -139,29 +139,97 @@ def test_month_end_dates_do_not_break_stale_detection():
 
 def test_scores_are_stored_with_the_record_and_rescored_when_rules_change(sample_copy, monkeypatch):
     """Completeness is written through the journal (the sync after a change) and read back
-    instead of computed; other rules make the stored scores outdated until `kms rescore`."""
+    instead of computed; other rules make the stored scores outdated until they are rescored."""
     from click.testing import CliRunner
 
     from kms.cli import main
     from kms.completeness import Rules, check_record, default_rules
     from kms.db import open_db
     from kms.records import all_records
-    from kms.scores import outdated_count, stored_results
+    from kms.scores import Selection, ensure_scores, outdated_ids, score_rows
 
     db = open_db(sample_copy / "kms.db")
     rules = default_rules()
-    records = list(all_records(db))
-    stored = stored_results(db, rules, records)
-    assert len(stored) == len(records) and outdated_count(db, rules) == 0
-    for record in records[:50]:
-        assert stored[record["id"]].score == check_record(record, rules).score
-        assert stored[record["id"]].gaps == check_record(record, rules).gaps
+    records = {r["id"]: r for r in all_records(db)}
+    rows = score_rows(db, rules, Selection(), rules.threshold)
+    assert len(rows) == len(records) and outdated_ids(db, rules) == []
+    for row in rows:
+        expected = check_record(records[row["id"]], rules)
+        assert row["score"] == expected.score
+        assert row["gaps"] == [g.as_json() for g in expected.gaps]
     lighter = Rules(rules.rules[:3], rules.stale_months, rules.threshold)
-    assert stored_results(db, lighter, records) == {}        # made by other rules: not used
-    assert outdated_count(db, lighter) == len(records)
+    assert score_rows(db, lighter, Selection(), 80) == []          # made by other rules: not used
+    assert len(outdated_ids(db, lighter)) == len(records)
+    assert ensure_scores(db, lighter) == len(records) and outdated_ids(db, lighter) == []
     monkeypatch.setenv("KMS_DATA_DIR", str(sample_copy))
     out = CliRunner().invoke(main, ["rescore"])
     assert out.exit_code == 0 and f"{len(records)} rekaman" in out.output
+
+
+def _reference_figures(rows, threshold):
+    complete = sum(1 for r in rows if r.score >= threshold)
+    return {"records": len(rows), "complete": complete, "incomplete": len(rows) - complete,
+            "stale": sum(1 for r in rows if r.stale), "stopped": sum(1 for r in rows if r.stopped),
+            "mean_score": round(sum(r.score for r in rows) / len(rows), 1) if rows else 0.0}
+
+
+@pytest.mark.parametrize("today", [dt.date(2026, 3, 31), dt.date(2025, 6, 15)])
+def test_sql_figures_equal_a_record_by_record_count(sample_copy, today, monkeypatch):
+    """The dashboard's SQL over stored scores (summary, the four group tables, drill-down,
+    worklists, scopes) gives what scoring every record in Python gives."""
+    from collections import namedtuple
+
+    from kms import scores
+    from kms.accounts import User, in_scope, scope_sql
+    from kms.completeness import check_record, default_rules
+    from kms.db import open_db
+    from kms.records import active_hubs, all_records
+    from kms.scores import Selection, group_table, score_rows, summary
+
+    class FixedDate(dt.date):
+        @classmethod
+        def today(cls):
+            return today
+
+    monkeypatch.setattr(scores.dt, "date", FixedDate)
+    db = open_db(sample_copy / "kms.db")
+    rules = default_rules()
+    hubs = active_hubs(db)
+    Row = namedtuple("Row", "id score stale stopped record hubs")
+    everything = []
+    for record in all_records(db):
+        result = check_record(record, rules, today)
+        everything.append(Row(record["id"], result.score, result.stale, record.get("status") == "berhenti",
+                              record, hubs.get(record["id"], set())))
+    assert 0 < sum(r.stale for r in everything) < len(everything)    # the date matters here
+    some_hub = sorted({h for r in everything for h in r.hubs})[0]
+    users = [User(1, "a", "admin"), User(2, "h", "hub_operator", hub=some_hub),
+             User(3, "p", "hub_operator", province="73"),
+             User(4, "e", "agency_editor", agency=everything[0].record["agency"].upper())]
+    keys = {"hub": lambda r: sorted(r.hubs) or [""], "province": lambda r: [r.record.get("province_code") or ""],
+            "agency": lambda r: [r.record.get("agency") or ""],
+            "award_year": lambda r: [str(r.record["award_year"]) if r.record.get("award_year") else ""]}
+    for user in users:
+        mine = [r for r in everything if in_scope(user, r.record, r.hubs)]
+        assert mine, user
+        chosen = Selection(scope=scope_sql(user))
+        got = summary(db, rules, chosen, 60)
+        assert {k: got[k] for k in _reference_figures(mine, 60)} == _reference_figures(mine, 60)
+        assert sum(got["distribution"]) == len(mine)
+        for by, keys_of in keys.items():
+            table = {g["value"]: g for g in group_table(db, rules, chosen, by, 60)}
+            expected = {}
+            for row in mine:
+                for value in keys_of(row):
+                    expected.setdefault(value, []).append(row)
+            assert set(table) == set(expected), (user, by)
+            for value, rows in expected.items():
+                assert {k: table[value][k] for k in _reference_figures(rows, 60)} == \
+                    _reference_figures(rows, 60), (user, by, value)
+            value = max(expected, key=lambda v: len(expected[v]))
+            drill = score_rows(db, rules, chosen, 60, by, value, "worklist")
+            wanted = sorted((r for r in expected[value] if r.score < 60 or r.stale), key=lambda r: (r.score, r.id))
+            assert [r["id"] for r in drill] == [r.id for r in wanted], (user, by, value)
 
 
 def test_a_broken_rules_file_stops_scoring_not_the_index(sample_copy, tmp_path, monkeypatch):

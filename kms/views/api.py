@@ -3,12 +3,13 @@ declaration in kms.params (a malformed one answers the app's one 400 body)."""
 from flask import Blueprint, jsonify, request
 
 from kms import params
-from kms.accounts import can_edit, in_scope
-from kms.campaigns import score_records, select_records, summarize
+from kms.accounts import can_edit, scope_sql
+from kms.campaigns import selection
 from kms.completeness import check_record, default_rules
 from kms.links import lineage
 from kms.openapi import openapi_document
 from kms.records import get_record
+from kms.scores import ensure_scores, score_rows, summary
 from kms.results import api_hit, results_page
 from kms.search.query import SearchQuery
 from kms.similar import similar_summaries
@@ -92,20 +93,17 @@ def completeness():
     """Scores and gaps of the records the filters select, within the account's scope."""
     values = params.parse(params.COMPLETENESS, request.args)
     query = SearchQuery.from_mapping(values)
-    low, high = values["min_score"], values["max_score"]
-    user = current_user()
-    rules = default_rules()
-    records = select_records(get_db(), search_engine(), query, values["agency"],
-                             scope=lambda record, hubs: in_scope(user, record, hubs))
-    rows = [r for r in score_records(records, rules)
-            if (low is None or r["score"] >= low) and (high is None or r["score"] <= high)]
-    summary = summarize(rows, rules.threshold)
+    db, rules = get_db(), default_rules()
+    ensure_scores(db, rules)
+    chosen = selection(search_engine(), query, values["agency"], scope_sql(current_user()),
+                       values["min_score"], values["max_score"])
+    figures = summary(db, rules, chosen, rules.threshold)
     page, per_page = values["page"], values["per_page"]
-    shown = rows[(page - 1) * per_page:page * per_page]
+    rows = score_rows(db, rules, chosen, rules.threshold, limit=per_page, offset=(page - 1) * per_page)
     results = [{"id": r["id"], "title": r["title"], "agency": r["agency"], "hubs": r["hubs"],
                 "province_code": r["province_code"], "score": r["score"], "missing": r["gaps"],
-                "stale": r["stale"], "updated_at": r["updated_at"]} for r in shown]
-    return jsonify({"summary": summary, "total": len(rows), "page": page, "per_page": per_page,
+                "stale": r["stale"], "updated_at": r["updated_at"]} for r in rows]
+    return jsonify({"summary": figures, "total": figures["records"], "page": page, "per_page": per_page,
                     "results": results})
 
 

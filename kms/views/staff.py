@@ -6,23 +6,23 @@ import datetime as dt
 from flask import (Blueprint, Response, abort, redirect, render_template, request,
                    url_for)
 
-from kms.accounts import in_scope
-from kms.campaigns import (GROUPS, SORT_COLUMNS, create_campaign, filter_description, get_campaign,
-                           group_filter, group_table, list_campaigns, save_snapshot, score_records,
-                           select_records, snapshots, summarize, worklist, worklist_csv,
-                           worklist_xlsx)
+from kms.accounts import scope_sql
+from kms.campaigns import (create_campaign, filter_description, get_campaign, list_campaigns,
+                           save_snapshot, selection, snapshots, worklist, worklist_csv,
+                           worklist_only, worklist_xlsx)
 from kms.completeness import default_rules
 from kms.params import Param, ParameterError, parse
 from kms.records import open_edit_conflicts
+from kms.scores import GROUPS, SORT_COLUMNS, ensure_scores, group_table, score_rows, selected_ids, summary
 from kms.search_log import OUTCOMES, failed_searches
 from kms.web import campaign_manager_required, current_user, get_db, search_engine, staff_required
 
 bp = Blueprint("staff", __name__)
 
 
-def campaign_rows(campaign_id: int | None):
-    """The campaign (or None: every record), its threshold and its scored rows, within the
-    account's scope."""
+def campaign_selection(campaign_id: int | None):
+    """The campaign (or None: every record), its threshold and the selection of its records
+    within the account's scope; the stored scores brought up to date with the rules."""
     db = get_db()
     rules = default_rules()
     campaign = None
@@ -32,11 +32,10 @@ def campaign_rows(campaign_id: int | None):
         if campaign is None:
             abort(404, "Kampanye tidak ditemukan.")
         query = campaign.query()
-    user = current_user()
-    records = select_records(db, search_engine(), query,
-                             scope=lambda record, hubs: in_scope(user, record, hubs))
+    ensure_scores(db, rules)
+    chosen = selection(search_engine(), query, scope=scope_sql(current_user()))
     threshold = campaign.threshold if campaign else rules.threshold
-    return campaign, threshold, score_records(records, rules)
+    return campaign, threshold, chosen
 
 
 CAMPAIGN = Param("campaign", "Campaign number (none: every record in the account's scope)", "int", 1,
@@ -62,17 +61,18 @@ def _campaign_arg() -> int | None:
 @bp.get("/kampanye/<int:campaign_id>")
 @staff_required
 def dashboard(campaign_id=None):
-    campaign, threshold, rows = campaign_rows(campaign_id)
     values = parse(DASHBOARD, request.args)
+    campaign, threshold, chosen = campaign_selection(campaign_id)
     sort, descending = values["sort"], values["dir"] != "asc"
-    tables = {by: group_table(rows, by, threshold, sort, descending) for by in GROUPS}
+    db, rules = get_db(), default_rules()
+    tables = {by: group_table(db, rules, chosen, by, threshold, sort, descending) for by in GROUPS}
     since = campaign.starts_on if campaign else None
-    summary = summarize(rows, threshold, since)
-    db = get_db()
-    shown = {r["id"] for r in rows}
-    conflicts = [item for item in open_edit_conflicts(db) if item["record_id"] in shown]
+    figures = summary(db, rules, chosen, threshold, since)
+    conflicts = open_edit_conflicts(db)
+    shown = selected_ids(db, rules, chosen, [item["record_id"] for item in conflicts])
+    conflicts = [item for item in conflicts if item["record_id"] in shown]
     return render_template(
-        "staff/dashboard.html", campaign=campaign, summary=summary, tables=tables, groups=GROUPS,
+        "staff/dashboard.html", campaign=campaign, summary=figures, tables=tables, groups=GROUPS,
         sort=sort, descending=descending, sort_columns=SORT_COLUMNS, user=current_user(),
         campaigns=list_campaigns(db), history=snapshots(db, campaign.id if campaign else None),
         description=filter_description(campaign.query()) if campaign else "semua rekaman",
@@ -98,31 +98,27 @@ def create():
 @campaign_manager_required
 def snapshot():
     campaign_id = _campaign_arg()
-    campaign, threshold, rows = campaign_rows(campaign_id)
-    summary = summarize(rows, threshold, campaign.starts_on if campaign else None)
-    save_snapshot(get_db(), campaign_id, summary, current_user().name)
+    campaign, threshold, chosen = campaign_selection(campaign_id)
+    figures = summary(get_db(), default_rules(), chosen, threshold, campaign.starts_on if campaign else None)
+    save_snapshot(get_db(), campaign_id, figures, current_user().name)
     if campaign_id is None:
         return redirect(url_for("staff.dashboard"))
     return redirect(url_for("staff.dashboard", campaign_id=campaign_id))
 
 
-def _selected_rows(values: dict):
-    campaign, threshold, rows = campaign_rows(values["campaign"])
+def _selected_rows(values: dict, only: str | None = None):
+    campaign, threshold, chosen = campaign_selection(values["campaign"])
     by, value = values["by"], values["value"] or ""
-    return campaign, threshold, group_filter(rows, by, value), by, value
+    rows = score_rows(get_db(), default_rules(), chosen, threshold, by, value, only)
+    return campaign, threshold, rows, by, value
 
 
 @bp.get("/kampanye/rekaman")
 @staff_required
 def records():
     values = parse(RECORDS, request.args)
-    campaign, threshold, rows, by, value = _selected_rows(values)
     only = values["only"] or ""
-    if only == "incomplete":
-        rows = [r for r in rows if r["score"] < threshold]
-    elif only == "stale":
-        rows = [r for r in rows if r["stale"]]
-    rows = sorted(rows, key=lambda r: (r["score"], r["id"]))
+    campaign, threshold, rows, by, value = _selected_rows(values, only or None)
     return render_template("staff/records.html", campaign=campaign, threshold=threshold, rows=rows,
                            by=by, value=value, group_title=GROUPS.get(by or "", ""), only=only)
 
@@ -133,8 +129,8 @@ def worklist_file(fmt):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     values = parse(WORKLIST, request.args)
-    campaign, threshold, rows, by, value = _selected_rows(values)
-    items = worklist(rows, threshold, request.host_url.rstrip("/"), include_stale=values["stale"] == "1")
+    campaign, threshold, rows, by, value = _selected_rows(values, worklist_only(values["stale"] == "1"))
+    items = worklist(rows, request.host_url.rstrip("/"))
     stem = "daftar-kerja" + (f"-{by}-{value}" if by else "")
     stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in stem)
     if fmt == "csv":

@@ -11,8 +11,9 @@ from typing import Iterator
 
 import sqlite_utils
 
+from indexer.dedupe import title_keys
 from indexer.merge import SourceFields, merge_fields
-from kms.db import in_chunks
+from kms.db import in_chunks, rows
 from kms.schema import CONTENT_FIELDS, LIST_FIELDS, RECORD_FIELDS
 
 
@@ -38,8 +39,8 @@ def new_record_id(hub: str, source_id: str) -> str:
 
 
 def get_source(db: sqlite_utils.Database, hub: str, source_id: str) -> dict | None:
-    rows = list(db.query("SELECT * FROM sources WHERE hub = ? AND source_id = ?", [hub, source_id]))
-    return rows[0] if rows else None
+    found = list(rows(db, "SELECT * FROM sources WHERE hub = ? AND source_id = ?", [hub, source_id]))
+    return found[0] if found else None
 
 
 def decode_record(row: dict) -> dict:
@@ -50,24 +51,49 @@ def decode_record(row: dict) -> dict:
     return record
 
 
+MATCH_COLUMNS = ("id", "title", "summary", "background", "agency", "unit", "year", "province_code",
+                 "province_name", "regency_code", "regency_name")
+
+
 def candidate_records(db: sqlite_utils.Database, fields: dict, hub: str) -> list[dict]:
     """Records that could be the same innovation, not already holding an active source from
-    this hub: the same regency (or none named), else the same province (or none named), else
-    any. Exactly the records indexer.dedupe.regions_compatible does not veto, read through the
-    regency and province indexes instead of every record of the province."""
+    this hub: those sharing a title key (indexer.dedupe.title_keys) in the same regency (or
+    none named), else the same province (or none named), else any: the records
+    indexer.dedupe.regions_compatible does not veto, found through the title keys' blocks
+    instead of every record of the province. Only the columns matching compares."""
     where = "NOT EXISTS (SELECT 1 FROM sources s WHERE s.record_id = i.id AND s.hub = ? " \
             "AND s.dropped_at IS NULL)"
     params: list = [hub]
-    if fields.get("regency_code"):
+    regency, province = fields.get("regency_code"), fields.get("province_code")
+    if regency:
         # a record naming another regency is vetoed; one naming none must share the province
-        where += (" AND (i.regency_code = ? OR (i.regency_code IS NULL AND "
-                  "(i.province_code = ? OR i.province_code IS NULL)))")
-        params += [fields["regency_code"], fields.get("province_code") or fields["regency_code"].split(".")[0]]
-    elif fields.get("province_code"):
+        blocks, block_params = "block IN (?, ?, '')", [regency, province or regency.split(".")[0]]
+    elif province:
+        blocks, block_params = "(block IN (?, '') OR (block > ? AND block < ?))", \
+            [province, province + ".", province + "/"]     # '/' follows '.': every regency of it
+    else:
+        blocks, block_params = "1", []
+    keys = sorted(title_keys(fields))
+    if keys:
+        where += (f" AND i.id IN (SELECT record_id FROM title_keys WHERE key IN "
+                  f"({', '.join('?' for _ in keys)}) AND {blocks})")
+        params += keys + block_params
+    elif regency:      # a title of noise and place words only: the whole block
+        where += " AND COALESCE(i.regency_code, i.province_code, '') IN (?, ?, '')"
+        params += block_params
+    elif province:
         where += " AND (i.province_code = ? OR i.province_code IS NULL)"
-        params.append(fields["province_code"])
-    sql = f"SELECT i.* FROM innovations i WHERE {where}"
-    return [decode_record(r) for r in db.query(sql, params)]
+        params.append(province)
+    return list(rows(db, f"SELECT {', '.join('i.' + c for c in MATCH_COLUMNS)} FROM innovations i "
+                         f"WHERE {where}", params))
+
+
+def save_title_keys(db, record_id: str, record: dict) -> None:
+    """Replace the record's title keys (candidate_records finds records by them)."""
+    block = record.get("regency_code") or record.get("province_code") or ""
+    db.execute("DELETE FROM title_keys WHERE record_id = ?", [record_id])
+    db.conn.executemany("INSERT OR IGNORE INTO title_keys (key, block, record_id) VALUES (?, ?, ?)",
+                        [(k, block, record_id) for k in title_keys(record)])
 
 
 def save_source(db, hub: str, source_id: str, record_id: str, file: str, line: int, raw: dict,
@@ -91,7 +117,7 @@ def source_rows(db, record_id: str, active_only: bool = True) -> list[dict]:
     sql = "SELECT * FROM sources WHERE record_id = ?"
     if active_only:
         sql += " AND dropped_at IS NULL"
-    return list(db.query(sql + " ORDER BY first_seen, hub, source_id", [record_id]))
+    return list(rows(db, sql + " ORDER BY first_seen, hub, source_id", [record_id]))
 
 
 def field_overrides(db, record_id: str) -> dict[str, dict]:
@@ -99,7 +125,7 @@ def field_overrides(db, record_id: str) -> dict[str, dict]:
     every hub; `base` is what the hubs said when staff edited."""
     return {row["field"]: {"value": json.loads(row["value"]),
                            "base": json.loads(row["base"]) if row["base"] else None, "at": row["at"]}
-            for row in db.query("SELECT field, value, base, at FROM record_overrides "
+            for row in rows(db, "SELECT field, value, base, at FROM record_overrides "
                                 "WHERE record_id = ?", [record_id])}
 
 
@@ -114,7 +140,7 @@ def rebuild_record(db, record_id: str, when: str) -> str:
     """Recompute a record from its active sources and staff edits; answers new, updated or
     unchanged."""
     sources = source_rows(db, record_id)
-    existing = list(db.query("SELECT * FROM innovations WHERE id = ?", [record_id]))
+    existing = list(rows(db, "SELECT * FROM innovations WHERE id = ?", [record_id]))
     if not sources:
         return "unchanged"
     merged, conflicts = hub_fields(db, record_id)
@@ -133,7 +159,11 @@ def rebuild_record(db, record_id: str, when: str) -> str:
         row[name] = to_json(row[name] or [])
     row.update({"id": record_id, "content_hash": digest, "updated_at": updated_at,
                 "ingested_at": existing[0]["ingested_at"] if existing else when})
-    db["innovations"].upsert(row, pk="id")
+    names = list(row)
+    db.execute(f"INSERT INTO innovations ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) "
+               f"ON CONFLICT (id) DO UPDATE SET {', '.join(f'{n} = excluded.{n}' for n in names if n != 'id')}",
+               [row[n] for n in names])
+    save_title_keys(db, record_id, row)
     return "updated" if existing else "new"
 
 
@@ -164,7 +194,7 @@ def _save_conflicts(db, record_id: str, conflicts, overrides: dict, when: str) -
         set_review(db, "conflict", record_id, "", "", conflict.field,
                    f"nilai berbeda antar-hub untuk '{conflict.field}': {values}",
                    [list(v) for v in conflict.values], when)
-    for row in db.query("SELECT id, field FROM review WHERE kind = 'conflict' AND record_id = ? "
+    for row in rows(db, "SELECT id, field FROM review WHERE kind = 'conflict' AND record_id = ? "
                         "AND resolved_at IS NULL", [record_id]):
         if row["field"] not in current:
             db.execute("DELETE FROM review WHERE id = ?", [row["id"]])
@@ -183,7 +213,7 @@ def set_review(db, kind: str, record_id: str, hub: str, source_id: str, field: s
 
 def clear_source_reviews(db, hub: str, source_id: str, keep: set[tuple[str, str]]) -> None:
     """Drop this source's open flags that no longer apply; `keep` holds (kind, field)."""
-    for row in db.query("SELECT id, kind, field FROM review WHERE hub = ? AND source_id = ? "
+    for row in rows(db, "SELECT id, kind, field FROM review WHERE hub = ? AND source_id = ? "
                         "AND kind IN ('region', 'agency', 'value') AND resolved_at IS NULL",
                         [hub, source_id]):
         if (row["kind"], row["field"]) not in keep:
@@ -210,10 +240,10 @@ def release_quarantine(db, hub: str, file: str, line: int) -> None:
 
 def get_record(db, record_id: str) -> dict | None:
     """One canonical record with its sources, or None."""
-    rows = list(db.query("SELECT * FROM innovations WHERE id = ?", [record_id]))
-    if not rows:
+    found = list(rows(db, "SELECT * FROM innovations WHERE id = ?", [record_id]))
+    if not found:
         return None
-    record = decode_record(rows[0])
+    record = decode_record(found[0])
     record.pop("content_hash", None)
     record["sources"] = record_sources(db, record_id)
     return record
@@ -223,18 +253,18 @@ def record_sources(db, record_id: str) -> list[dict]:
     """Provenance of a record: every source that contributed, dropped ones marked."""
     return [{"hub": r["hub"], "source_id": r["source_id"], "file": r["file"], "line": r["line"],
              "first_seen": r["first_seen"], "last_seen": r["last_seen"], "dropped_at": r["dropped_at"]}
-            for r in db.query("SELECT * FROM sources WHERE record_id = ? ORDER BY first_seen, hub, "
+            for r in rows(db, "SELECT * FROM sources WHERE record_id = ? ORDER BY first_seen, hub, "
                               "source_id", [record_id])]
 
 
 def iter_records(db) -> Iterator[dict]:
     """Every canonical record with `sources` ({hub, source_id, file, line}), in id order."""
     sources: dict[str, list[dict]] = {}
-    for row in db.query("SELECT record_id, hub, source_id, file, line FROM sources "
+    for row in rows(db, "SELECT record_id, hub, source_id, file, line FROM sources "
                         "WHERE dropped_at IS NULL ORDER BY first_seen, hub, source_id"):
         sources.setdefault(row["record_id"], []).append(
             {"hub": row["hub"], "source_id": row["source_id"], "file": row["file"], "line": row["line"]})
-    for row in db.query("SELECT * FROM innovations ORDER BY id"):
+    for row in rows(db, "SELECT * FROM innovations ORDER BY id"):
         record = decode_record(row)
         record.pop("content_hash", None)
         record = {name: record.get(name) for name in RECORD_FIELDS}
@@ -249,7 +279,7 @@ def review_items(db, include_resolved: bool = False) -> list[dict]:
     if not include_resolved:
         sql += " WHERE resolved_at IS NULL"
     items = []
-    for row in db.query(sql + " ORDER BY kind, record_id, hub, source_id, field"):
+    for row in rows(db, sql + " ORDER BY kind, record_id, hub, source_id, field"):
         row = dict(row)
         row["detail"] = json.loads(row["detail"]) if row["detail"] else None
         items.append(row)
@@ -259,7 +289,7 @@ def review_items(db, include_resolved: bool = False) -> list[dict]:
 def quarantine_items(db) -> list[dict]:
     """What could not be ingested, with file, line and reason."""
     items = []
-    for row in db.query("SELECT * FROM quarantine ORDER BY hub, file, line"):
+    for row in rows(db, "SELECT * FROM quarantine ORDER BY hub, file, line"):
         row = dict(row)
         row["raw"] = json.loads(row["raw"]) if row["raw"] else None
         items.append(row)
@@ -275,7 +305,7 @@ def active_hubs(db, record_ids=None) -> dict[str, set[str]]:
     else:
         batches = [(f" AND record_id IN ({marks})", chunk) for marks, chunk in in_chunks(record_ids)]
     for where, params in batches:
-        for row in db.query(sql + where, params):
+        for row in rows(db, sql + where, params):
             hubs.setdefault(row["record_id"], set()).add(row["hub"])
     return hubs
 
@@ -287,7 +317,7 @@ def hubs_of(db, record_id: str) -> set[str]:
 
 def all_records(db) -> Iterator[dict]:
     """Every canonical record (list fields decoded, no sources), in id order."""
-    for row in db.query("SELECT * FROM innovations ORDER BY id"):
+    for row in rows(db, "SELECT * FROM innovations ORDER BY id"):
         record = decode_record(row)
         record.pop("content_hash", None)
         yield record
@@ -304,7 +334,7 @@ def index_documents(db, record_ids=None) -> Iterator[dict]:
         return
     for marks, chunk in in_chunks(record_ids):
         hubs = active_hubs(db, chunk)
-        for row in db.query(f"SELECT * FROM innovations WHERE id IN ({marks}) ORDER BY id", chunk):
+        for row in rows(db, f"SELECT * FROM innovations WHERE id IN ({marks}) ORDER BY id", chunk):
             record = decode_record(row)
             record.pop("content_hash", None)
             record["hubs"] = sorted(hubs.get(record["id"], ()))
@@ -315,7 +345,7 @@ def records_by_id(db, record_ids) -> dict[str, dict]:
     """Canonical records (list fields decoded, no sources) for the given ids, in their order."""
     out: dict[str, dict] = {}
     for marks, chunk in in_chunks(record_ids):
-        for row in db.query(f"SELECT * FROM innovations WHERE id IN ({marks})", chunk):
+        for row in rows(db, f"SELECT * FROM innovations WHERE id IN ({marks})", chunk):
             record = decode_record(row)
             record.pop("content_hash", None)
             out[record["id"]] = record
@@ -323,7 +353,7 @@ def records_by_id(db, record_ids) -> dict[str, dict]:
 
 
 def record_ids(db) -> list[str]:
-    return [row["id"] for row in db.query("SELECT id FROM innovations ORDER BY id")]
+    return [row["id"] for row in rows(db, "SELECT id FROM innovations ORDER BY id")]
 
 
 def count_records(db) -> int:
@@ -331,12 +361,12 @@ def count_records(db) -> int:
 
 
 def record_exists(db, record_id: str) -> bool:
-    return bool(list(db.query("SELECT 1 FROM innovations WHERE id = ?", [record_id])))
+    return bool(list(rows(db, "SELECT 1 FROM innovations WHERE id = ?", [record_id])))
 
 
 def agency_exists(db, agency: str) -> bool:
     """Whether some record names exactly this (canonical) agency."""
-    return bool(list(db.query("SELECT 1 FROM innovations WHERE agency = ? LIMIT 1", [agency])))
+    return bool(list(rows(db, "SELECT 1 FROM innovations WHERE agency = ? LIMIT 1", [agency])))
 
 
 def records_in_regions(db, field: str, codes, sector: str | None = None) -> list[dict]:
@@ -351,7 +381,7 @@ def records_in_regions(db, field: str, codes, sector: str | None = None) -> list
         if sector:
             sql += " AND sector = ?"
             params.append(sector)
-        out += [decode_record(row) for row in db.query(sql, params)]
+        out += [decode_record(row) for row in rows(db, sql, params)]
     for record in out:
         record.pop("content_hash", None)
     return sorted(out, key=lambda r: r["id"])
@@ -359,7 +389,7 @@ def records_in_regions(db, field: str, codes, sector: str | None = None) -> list
 
 def regency_codes(db, province_code: str) -> set[str]:
     """The regencies of a province that have at least one record."""
-    return {row["regency_code"] for row in db.query(
+    return {row["regency_code"] for row in rows(db, 
         "SELECT DISTINCT regency_code FROM innovations WHERE province_code = ? "
         "AND regency_code IS NOT NULL", [province_code])}
 
@@ -371,17 +401,17 @@ def records_with_source_id(db, source_id: str, hub: str | None = None) -> list[s
     if hub:
         sql += " AND hub = ?"
         params.append(hub)
-    return [row["record_id"] for row in db.query(sql + " ORDER BY record_id", params)]
+    return [row["record_id"] for row in rows(db, sql + " ORDER BY record_id", params)]
 
 
 def title_rows(db) -> list[dict]:
     """id, title, agency and unit of every record (for finding a record by its title)."""
-    return [dict(row) for row in db.query("SELECT id, title, agency, unit FROM innovations ORDER BY id")]
+    return [dict(row) for row in rows(db, "SELECT id, title, agency, unit FROM innovations ORDER BY id")]
 
 
 def active_sources_in_file(db, hub: str, file: str) -> list[dict]:
     """(source_id, record_id) rows this hub's file has sent and not dropped."""
-    return [dict(row) for row in db.query("SELECT source_id, record_id FROM sources WHERE hub = ? "
+    return [dict(row) for row in rows(db, "SELECT source_id, record_id FROM sources WHERE hub = ? "
                                           "AND file = ? AND dropped_at IS NULL", [hub, file])]
 
 
@@ -423,5 +453,5 @@ def close_edit_conflict(db, record_id: str, field: str) -> None:
 
 def open_edit_conflicts(db) -> list[dict]:
     """Hub changes to staff-edited fields that wait for a decision, oldest first."""
-    return [dict(row) for row in db.query("SELECT * FROM review WHERE kind = 'edit_conflict' "
+    return [dict(row) for row in rows(db, "SELECT * FROM review WHERE kind = 'edit_conflict' "
                                           "AND resolved_at IS NULL ORDER BY created_at")]

@@ -5,6 +5,8 @@ import datetime as dt
 
 import sqlite_utils
 
+from indexer.dedupe import title_keys
+
 # Narrative sections of a KIPP/JIPPNas profile, in reading order, with Indonesian labels.
 SECTIONS: dict[str, str] = {
     "summary": "Ringkasan",
@@ -235,3 +237,25 @@ def create_completeness_scores(db: sqlite_utils.Database) -> None:
     db["completeness_scores"].create({"record_id": str, "score": int, "gaps": str, "rules": str,
                                       "scored_at": str}, pk="record_id")
     db["completeness_scores"].create_index(["score"])
+
+
+@migration
+def create_title_keys(db: sqlite_utils.Database) -> None:
+    # Blocking keys for duplicate detection (indexer.dedupe.title_keys, kept by
+    # kms.records.rebuild_record): a new row is compared only with the records sharing one.
+    # Filled here for the records a store already holds.
+    # `block`: the record's regency code, else its province code, else '' (the region vetoes
+    # of indexer.dedupe.regions_compatible, as key ranges).
+    db.execute("CREATE TABLE title_keys (key TEXT NOT NULL, block TEXT NOT NULL, record_id TEXT NOT NULL, "
+               "PRIMARY KEY (key, block, record_id)) WITHOUT ROWID")
+    db.execute("CREATE INDEX idx_title_keys_record ON title_keys (record_id)")
+    cursor = db.conn.execute("SELECT id, title, regency_code, province_code, regency_name, province_name "
+                             "FROM innovations")
+    names = [d[0] for d in cursor.description]
+    for row in cursor.fetchall():
+        record = dict(zip(names, row))
+        block = record["regency_code"] or record["province_code"] or ""
+        db.conn.executemany("INSERT OR IGNORE INTO title_keys (key, block, record_id) VALUES (?, ?, ?)",
+                            [(k, block, record["id"]) for k in title_keys(record)])
+    # the ingest clears a source's outdated review flags by hub and source id
+    db["review"].create_index(["hub", "source_id"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,8 @@ class SyncReport:
     documents: int | None = None    # documents in the rebuilt index
     detected: int = 0           # new replication candidates
     detection_skipped: bool = False
+    index_seconds: float = 0.0      # time spent writing the index
+    score_seconds: float = 0.0      # time spent scoring completeness
 
 
 def pending_ids(db, up_to: int | None = None) -> list[str]:
@@ -75,6 +78,7 @@ def sync(db, engine, detect: bool = True, progress=None, rebuild: bool = False) 
     with sync_lock(db):
         reason = "indeks dibangun ulang dari basis data…"
         rebuild = rebuild or needs_rebuild(db, engine)
+        started = time.perf_counter()
         if not rebuild and ids:
             try:
                 update_index(db, engine, ids)
@@ -87,12 +91,15 @@ def sync(db, engine, detect: bool = True, progress=None, rebuild: bool = False) 
             report.documents = rebuild_index(db, engine)
             report.rebuilt = True
         report.changed = len(ids)
+        report.index_seconds = time.perf_counter() - started
+        started = time.perf_counter()
         try:
             rules = default_rules()
         except RulesError as exc:       # a broken rules file stops scoring, never the index
             log.warning("completeness not scored: %s", exc)
         else:
             save_scores(db, rules, None if report.rebuilt else ids)
+        report.score_seconds = time.perf_counter() - started
         if detect and ids:
             if len(ids) > DETECT_LIMIT:
                 report.detection_skipped = True

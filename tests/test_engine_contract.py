@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import time
 
+import numpy as np
 import pytest
 
 from kms.search import ENGINES
@@ -369,3 +370,48 @@ def test_min_weight_holds_without_facets_too(engine):
     ids, _facets = expected(query)
     found = engine.search(query)
     assert found.total == len(ids) and {h.id for h in found.hits} == ids
+
+
+def test_tantivy_keeps_its_facet_arrays_with_each_commit(tmp_path, monkeypatch):
+    """The facet arrays are saved with every commit and read back memory-mapped: equal to
+    arrays read from every stored document, and no reader rebuilds them per document."""
+    pytest.importorskip("tantivy")
+
+    from kms.search.facets import FacetArrays
+
+    engine = ENGINES["tantivy"](tmp_path / "index")
+    engine.rebuild(CORPUS[:5], VERSION)
+    engine.update([doc("b", "bank sampah digital", "sampah tukar emas", 2023, 20230101, province="35",
+                       sector="lingkungan", sdg=["12"], hub=["jatim"])] + CORPUS[5:])
+    engine.remove(["c"])
+    searcher = engine._searcher()
+    meta = engine._meta()
+    saved, header = FacetArrays.load(tmp_path / "index")
+    assert header["stamp"] == meta["facets"] and header["live"] == len(CORPUS) - 1
+    fresh = engine._arrays_from_documents(searcher, meta)
+    assert np.array_equal(saved.live, fresh.live) and np.array_equal(saved.year[saved.live], fresh.year[fresh.live])
+    assert np.array_equal(np.argsort(saved.title_rank[saved.live]), np.argsort(fresh.title_rank[fresh.live]))
+    for name in FACETS:
+        for value in fresh.values[name]:
+            assert np.array_equal(saved.selection_mask(name, (value,)) & saved.live,
+                                  fresh.selection_mask(name, (value,)) & fresh.live), (name, value)
+    reader = ENGINES["tantivy"](tmp_path / "index")       # another process, say
+    monkeypatch.setattr(type(reader), "_arrays_from_documents",
+                        lambda *a: pytest.fail("arrays rebuilt from the documents"))
+    result = reader.search(EngineQuery(clauses=(Clause((Term("sampah"),)),)))
+    assert {hit.id for hit in result.hits} == {"b", "h"} and result.facets["province"] == {"35": 2}
+
+
+def test_title_order_holds_for_titles_longer_than_the_key(tmp_path):
+    from kms.search.facets import TITLE_BYTES, FacetArrays
+
+    base = "sistem informasi pelayanan terpadu " * 4
+    titles = [base + "zebra", base + "apel", base[:TITLE_BYTES], "bank sampah", base + "mangga", "é" * 60]
+    arrays = FacetArrays(len(titles))
+    for docnum, title in enumerate(titles):
+        arrays.add(docnum, {"id": str(docnum), "sort_title": title})
+    expected = sorted(range(len(titles)), key=lambda d: titles[d])
+    assert list(np.argsort(arrays.title_rank)) == expected
+    arrays.save(tmp_path, "s")
+    loaded, _header = FacetArrays.load(tmp_path)
+    assert list(np.argsort(loaded.title_rank)) == expected

@@ -6,17 +6,27 @@ facet's selection; nothing depends on Whoosh's own grouping.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import uuid
+from pathlib import Path
 
 import numpy as np
 
 from kms.search.engine import FACETS, MULTI_FACETS as MULTI
 
 
+TITLE_BYTES = 96     # sort=title orders by the folded title's first bytes (UTF-8 keeps the order),
+                     # longer titles that tie there by their whole text
+ARRAY_FILE = "facets-{name}.npy"
+VALUES_FILE = "facets-values.json"
+
+
 class FacetArrays:
-    """Per-docnum facet codes for one index generation."""
+    """Per-document facet codes for one index generation (a document is a docnum in Whoosh,
+    an `ord` in tantivy), grown as documents are added, saved beside an index and loaded back
+    memory-mapped (kms.search.tantivy_engine keeps them current at every commit)."""
 
     def __init__(self, size: int):
         self.size = size
@@ -27,8 +37,45 @@ class FacetArrays:
         self._index: dict[str, dict[str, int]] = {name: {} for name in FACETS}
         self.year = np.zeros(size, dtype=np.int32)
         self.updated = np.zeros(size, dtype=np.int64)
-        self.title_rank = np.zeros(size, dtype=np.int32)
-        self.ids: list[str | None] = [None] * size
+        self.title_key = np.zeros(size, dtype=f"S{TITLE_BYTES}")
+        self.ids = np.zeros(size, dtype="U1").astype(object)
+        self.long_titles: dict[int, str] = {}     # docnum: a title longer than TITLE_BYTES
+        self._title_rank = None
+
+    def _arrays(self) -> dict[str, np.ndarray]:
+        out = {"live": self.live, "year": self.year, "updated": self.updated, "title_key": self.title_key}
+        out.update({f"code-{name}": a for name, a in self.codes.items()})
+        out.update({f"mask-{name}": a for name, a in self.masks.items()})
+        return out
+
+    def _set(self, name: str, array: np.ndarray) -> None:
+        if name.startswith("code-"):
+            self.codes[name[5:]] = array
+        elif name.startswith("mask-"):
+            self.masks[name[5:]] = array
+        else:
+            setattr(self, name, array)
+
+    def grow(self, size: int) -> None:
+        """Room for documents up to `size` (the new ones not live)."""
+        if size <= self.size:
+            return
+        for name, array in self._arrays().items():
+            fill = -1 if name.startswith("code-") else 0
+            grown = np.full(size, fill, dtype=array.dtype)
+            grown[:self.size] = array
+            self._set(name, grown)
+        ids = np.empty(size, dtype=object)
+        ids[:self.size] = self.ids
+        self.ids, self.size, self._title_rank = ids, size, None
+
+    def trim(self, size: int) -> None:
+        """Keep the first `size` documents (a rebuild grows the arrays by doubling)."""
+        if size < self.size:
+            for name, array in self._arrays().items():
+                self._set(name, array[:size].copy())
+            self.ids, self.size, self._title_rank = self.ids[:size].copy(), size, None
+            self.long_titles = {d: t for d, t in self.long_titles.items() if d < size}
 
     def _code(self, name: str, value: str) -> int:
         table = self._index[name]
@@ -43,8 +90,7 @@ class FacetArrays:
         self.ids[docnum] = stored["id"]
         for name in self.codes:
             value = stored.get(f"f_{name}")
-            if value:
-                self.codes[name][docnum] = self._code(name, value)
+            self.codes[name][docnum] = self._code(name, value) if value else -1
         for name in MULTI:
             mask = 0
             for value in (stored.get(f"f_{name}") or "").split():
@@ -52,13 +98,91 @@ class FacetArrays:
                 if code < 63:
                     mask |= 1 << code
             self.masks[name][docnum] = mask
-        self.year[docnum] = int(stored.get("f_year") or 0)
+        self.year[docnum] = int(stored.get("f_year") or stored.get("year") or 0)
         self.updated[docnum] = int(stored.get("updated_key") or 0)
+        title = stored.get("sort_title") or ""
+        encoded = title.encode("utf-8")
+        self.title_key[docnum] = encoded[:TITLE_BYTES]
+        if len(encoded) > TITLE_BYTES:
+            self.long_titles[docnum] = title
+        else:
+            self.long_titles.pop(docnum, None)
+        self._title_rank = None
 
-    def finish(self, titles: dict[int, str]) -> None:
-        """Rank titles alphabetically once, for sort=title."""
-        for rank, docnum in enumerate(sorted(titles, key=lambda d: titles[d])):
-            self.title_rank[docnum] = rank
+    def kill(self, docnum: int) -> None:
+        """A document deleted from the index."""
+        if 0 <= docnum < self.size:
+            self.live[docnum] = False
+
+    @property
+    def title_rank(self) -> np.ndarray:
+        """Each document's place in title order (computed once, on the first sort=title)."""
+        if self._title_rank is None:
+            order = np.argsort(self.title_key, kind="stable")
+            if self.long_titles:
+                self._order_ties(order)
+            rank = np.empty(self.size, dtype=np.int64)
+            rank[order] = np.arange(self.size)
+            self._title_rank = rank
+        return self._title_rank
+
+    def _order_ties(self, order: np.ndarray) -> None:
+        """Documents whose keys fill TITLE_BYTES and are equal: put in order by whole title."""
+        place = np.empty(self.size, dtype=np.int64)
+        place[order] = np.arange(self.size)
+        groups: dict[bytes, list[int]] = {}
+        for docnum in np.flatnonzero(np.char.str_len(self.title_key) == TITLE_BYTES):
+            groups.setdefault(bytes(self.title_key[docnum]), []).append(int(docnum))
+        for key, docnums in groups.items():
+            if len(docnums) > 1:
+                slots = sorted(place[d] for d in docnums)
+                whole = sorted(docnums, key=lambda d: (self.long_titles.get(d) or key.decode("utf-8", "ignore"), d))
+                order[slots] = whole
+
+    def save(self, folder: Path, stamp: str) -> list[Path]:
+        """Write the arrays into `folder` (each file replaced whole, so a reader that maps the
+        old one keeps it); answers the files written."""
+        written = []
+        ids = np.array([i if isinstance(i, str) else "" for i in self.ids], dtype="U")
+        arrays = {**self._arrays(), "ids": ids}
+        for name, array in arrays.items():
+            target = folder / ARRAY_FILE.format(name=name)
+            temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+            with open(temporary, "wb") as handle:
+                np.save(handle, np.asarray(array), allow_pickle=False)
+            os.replace(temporary, target)
+            written.append(target)
+        target = folder / VALUES_FILE
+        temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+        temporary.write_text(json.dumps({"stamp": stamp, "size": self.size, "live": int(self.live.sum()),
+                                         "values": self.values, "long_titles": self.long_titles},
+                                        ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, target)
+        return written + [target]
+
+    @classmethod
+    def load(cls, folder: Path, writable: bool = False) -> tuple["FacetArrays", dict] | None:
+        """Arrays saved by `save` and their header ({stamp, size, live}); None when there are
+        none, or they cannot be read (the caller builds them from the index)."""
+        try:
+            header = json.loads((folder / VALUES_FILE).read_text(encoding="utf-8"))
+            arrays = cls(0)
+            arrays.size = int(header["size"])
+            for name in list(arrays._arrays()) + ["ids"]:
+                array = np.load(folder / ARRAY_FILE.format(name=name), allow_pickle=False,
+                                mmap_mode=None if writable else "r")
+                if array.shape != (arrays.size,):
+                    return None
+                if name == "ids":
+                    arrays.ids = array.astype(object) if writable else array
+                else:
+                    arrays._set(name, np.array(array) if writable else array)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        arrays.values = {name: list(header["values"].get(name, [])) for name in FACETS}
+        arrays.long_titles = {int(d): title for d, title in header.get("long_titles", {}).items()}
+        arrays._index = {name: {v: i for i, v in enumerate(values)} for name, values in arrays.values.items()}
+        return arrays, header
 
     # -- selections ------------------------------------------------------------------------
     def selection_mask(self, name: str, selected: tuple[str, ...]) -> np.ndarray:

@@ -83,7 +83,7 @@ class TantivyEngine:
         self._index = None
         self._checked = 0.0
         self._build = None
-        self._arrays: tuple[object, FacetArrays, dict] | None = None
+        self._arrays: tuple[object, FacetArrays] | None = None
         self._postings: dict = {}
         self._vocab: tuple[float, dict] | None = None
         self._seen: dict[str, tuple[int, int]] = {}
@@ -115,18 +115,25 @@ class TantivyEngine:
             index = tantivy.Index(make_schema(), path=str(staging))
             writer = index.writer(HEAP, 1)
             vocab: dict[str, list[int]] = {}
+            arrays = FacetArrays(1024)
             count = 0
             for doc in documents:
                 writer.add_document(self._document(doc, count))
                 _count_words(vocab, doc.spell, +1)
+                if count >= arrays.size:
+                    arrays.grow(2 * arrays.size)
+                arrays.add(count, {"id": doc.id, **_stored(doc)})
                 count += 1
             writer.commit()
             writer.wait_merging_threads()
             del writer
+            stamp = uuid.uuid4().hex
+            arrays.trim(count)
+            arrays.save(staging, stamp)
             (staging / VOCAB).write_text(json.dumps(vocab), encoding="utf-8")
             (staging / META).write_text(json.dumps({"analysis": analysis_version, "build": uuid.uuid4().hex,
-                                                    "next_ord": count, "files": _fingerprint(staging)}),
-                                        encoding="utf-8")
+                                                    "next_ord": count, "facets": stamp,
+                                                    "files": _fingerprint(staging)}), encoding="utf-8")
             swap_in(staging, self.index_dir, writer_lock(self.lock_path))
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -151,22 +158,30 @@ class TantivyEngine:
             searcher = index.searcher()
             vocab = self._read_vocab()
             schema = index.schema
+            arrays = self._saved_arrays(searcher, meta, writable=True)
             writer = index.writer(HEAP, 1)
             next_ord = int(meta.get("next_ord", 0))
             for record_id in list(removed) + [d.id for d in documents]:
-                for _score, address in searcher.search(tantivy.Query.term_query(schema, "id", record_id), 10).hits:
+                hits = searcher.search(tantivy.Query.term_query(schema, "id", record_id), 10).hits
+                for _score, address in hits:
                     _count_words(vocab, tuple(searcher.doc(address).to_dict().get("spell", [""])[0].split()), -1)
+                for ord_ in (searcher.fast_field_values("ord", [a for _s, a in hits]) if hits else []):
+                    arrays.kill(int(ord_))
                 writer.delete_documents_by_term("id", record_id)
+            arrays.grow(next_ord + len(documents))
             for doc in documents:
                 writer.add_document(self._document(doc, next_ord))
                 _count_words(vocab, doc.spell, +1)
+                arrays.add(next_ord, {"id": doc.id, **_stored(doc)})
                 next_ord += 1
             faults.point("index-commit")
             writer.commit()
             writer.wait_merging_threads()
             del writer
+            stamp = uuid.uuid4().hex
+            arrays.save(self.index_dir, stamp)
             (self.index_dir / VOCAB).write_text(json.dumps(vocab), encoding="utf-8")
-            (self.index_dir / META).write_text(json.dumps({**meta, "next_ord": next_ord,
+            (self.index_dir / META).write_text(json.dumps({**meta, "next_ord": next_ord, "facets": stamp,
                                                            "files": _fingerprint(self.index_dir)}),
                                                encoding="utf-8")
         self._forget()
@@ -258,29 +273,40 @@ class TantivyEngine:
             return self._vocab[1]
 
     def _facet_arrays(self, searcher):
+        """The facet arrays of this searcher's documents: those saved with the last commit,
+        memory-mapped (nothing rebuilt per document); built from the stored documents only
+        when the saved ones are missing or belong to another commit."""
         key = (self._build, searcher.num_docs, self._meta().get("next_ord"), _segments(searcher))
         with self._lock:
             if self._arrays and self._arrays[0] == key:
-                return self._arrays[1], self._arrays[2]
-        size = int(self._meta().get("next_ord", 0))
-        arrays = FacetArrays(size)
-        ids: dict[int, str] = {}
-        titles = {}
+                return self._arrays[1], self._arrays[1].ids
+        arrays = self._saved_arrays(searcher, self._meta())
+        with self._lock:
+            self._arrays = (key, arrays)
+            self._postings = {}
+        return arrays, arrays.ids
+
+    def _saved_arrays(self, searcher, meta: dict, writable: bool = False) -> FacetArrays:
+        loaded = FacetArrays.load(self.index_dir, writable)
+        if loaded is not None:
+            arrays, header = loaded
+            if header.get("stamp") == meta.get("facets") and header.get("live") == searcher.num_docs \
+                    and arrays.size == int(meta.get("next_ord", 0)):
+                return arrays
+        return self._arrays_from_documents(searcher, meta)
+
+    def _arrays_from_documents(self, searcher, meta: dict) -> FacetArrays:
+        """Arrays read from every stored document (an index from before saved arrays, or a
+        reader between a commit and its arrays)."""
+        arrays = FacetArrays(int(meta.get("next_ord", 0)))
         hits = searcher.search(tantivy.Query.all_query(), max(1, searcher.num_docs), count=False).hits
         addresses = [address for _score, address in hits]
         ords = searcher.fast_field_values("ord", addresses) if addresses else []
         for address, ord_ in zip(addresses, ords):
             stored = searcher.doc(address).to_dict()
-            data = json.loads(stored["data"][0])
-            record_id = stored["id"][0]
-            arrays.add(int(ord_), {"id": record_id, **data})
-            ids[int(ord_)] = record_id
-            titles[int(ord_)] = data.get("sort_title", "")
-        arrays.finish(titles)
-        with self._lock:
-            self._arrays = (key, arrays, ids)
-            self._postings = {}
-        return arrays, ids
+            arrays.grow(int(ord_) + 1)
+            arrays.add(int(ord_), {"id": stored["id"][0], **json.loads(stored["data"][0])})
+        return arrays
 
     def _ords(self, searcher, query) -> np.ndarray:
         hits = searcher.search(query, max(1, searcher.num_docs), count=False).hits
@@ -309,14 +335,14 @@ class TantivyEngine:
         counts = disjunctive_counts(arrays, matched, selections) if query.facets else {}
         page = self._page(searcher, arrays, final, query)
         return EngineResult(total=int(np.count_nonzero(final)),
-                            hits=tuple(Hit(ids[d], round(float(s), 3)) for d, s in page), facets=counts)
+                            hits=tuple(Hit(str(ids[d]), round(float(s), 3)) for d, s in page), facets=counts)
 
     @_guarded
     def matching_ids(self, query: EngineQuery) -> list[str]:
         searcher = self._searcher()
         arrays, ids = self._facet_arrays(searcher)
         _matched, _selections, final = self._masks(searcher, arrays, query)
-        return [ids[d] for d in np.flatnonzero(final)]
+        return [str(ids[d]) for d in np.flatnonzero(final)]
 
     def _clause_mask(self, searcher, schema, arrays, clause) -> np.ndarray:
         hit = np.zeros(arrays.size, dtype=bool)
@@ -404,7 +430,7 @@ def _fingerprint(folder: Path) -> dict[str, list[int]]:
     panic, hang, or kill the process through a memory map)."""
     out = {}
     for path in sorted(folder.iterdir()):
-        if path.is_file() and path.name not in OWN_FILES and not path.name.endswith(".lock"):
+        if path.is_file() and path.name not in OWN_FILES and not path.name.endswith((".lock", ".tmp")):
             out[path.name] = [path.stat().st_size, _crc(path)]
     return out
 

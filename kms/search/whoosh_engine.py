@@ -326,11 +326,8 @@ class WhooshEngine:
             if self._arrays and self._arrays[0] == generation:
                 return self._arrays[1]
             arrays = FacetArrays(reader.doc_count_all())
-            titles = {}
             for docnum, stored in reader.iter_docs():
                 arrays.add(docnum, stored)
-                titles[docnum] = stored.get("sort_title", "")
-            arrays.finish(titles)
             self._arrays = (generation, arrays)
             self._postings = {}      # posting lists of the previous generation are stale
             return arrays

@@ -130,16 +130,16 @@ def in_scope(user: User, record: dict, hubs: set[str] | None = None) -> bool:
 
 
 def scope_sql(user: User) -> tuple[str, tuple]:
-    """`in_scope` as SQL over innovations `i` (for figures over many records)."""
+    """`in_scope` as SQL over the stored scores `s` (kms.scores: each carries the record's
+    province, agency and active hubs), for figures over many records."""
     if user.role == "admin":
         return "1", ()
     if user.role == "hub_operator":
         if user.hub:
-            return ("EXISTS (SELECT 1 FROM sources x WHERE x.record_id = i.id AND x.dropped_at IS NULL "
-                    "AND x.hub = ?)", (user.hub,))
-        return "i.province_code = ? OR i.province_code LIKE ?", (user.province, user.province + ".%")
+            return "s.record_id IN (SELECT record_id FROM score_hubs WHERE hub = ?)", (user.hub,)
+        return "s.province_code = ? OR s.province_code LIKE ?", (user.province, user.province + ".%")
     if user.role == "agency_editor":
-        return "i.agency IS NOT NULL AND kms_key(i.agency) = ?", (key(user.agency or ""),)
+        return "s.agency IS NOT NULL AND kms_key(s.agency) = ?", (key(user.agency or ""),)
     return "0", ()
 
 

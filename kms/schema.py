@@ -259,3 +259,27 @@ def create_title_keys(db: sqlite_utils.Database) -> None:
                             [(k, block, record["id"]) for k in title_keys(record)])
     # the ingest clears a source's outdated review flags by hub and source id
     db["review"].create_index(["hub", "source_id"])
+
+
+@migration
+def add_figure_columns_to_scores(db: sqlite_utils.Database) -> None:
+    # The columns campaign figures group and filter by, written with each score (kms/scores.py),
+    # so a dashboard reads one index and never the wide records (updated_at only when it is a
+    # date, so staleness is a comparison); and each scored record's active hubs. Filled here
+    # from the records and sources a store already holds.
+    for name, kind in (("province_code", "TEXT"), ("province_name", "TEXT"), ("agency", "TEXT"),
+                       ("award_year", "INTEGER"), ("status", "TEXT"), ("updated_at", "TEXT")):
+        db.execute(f"ALTER TABLE completeness_scores ADD COLUMN {name} {kind}")
+    db.execute("UPDATE completeness_scores SET (province_code, province_name, agency, award_year, status, "
+               "updated_at) = (SELECT province_code, province_name, agency, award_year, status, updated_at "
+               "FROM innovations i WHERE i.id = completeness_scores.record_id)")
+    db.execute("UPDATE completeness_scores SET updated_at = NULL WHERE date(substr(updated_at, 1, 10)) IS NULL")
+    # every figure reads this index alone (the rows hold the gaps, a kilobyte each)
+    db.execute("CREATE INDEX idx_completeness_scores_figures ON completeness_scores (rules, province_code, "
+               "agency, award_year, score, status, updated_at, province_name, record_id)")
+    db.execute("CREATE TABLE score_hubs (record_id TEXT NOT NULL, hub TEXT NOT NULL, "
+               "PRIMARY KEY (record_id, hub)) WITHOUT ROWID")
+    db.execute("CREATE INDEX idx_score_hubs_hub ON score_hubs (hub, record_id)")
+    db.execute("INSERT OR IGNORE INTO score_hubs (record_id, hub) SELECT DISTINCT s.record_id, x.hub "
+               "FROM completeness_scores s JOIN sources x ON x.record_id = s.record_id "
+               "WHERE x.dropped_at IS NULL")

@@ -16,42 +16,63 @@ from dataclasses import dataclass
 from indexer.textnorm import key
 from kms.completeness import Rules, check_record, stale_cutoff
 from kms.db import in_chunks
-from kms.records import now_iso, record_ids as all_record_ids, records_by_id
+from kms.records import active_hubs, count_records, now_iso, record_ids as all_record_ids, records_by_id
 from kms.search.query import ParameterError
 
 GROUPS = {"hub": "Hub", "province": "Provinsi", "agency": "Instansi", "award_year": "Tahun penghargaan"}
 SORT_COLUMNS = ("label", "records", "complete", "incomplete", "stale", "stopped", "mean_score")
 ONLY = ("incomplete", "stale", "worklist")    # worklist: incomplete or stale
 BINS = 10
-_AWARD_YEAR = "CASE WHEN i.award_year THEN CAST(i.award_year AS TEXT) ELSE '' END"
-_ACTIVE_HUB = "SELECT 1 FROM sources x WHERE x.record_id = i.id AND x.dropped_at IS NULL"
+FIGURE_COLUMNS = ("province_code", "province_name", "agency", "award_year", "status", "updated_at")
+_AWARD_YEAR = "CASE WHEN s.award_year THEN CAST(s.award_year AS TEXT) ELSE '' END"
+_ACTIVE_HUB = "SELECT 1 FROM score_hubs x WHERE x.record_id = s.record_id"
 
 
 def save_scores(db, rules: Rules, record_ids=None) -> int:
     """Score these records (all when None) with `rules` and store the results."""
     record_ids = all_record_ids(db) if record_ids is None else list(record_ids)
     when, fingerprint, count = now_iso(), rules.fingerprint, 0
-    for _marks, chunk in in_chunks(record_ids):
+    names = ("record_id", "score", "gaps", "rules", "scored_at") + FIGURE_COLUMNS
+    upsert = (f"INSERT INTO completeness_scores ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) "
+              f"ON CONFLICT (record_id) DO UPDATE SET "
+              f"{', '.join(f'{n} = excluded.{n}' for n in names if n != 'record_id')}")
+    for marks, chunk in in_chunks(record_ids):
         records = records_by_id(db, chunk)
+        hubs = active_hubs(db, chunk)
         rows = []
         for record in records.values():
             result = check_record(record, rules)
             rows.append((record["id"], result.score, json.dumps([g.as_json() for g in result.gaps],
-                                                               ensure_ascii=False), fingerprint, when))
+                                                               ensure_ascii=False), fingerprint, when)
+                        + tuple(_figure_value(record, name) for name in FIGURE_COLUMNS))
         gone = [i for i in chunk if i not in records]
         with db.conn:
-            db.conn.executemany("INSERT INTO completeness_scores (record_id, score, gaps, rules, scored_at) "
-                                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET "
-                                "score = excluded.score, gaps = excluded.gaps, rules = excluded.rules, "
-                                "scored_at = excluded.scored_at", rows)
-            for marks, dropped in in_chunks(gone):
-                db.execute(f"DELETE FROM completeness_scores WHERE record_id IN ({marks})", dropped)
+            db.execute(f"DELETE FROM score_hubs WHERE record_id IN ({marks})", chunk)
+            for gone_marks, dropped in in_chunks(gone):
+                db.execute(f"DELETE FROM completeness_scores WHERE record_id IN ({gone_marks})", dropped)
+            db.conn.executemany(upsert, rows)
+            db.conn.executemany("INSERT OR IGNORE INTO score_hubs (record_id, hub) VALUES (?, ?)",
+                                [(record_id, hub) for record_id, found in hubs.items() if record_id in records
+                                 for hub in found])
         count += len(rows)
     return count
 
 
+def _figure_value(record: dict, name: str):
+    value = record.get(name)
+    if name == "updated_at" and value:      # kept only as a date, so staleness is a comparison
+        try:
+            dt.date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return None
+    return value
+
+
 def outdated_ids(db, rules: Rules) -> list[str]:
     """Records without a score made by these rules (`kms rescore` fixes them)."""
+    current = db.execute("SELECT COUNT(*) FROM completeness_scores WHERE rules = ?", [rules.fingerprint]).fetchone()[0]
+    if current == count_records(db):      # scores of removed records are deleted with them
+        return []
     return [row[0] for row in db.execute(
         "SELECT i.id FROM innovations i LEFT JOIN completeness_scores s ON s.record_id = i.id "
         "WHERE s.rules IS NULL OR s.rules != ?", [rules.fingerprint])]
@@ -74,8 +95,8 @@ class Selection:
 
 
 class _Figures:
-    """The SQL of one read: the selection, an optional group and row filter, over
-    innovations `i` joined with the current scores `s`."""
+    """The SQL of one read over the current scores `s` (completeness_scores, which carries the
+    columns figures group and filter by): the selection, an optional group and row filter."""
 
     def __init__(self, db, rules: Rules, selection: Selection, threshold: float,
                  today: dt.date | None = None):
@@ -85,9 +106,9 @@ class _Figures:
         self.where = ["s.rules = ?"]
         self.params: list = [rules.fingerprint]
         if selection.ids is not None:
-            self.add("i.id IN (SELECT value FROM json_each(?))", json.dumps(list(selection.ids)))
+            self.add("s.record_id IN (SELECT value FROM json_each(?))", json.dumps(list(selection.ids)))
         if selection.agency:
-            self.add("kms_key(i.agency) = ?", key(selection.agency))
+            self.add("kms_key(s.agency) = ?", key(selection.agency))
         self.add(selection.scope[0], *selection.scope[1])
         if selection.min_score is not None:
             self.add("s.score >= ?", selection.min_score)
@@ -100,8 +121,7 @@ class _Figures:
 
     @property
     def stale(self) -> tuple[str, list]:
-        return ("(i.updated_at IS NULL OR date(substr(i.updated_at, 1, 10)) IS NULL "
-                "OR substr(i.updated_at, 1, 10) < ?)", [self.cutoff])
+        return "(s.updated_at IS NULL OR s.updated_at < ?)", [self.cutoff]
 
     def in_group(self, by: str | None, value: str | None) -> None:
         if not by:
@@ -109,13 +129,13 @@ class _Figures:
         value = value or ""
         if by == "hub":
             if value:
-                self.add(f"EXISTS ({_ACTIVE_HUB} AND x.hub = ?)", value)
+                self.add("s.record_id IN (SELECT record_id FROM score_hubs WHERE hub = ?)", value)
             else:
                 self.add(f"NOT EXISTS ({_ACTIVE_HUB})")
         elif by == "province":
-            self.add("COALESCE(i.province_code, '') = ?", value)
+            self.add("COALESCE(s.province_code, '') = ?", value)
         elif by == "agency":
-            self.add("COALESCE(i.agency, '') = ?", value)
+            self.add("COALESCE(s.agency, '') = ?", value)
         else:
             self.add(f"{_AWARD_YEAR} = ?", value)
 
@@ -128,21 +148,16 @@ class _Figures:
         elif which == "worklist":
             self.add(f"s.score < ? OR {stale_sql}", self.threshold, *stale_params)
 
-    def base(self, columns: str) -> tuple[str, list]:
-        """A CTE `base` of the selected records with the figures' columns."""
+    def sums(self, since: str | None = None) -> tuple[str, list]:
+        """The figures' sums over the selected scores, as SELECT columns and their parameters."""
         stale_sql, stale_params = self.stale
-        sql = (f"WITH base AS (SELECT i.id, s.score, {stale_sql} AS stale, i.status = 'berhenti' AS stopped, "
-               f"substr(i.updated_at, 1, 10) AS updated, {columns} FROM innovations i "
-               f"JOIN completeness_scores s ON s.record_id = i.id WHERE {' AND '.join(self.where)}) ")
-        return sql, stale_params + self.params
+        updated = ", TOTAL(substr(s.updated_at, 1, 10) >= ?)" if since else ", 0"
+        return (f"COUNT(*), TOTAL(s.score >= ?), TOTAL({stale_sql}), TOTAL(s.status = 'berhenti'), "
+                f"TOTAL(s.score){updated}", [self.threshold] + stale_params + ([since[:10]] if since else []))
 
-    def figures(self, since: str | None = None) -> str:
-        updated = ", TOTAL(updated >= ?) AS updated_since" if since else ""
-        return (f"COUNT(*) AS records, TOTAL(score >= ?) AS complete, TOTAL(stale) AS stale, "
-                f"TOTAL(stopped) AS stopped, AVG(score) AS mean{updated}")
-
-    def figure_params(self, since: str | None = None) -> list:
-        return [self.threshold] + ([since[:10]] if since else [])
+    def select(self, columns: str, column_params: list, tail: str = "", joins: str = "") -> tuple[str, list]:
+        return (f"SELECT {columns} FROM completeness_scores s {joins} WHERE {' AND '.join(self.where)} {tail}",
+                column_params + self.params)
 
 
 def _check(by: str | None = None, sort: str | None = None) -> None:
@@ -152,12 +167,21 @@ def _check(by: str | None = None, sort: str | None = None) -> None:
         raise ParameterError("sort", f"sort must be one of {', '.join(SORT_COLUMNS)}")
 
 
-def _figures_of(row, threshold: float) -> dict:
-    records = row["records"]
-    return {"records": records, "complete": int(row["complete"]),
-            "incomplete": records - int(row["complete"]), "stale": int(row["stale"]),
-            "stopped": int(row["stopped"]),
-            "mean_score": round(row["mean"], 1) if records else 0.0, "threshold": threshold}
+class _Sums:
+    """Figures added up from SQL sums (records, complete, stale, stopped, score total, updated)."""
+
+    def __init__(self):
+        self.values = [0, 0, 0, 0, 0.0, 0]
+
+    def add(self, row) -> None:
+        for number, value in enumerate(row):
+            self.values[number] += value or 0
+
+    def figures(self, threshold: float) -> dict:
+        records, complete, stale, stopped, total, _updated = self.values
+        return {"records": records, "complete": int(complete), "incomplete": records - int(complete),
+                "stale": int(stale), "stopped": int(stopped),
+                "mean_score": round(total / records, 1) if records else 0.0, "threshold": threshold}
 
 
 def summary(db, rules: Rules, selection: Selection, threshold: float, since: str | None = None,
@@ -167,47 +191,63 @@ def summary(db, rules: Rules, selection: Selection, threshold: float, since: str
     _check(by)
     sql = _Figures(db, rules, selection, threshold)
     sql.in_group(by, value)
-    base, params = sql.base("i.status")
-    row = db.execute(base + f"SELECT {sql.figures(since)} FROM base",
-                     params + sql.figure_params(since)).fetchone()
-    out = _figures_of(dict(zip(("records", "complete", "stale", "stopped", "mean", "updated_since"), row)),
-                      threshold)
-    distribution = [0] * BINS
-    for bin_, count in db.execute(base + f"SELECT MIN(score / {100 // BINS}, {BINS - 1}), COUNT(*) "
-                                         f"FROM base GROUP BY 1", params):
-        distribution[int(bin_)] = count
-    out["distribution"] = distribution
+    columns, params = sql.sums(since)
+    total, distribution = _Sums(), [0] * BINS
+    query, params = sql.select(f"MIN(s.score / {100 // BINS}, {BINS - 1}), {columns}", params, "GROUP BY 1")
+    for bin_, *row in db.execute(query, params):
+        total.add(row)
+        distribution[int(bin_)] += row[0]
+    out = {**total.figures(threshold), "distribution": distribution}
     if since:
-        out["updated_since"], out["since"] = int(row[5]), since[:10]
+        out["updated_since"], out["since"] = int(total.values[5]), since[:10]
     return out
+
+
+def group_tables(db, rules: Rules, selection: Selection, threshold: float, sort: str = "records",
+                 descending: bool = True, groups=tuple(GROUPS)) -> dict[str, list[dict]]:
+    """{group: rows} for hub / province / agency / award year with the campaign figures; a
+    record with two hubs counts under both, one with none under "(tanpa hub)". Province,
+    agency and award year come from one scan grouped by all three."""
+    _check(sort=sort)
+    for by in groups:
+        _check(by)
+    sql = _Figures(db, rules, selection, threshold)
+    columns, params = sql.sums()
+    sums: dict[str, dict[str, _Sums]] = {by: {} for by in groups}
+    labels: dict[str, dict[str, str]] = {by: {} for by in groups}
+    plain = [by for by in groups if by != "hub"]
+    if plain:
+        query, query_params = sql.select(
+            f"COALESCE(s.province_code, ''), MAX(s.province_name), COALESCE(s.agency, ''), {_AWARD_YEAR}, "
+            f"{columns}", params, "GROUP BY 1, 3, 4")
+        for province, province_name, agency, award_year, *row in db.execute(query, query_params):
+            keys = {"province": (province, province_name or "(tanpa wilayah)"),
+                    "agency": (agency, agency or "(tanpa instansi)"),
+                    "award_year": (award_year, award_year or "(tanpa penghargaan)")}
+            for by in plain:
+                value, label = keys[by]
+                sums[by].setdefault(value, _Sums()).add(row)
+                labels[by].setdefault(value, label)
+    if "hub" in groups:
+        query, query_params = sql.select(f"COALESCE(h.hub, ''), {columns}", params, "GROUP BY 1",
+                                         "LEFT JOIN score_hubs h ON h.record_id = s.record_id")
+        for hub, *row in db.execute(query, query_params):
+            sums["hub"].setdefault(hub, _Sums()).add(row)
+            labels["hub"][hub] = hub or "(tanpa hub)"
+    tables = {}
+    for by in groups:
+        table = [{"value": value, "label": labels[by][value], **figures.figures(threshold)}
+                 for value, figures in sums[by].items()]
+        table.sort(key=lambda g: (g[sort] if sort != "label" else str(g["label"]).lower()), reverse=descending)
+        tables[by] = table
+    return tables
 
 
 def group_table(db, rules: Rules, selection: Selection, by: str, threshold: float,
                 sort: str = "records", descending: bool = True) -> list[dict]:
-    """One row per hub / province / agency / award year with the campaign figures; a record
-    with two hubs counts under both, one with none under "(tanpa hub)"."""
-    _check(by, sort)
-    sql = _Figures(db, rules, selection, threshold)
-    if by == "hub":
-        base, params = sql.base("1 AS one")
-        query = (base + f"SELECT COALESCE(h.hub, '') AS value, COALESCE(h.hub, '(tanpa hub)') AS label, "
-                 f"{sql.figures()} FROM base LEFT JOIN (SELECT DISTINCT record_id, hub FROM sources "
-                 f"WHERE dropped_at IS NULL) h ON h.record_id = base.id GROUP BY 1")
-    else:
-        value, label = {"province": ("COALESCE(i.province_code, '')", "i.province_name"),
-                        "agency": ("COALESCE(i.agency, '')", "i.agency"),
-                        "award_year": (_AWARD_YEAR, "NULLIF(" + _AWARD_YEAR + ", '')")}[by]
-        empty = {"province": "(tanpa wilayah)", "agency": "(tanpa instansi)",
-                 "award_year": "(tanpa penghargaan)"}[by]
-        base, params = sql.base(f"{value} AS value, {label} AS label")
-        query = (base + f"SELECT value, COALESCE(MAX(label), ?) AS label, {sql.figures()} FROM base "
-                 f"GROUP BY value")
-        params = params + [empty]
-    names = ("value", "label", "records", "complete", "stale", "stopped", "mean")
-    table = [{"value": row[0], "label": row[1], **_figures_of(dict(zip(names, row)), threshold)}
-             for row in db.execute(query, params + sql.figure_params())]
-    table.sort(key=lambda g: (g[sort] if sort != "label" else str(g["label"]).lower()), reverse=descending)
-    return table
+    """One group's table (group_tables)."""
+    _check(by)
+    return group_tables(db, rules, selection, threshold, sort, descending, (by,))[by]
 
 
 def score_rows(db, rules: Rules, selection: Selection, threshold: float, by: str | None = None,
@@ -218,20 +258,23 @@ def score_rows(db, rules: Rules, selection: Selection, threshold: float, by: str
     sql = _Figures(db, rules, selection, threshold)
     sql.in_group(by, value)
     sql.only(only)
-    base, params = sql.base(
-        "i.title, i.agency, i.province_code, i.province_name, i.regency_name, i.award, i.award_year, "
-        "i.updated_at, s.gaps, (SELECT group_concat(hub, char(31)) FROM (SELECT DISTINCT x.hub FROM "
-        "sources x WHERE x.record_id = i.id AND x.dropped_at IS NULL ORDER BY x.hub)) AS hubs")
+    stale_sql, stale_params = sql.stale
     page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+    query, params = sql.select(
+        f"s.record_id AS id, i.title, s.agency, s.province_code, s.province_name, i.regency_name, i.award, "
+        f"s.award_year, s.updated_at, s.status, s.score, s.gaps, {stale_sql} AS stale, "
+        f"(SELECT group_concat(hub, char(31)) FROM (SELECT x.hub FROM score_hubs x "
+        f"WHERE x.record_id = s.record_id ORDER BY x.hub)) AS hubs", stale_params,
+        f"ORDER BY s.score, s.record_id{page}", "JOIN innovations i ON i.id = s.record_id")
     rows = []
-    for row in db.query(base + f"SELECT * FROM base ORDER BY score, id{page}", params):
+    for row in db.query(query, params):
         rows.append({
             "id": row["id"], "title": row["title"], "agency": row["agency"],
             "province_code": row["province_code"], "province": row["province_name"],
             "regency": row["regency_name"], "hubs": row["hubs"].split("\x1f") if row["hubs"] else [],
             "award": row["award"], "award_year": row["award_year"], "updated_at": row["updated_at"],
             "score": row["score"], "gaps": json.loads(row["gaps"]), "stale": bool(row["stale"]),
-            "stopped": bool(row["stopped"]),
+            "stopped": row["status"] == "berhenti",
         })
     return rows
 
@@ -241,7 +284,7 @@ def selected_ids(db, rules: Rules, selection: Selection, record_ids) -> set[str]
     out = set()
     for marks, chunk in in_chunks(record_ids):
         sql = _Figures(db, rules, selection, 0)
-        sql.add(f"i.id IN ({marks})", *chunk)
-        base, params = sql.base("1 AS one")
-        out.update(row[0] for row in db.execute(base + "SELECT id FROM base", params))
+        sql.add(f"s.record_id IN ({marks})", *chunk)
+        query, params = sql.select("s.record_id", [])
+        out.update(row[0] for row in db.execute(query, params))
     return out

@@ -13,7 +13,7 @@ from kms.campaigns import (create_campaign, filter_description, get_campaign, li
 from kms.completeness import default_rules
 from kms.params import Param, ParameterError, parse
 from kms.records import open_edit_conflicts
-from kms.scores import GROUPS, SORT_COLUMNS, ensure_scores, group_table, score_rows, selected_ids, summary
+from kms.scores import GROUPS, SORT_COLUMNS, ensure_scores, group_tables, score_rows, selected_ids, summary
 from kms.search_log import OUTCOMES, failed_searches
 from kms.web import campaign_manager_required, current_user, get_db, search_engine, staff_required
 
@@ -65,7 +65,7 @@ def dashboard(campaign_id=None):
     campaign, threshold, chosen = campaign_selection(campaign_id)
     sort, descending = values["sort"], values["dir"] != "asc"
     db, rules = get_db(), default_rules()
-    tables = {by: group_table(db, rules, chosen, by, threshold, sort, descending) for by in GROUPS}
+    tables = group_tables(db, rules, chosen, threshold, sort, descending)
     since = campaign.starts_on if campaign else None
     figures = summary(db, rules, chosen, threshold, since)
     conflicts = open_edit_conflicts(db)

@@ -7,14 +7,12 @@ import sys
 from pathlib import Path
 
 import click
-from waitress import serve as waitress_serve
 
 from indexer.mapping import Mapping, MappingError, all_hub_mappings, hub_mapping, load_mapping
 from indexer.pipeline import COUNTS, Report, ingest_samples, ingest_with
 from indexer.regions import resolve_region
-from kms import faults, params
+from kms import faults, params, server
 from kms.accounts import AccountError, create_user, disable_user, list_users, set_password
-from kms.app import create_app
 from kms.backup import backup_store
 from kms.campaigns import (get_campaign, save_snapshot, selection, worklist, worklist_csv, worklist_only,
                            worklist_xlsx)
@@ -240,19 +238,22 @@ def status(as_json):
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def serve(host, port):
-    """Serve the site (waitress)."""
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Processes (more than 1: gunicorn, each with --threads threads).")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Threads per process.")
+def serve(host, port, workers, threads):
+    """Serve the site (waitress threads; gunicorn processes with --workers)."""
     config, db = _open_store()
     engine, _report = _sync(config, db)     # the index is whole and current before the first request
     records = count_records(db)
     db.close()
-    app = create_app()
     click.echo(f"mesin pencarian: {engine.name} ({records} rekaman)")
     if engine.name == "whoosh" and records > TANTIVY_ABOVE:
         click.echo(f"saran: di atas {TANTIVY_ABOVE} rekaman gunakan tantivy: `kms reindex --engine "
                    "tantivy`, lalu jalankan dengan KMS_SEARCH_ENGINE=tantivy", err=True)
-    click.echo(f"Inovasi KMS berjalan di http://{host}:{port}/")
-    waitress_serve(app, host=host, port=port, threads=8)
+    click.echo(f"Inovasi KMS berjalan di http://{host}:{port}/ ({workers} proses x {threads} thread)")
+    server.serve(host, port, workers, threads)
 
 
 @main.command()

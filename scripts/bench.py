@@ -370,12 +370,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(folder: Path, engine_name: str):
+def start_server(folder: Path, engine_name: str, workers: int = 1):
     port = free_port()
     env = {**os.environ, "KMS_DATA_DIR": str(folder), "KMS_SEARCH_ENGINE": engine_name,
            "KMS_SECRET_KEY": "bench-only"}
     server = subprocess.Popen([sys.executable, "-c", "from kms.cli import main; main()", "serve",
-                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                               "--port", str(port), "--workers", str(workers)], env=env,
+                              stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     deadline = time.time() + 600
     while time.time() < deadline:
@@ -393,10 +394,15 @@ def start_server(folder: Path, engine_name: str):
 
 
 def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
+    """The peak resident memory of the server: its process and its workers, added up (pages
+    they share, like a memory-mapped index, counted in each)."""
+    total = 0
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    for process in [pid] + [int(c) for c in (children.read_text().split() if children.exists() else [])]:
+        for line in Path(f"/proc/{process}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                total += int(line.split()[1])
+    return round(total / 1024, 1)
 
 
 def load(port: int, clients: int, seconds: float) -> dict:
@@ -440,12 +446,12 @@ def load(port: int, clients: int, seconds: float) -> dict:
             "errors": errors[0], **(figures(latencies) if latencies else {})}
 
 
-def http_bench(folder: Path, engine_name: str, seconds: float, levels: list[int]) -> dict:
-    server, port = start_server(folder, engine_name)
+def http_bench(folder: Path, engine_name: str, seconds: float, levels: list[int], workers: int) -> dict:
+    server, port = start_server(folder, engine_name, workers)
     try:
-        load(port, 2, 3)            # warm: facet arrays, caches
+        load(port, 2 * workers, 3)            # warm every worker: facet arrays, caches
         results = [load(port, clients, seconds) for clients in levels]
-        return {"levels": results, "server_peak_rss_mb": peak_rss_mb(server.pid)}
+        return {"workers": workers, "levels": results, "server_peak_rss_mb": peak_rss_mb(server.pid)}
     finally:
         server.terminate()
         server.wait(30)
@@ -485,7 +491,8 @@ def bench_size(n: int, engines: list[str], args, folder: Path) -> dict:
         out["similar"], out["suggest"] = similar_bench(db, engine)
         out["completeness"] = completeness_bench(folder, name, args.repeat)
         if args.http_seconds > 0:
-            out["http"] = http_bench(folder, name, args.http_seconds, args.clients)
+            out["http"] = {f"workers={w}": http_bench(folder, name, args.http_seconds, args.clients, w)
+                           for w in args.workers}
         result["engines"][name] = out
         print_engine(name, out)
     db.close()
@@ -503,11 +510,11 @@ def print_engine(name: str, out: dict) -> None:
     c = out["completeness"]
     print(f"    dashboard     median {c['dashboard_after_edit']['median_ms']} ms after an edit; "
           f"kms check {c['kms_check']['median_ms']} ms")
-    for level in out.get("http", {}).get("levels", []):
-        print(f"    http {level['clients']:>2} clients  {level['requests_per_s']} req/s  median "
-              f"{level.get('median_ms')} ms  p95 {level.get('p95_ms')} ms  errors {level['errors']}")
-    if "http" in out:
-        print(f"    server peak RSS {out['http']['server_peak_rss_mb']} MB", flush=True)
+    for model, http in out.get("http", {}).items():
+        for level in http["levels"]:
+            print(f"    http {model} {level['clients']:>2} clients  {level['requests_per_s']} req/s  median "
+                  f"{level.get('median_ms')} ms  p95 {level.get('p95_ms')} ms  errors {level['errors']}")
+        print(f"    http {model} server peak RSS {http['server_peak_rss_mb']} MB", flush=True)
 
 
 def markdown(run: dict) -> str:
@@ -521,17 +528,18 @@ def markdown(run: dict) -> str:
         merge = size.get("ingest_merge_2000", {}).get("rows_per_s", "-")
         for name, out in size["engines"].items():
             s = out["search"]
-            levels = out.get("http", {}).get("levels", [])
-            lines.append(
-                f"| {size['records']} | {name} | {ingest} / {merge} | {out['build_s'] if out['build_s'] is not None else 'reused'} "
-                f"| {out['index_mb']} | {s['median_ms']} / {s['p95_ms']} / {s['p99_ms']} "
-                f"| {out['ratio_to_fts5']['median']} / {out['ratio_to_fts5']['p95']} | {out['similar']['p95_ms']} "
-                f"| {out['suggest']['p95_ms']} | {out['completeness']['dashboard_after_edit']['median_ms']} "
-                f"| {out['completeness']['kms_check']['median_ms']} "
-                f"| {' / '.join(str(level['requests_per_s']) for level in levels) or '-'} "
-                f"| {' / '.join(str(level.get('p95_ms')) for level in levels) or '-'} "
-                f"| {sum(level['errors'] for level in levels) if levels else '-'} "
-                f"| {out.get('http', {}).get('server_peak_rss_mb', '-')} |")
+            for model, http in (out.get("http") or {"-": {}}).items():
+                levels = http.get("levels", [])
+                lines.append(
+                    f"| {size['records']} | {name} {model if model != '-' else ''} | {ingest} / {merge} | {out['build_s'] if out['build_s'] is not None else 'reused'} "
+                    f"| {out['index_mb']} | {s['median_ms']} / {s['p95_ms']} / {s['p99_ms']} "
+                    f"| {out['ratio_to_fts5']['median']} / {out['ratio_to_fts5']['p95']} | {out['similar']['p95_ms']} "
+                    f"| {out['suggest']['p95_ms']} | {out['completeness']['dashboard_after_edit']['median_ms']} "
+                    f"| {out['completeness']['kms_check']['median_ms']} "
+                    f"| {' / '.join(str(level['requests_per_s']) for level in levels) or '-'} "
+                    f"| {' / '.join(str(level.get('p95_ms')) for level in levels) or '-'} "
+                    f"| {sum(level['errors'] for level in levels) if levels else '-'} "
+                    f"| {http.get('server_peak_rss_mb', '-')} |")
         fts = size["fts5"]
         lines.append(f"| {size['records']} | fts5 baseline | | | | {fts['median_ms']} / {fts['p95_ms']} / "
                      f"{fts['p99_ms']} | 1 / 1 | | | | | | | | |")
@@ -556,6 +564,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="Runs of each query (and dashboard edits).")
     parser.add_argument("--http-seconds", type=float, default=15, help="Seconds per client level (0: no HTTP).")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2],
+                        help="Server models to load: 1 = waitress threads, more = gunicorn processes.")
     parser.add_argument("--million", action="store_true", help="Allow sizes of 1,000,000 (tantivy only).")
     parser.add_argument("--skip-merge", action="store_true", help="Leave out the second hub's merge.")
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench", help="Folder for JSON and Markdown.")

@@ -1,8 +1,14 @@
 """The delivery layer: settings documented, parameters declared once (and used by the routes,
 the OpenAPI document and the CLI), every /api/* route in one blueprint, backup and restore."""
+import http.client
 import json
+import os
 import re
 import shutil
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -166,3 +172,34 @@ def test_status_says_which_engine_built_the_index(sample_copy, monkeypatch):
     assert CliRunner().invoke(main, ["reindex"]).exit_code == 0
     report = json.loads(CliRunner().invoke(main, ["status", "--json"]).stdout)
     assert report["index"]["built_by"] == "tantivy" and report["ok"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_kms_serve_answers_with_threads_and_with_processes(sample_copy, workers):
+    """The production server as `kms serve` starts it: waitress threads, or gunicorn workers."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "KMS_DATA_DIR": str(sample_copy), "KMS_SECRET_KEY": "test-only"}
+    server = subprocess.Popen([sys.executable, "-c", "from kms.cli import main; main()", "serve", "--port",
+                               str(port), "--workers", str(workers), "--threads", "2"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        answers = {}
+        deadline = time.time() + 60
+        while time.time() < deadline and len(answers) < 2:
+            try:
+                for path in ("/healthz", "/api/search?q=sampah"):
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                    conn.request("GET", path)
+                    response = conn.getresponse()
+                    answers[path] = (response.status, response.read())
+            except OSError:
+                time.sleep(0.3)
+        assert answers["/healthz"][0] == 200
+        status, body = answers["/api/search?q=sampah"]
+        assert status == 200 and json.loads(body)["total"] > 0
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert f"{workers} proses" in output

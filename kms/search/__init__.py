@@ -53,3 +53,9 @@ def engine_for(config: dict):
         if (name, str(path)) not in _SHARED:
             _SHARED[(name, str(path))] = ENGINES[name](path)
         return _SHARED[(name, str(path))]
+
+
+def forget_engines() -> None:
+    """Drop this process's engines (before a fork: each child opens its own)."""
+    with _LOCK:
+        _SHARED.clear()

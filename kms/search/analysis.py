@@ -16,10 +16,9 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
 from Sastrawi.Stemmer.Stemmer import Stemmer
@@ -44,8 +43,7 @@ in for on a an is are or not
 TOKEN = re.compile(r"\w+(?:[-.]\w+)*")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     term: str       # what the index holds: folded, standard spelling, stemmed
     word: str       # the folded word as written
     start: int      # character offsets in the analysed text
@@ -115,23 +113,26 @@ def tokens(text: str) -> Iterator[Token]:
     """Every word of `text` with its term and character offsets, stop words included (flagged).
     A hyphenated word that is not a reduplication is followed by its parts (flagged `part`)."""
     for match in TOKEN.finditer(text or ""):
-        word = fold(match.group())
-        start, end = match.start(), match.end()
-        if word in STOP_WORDS:
-            yield Token(word, word, start, end, True)
-            continue
-        twice = REDUPLICATED_2.match(word)
-        if twice:
-            yield Token(term_of(twice.group(1)), word, start, end, False)
-            continue
-        parts = word.split("-")
-        if len(parts) > 1 and all(part.isalnum() for part in parts) and not _reduplication(word, parts):
-            yield Token(standard("".join(parts)), word, start, end, False)
-            for part in parts:
-                if len(part) >= 3 and part not in STOP_WORDS:
-                    yield Token(term_of(part), part, start, end, False, True)
-            continue
-        yield Token(term_of(word), word, start, end, False)
+        start, end = match.span()
+        for term, word, stop, part in _analysed(match.group()):
+            yield Token(term, word, start, end, stop, part)
+
+
+@lru_cache(maxsize=500_000)
+def _analysed(raw: str) -> tuple[tuple[str, str, bool, bool], ...]:
+    """(term, word, stop, part) of one word as written: the work `tokens` does per word, done
+    once per spelling (texts repeat their words; a rebuild analyses every record)."""
+    word = fold(raw)
+    if word in STOP_WORDS:
+        return ((word, word, True, False),)
+    twice = REDUPLICATED_2.match(word)
+    if twice:
+        return ((term_of(twice.group(1)), word, False, False),)
+    parts = word.split("-")
+    if len(parts) > 1 and all(part.isalnum() for part in parts) and not _reduplication(word, parts):
+        return ((standard("".join(parts)), word, False, False),) + tuple(
+            (term_of(part), part, False, True) for part in parts if len(part) >= 3 and part not in STOP_WORDS)
+    return ((term_of(word), word, False, False),)
 
 
 def terms(text: str | list[Token]) -> list[str]:
@@ -151,5 +152,10 @@ def spelling_words(text: str | list[Token]) -> list[str]:
 def content_terms(text: str) -> list[tuple[str, str]]:
     """(term, word) of the words that say what a text is about: no stop words, no numbers,
     nothing shorter than three letters. Similar items, suggestions and dedupe compare these."""
-    return [(t.term, t.word) for t in tokens(text)
-            if not t.stop and not t.part and len(t.word) >= 3 and any(c.isalpha() for c in t.word)]
+    return [pair for match in TOKEN.finditer(text or "") for pair in _content(match.group())]
+
+
+@lru_cache(maxsize=500_000)
+def _content(raw: str) -> tuple[tuple[str, str], ...]:
+    return tuple((term, word) for term, word, stop, part in _analysed(raw)
+                 if not stop and not part and len(word) >= 3 and any(c.isalpha() for c in word))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import shutil
 import threading
 import time
@@ -34,6 +35,7 @@ META = "meta.json"
 RERANK = 100            # boost clauses re-rank this many of the best matches
 POSTINGS_CACHE = 4096   # term posting lists kept as arrays (per index generation)
 RECHECK_SECONDS = 0.5   # how often a searcher looks for another process's commit
+BUILD_PROCESSES = 4     # a rebuild writes with up to this many processes (one segment each)
 
 
 def make_schema() -> Schema:
@@ -110,7 +112,10 @@ class WhooshEngine:
         staging.mkdir(parents=True)
         try:
             ix = _storage(staging).create_index(make_schema())
-            writer = ix.writer(limitmb=256)
+            # more processes only from a single-threaded command (no fork under a server's threads)
+            alone = threading.active_count() == 1
+            procs = max(1, min(BUILD_PROCESSES, os.cpu_count() or 1)) if alone else 1
+            writer = ix.writer(limitmb=128, procs=procs, multisegment=procs > 1)
             count = 0
             for doc in documents:
                 writer.add_document(**_fields(doc))

@@ -1,0 +1,41 @@
+"""The production server: waitress threads in one process (the default), or with `--workers
+N` gunicorn processes, each with its own threads, each loading the app after the fork.
+
+Measured (scripts/bench.py, README "Speed"): the tantivy engine releases the GIL while it
+searches, so one process with threads serves it well up to the Python work per request (the
+page, highlights, JSON); more processes add throughput on more cores, cheaply, since tantivy's
+segments and its facet arrays are memory-mapped and shared through the page cache. Whoosh holds
+the GIL while it matches: more threads do not help it, more processes do."""
+from __future__ import annotations
+
+from gunicorn.app.base import BaseApplication
+from waitress import serve as waitress_serve
+
+from kms.app import create_app
+from kms.search import forget_engines
+
+THREADS = 8
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for name, value in self.options.items():
+            self.cfg.set(name, value)
+
+    def load(self):
+        return create_app()      # in each worker, after the fork: no engine handle is shared
+
+
+def serve(host: str, port: int, workers: int = 1, threads: int = THREADS) -> None:
+    """Serve the site until stopped."""
+    if workers <= 1:
+        waitress_serve(create_app(), host=host, port=port, threads=threads)
+        return
+    forget_engines()             # the parent's index handles stay out of the children
+    _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread",
+               "threads": threads, "timeout": 120, "graceful_timeout": 10, "accesslog": None,
+               "preload_app": False}).run()

@@ -30,29 +30,42 @@ class Match:
     reasons: tuple[str, ...]
 
 
-def acronyms(title: str) -> set[str]:
+def acronyms(title: str) -> frozenset[str]:
     """Upper-case words of three or more letters, and words in parentheses ("SIPADU")."""
+    return _acronyms(title)
+
+
+@lru_cache(maxsize=65536)
+def _acronyms(title: str) -> frozenset[str]:
     found = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9-]{2,}\b", title)}
     found |= {fold(w) for w in re.findall(r"\(([^)]{3,20})\)", title) if " " not in w.strip()}
     letters = [c for c in title if c.isalpha()]
     if letters and all(c.isupper() for c in letters):   # an all-caps title has no acronyms to trust
         found = {fold(w) for w in re.findall(r"\(([^)]{3,20})\)", title)}
-    return {a.replace("-", "") for a in found}
+    return frozenset(a.replace("-", "") for a in found)
 
 
+@lru_cache(maxsize=65536)
 def title_core(title: str) -> str:
     """A title without subtitle, acronym in parentheses or noise words."""
     main = re.split(r"\s[-:–]\s|:\s", title, maxsplit=1)[0]
     main = re.sub(r"\([^)]*\)", " ", main)
-    return " ".join(w for w in words(main) if w not in _NOISE)
+    return " ".join(w for w in _words(main) if w not in _NOISE)
 
 
-def place_words(record: dict) -> set[str]:
+def place_words(record: dict) -> frozenset[str]:
     """Words of the record's region names: they say where, not what, so comparisons skip them."""
-    found = {"kabupaten", "kota", "provinsi", "kab"}
-    for name in ("regency_name", "province_name"):
-        found |= set(words(record.get(name) or ""))
-    return found
+    return _place_words(record.get("regency_name") or "", record.get("province_name") or "")
+
+
+@lru_cache(maxsize=4096)
+def _place_words(regency: str, province: str) -> frozenset[str]:
+    return frozenset({"kabupaten", "kota", "provinsi", "kab"} | set(_words(regency)) | set(_words(province)))
+
+
+@lru_cache(maxsize=131072)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(words(text))
 
 
 def _word_keys(word: str) -> set[str]:
@@ -68,13 +81,13 @@ def title_keys(record: dict) -> set[str]:
     title = record.get("title") or ""
     skip = _NOISE | place_words(record)
     found: set[str] = set()
-    for word in [w for w in words(title) if len(w) >= 3 and w not in skip] + sorted(acronyms(title)):
+    for word in [w for w in _words(title) if len(w) >= 3 and w not in skip] + sorted(acronyms(title)):
         found |= _word_keys(word)
     return found
 
 
 def _without(text: str, skip: set[str]) -> str:
-    return " ".join(w for w in words(text) if w not in skip)
+    return " ".join(w for w in _words(text) if w not in skip)
 
 
 def title_similarity(a: str, b: str, skip: set[str] = frozenset()) -> float:

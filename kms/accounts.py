@@ -22,6 +22,48 @@ MAX_FAILURES_PER_IP = 20
 ATTEMPT_WINDOW = dt.timedelta(minutes=15)
 
 
+# Words a password must not be built on (with digits or symbols around them), folded.
+COMMON_WORDS = frozenset("""
+password passw0rd pass sandi katasandi rahasia admin administrator root user login masuk
+welcome letmein iloveyou sayang cinta qwerty qwertyuiop asdfgh asdfghjkl zxcvbn abc abcd abcdef
+indonesia jakarta bandung surabaya makassar garuda merdeka bismillah alhamdulillah
+inovasi pelayanan pemerintah kementerian dinas kantor sekretariat hub jipp kms
+monkey dragon master shadow sunshine football baseball princess superman batman trustno
+""".split())
+_LEET = str.maketrans("0134579@$", "oieastgas")
+_DUMMY_HASH = generate_password_hash("a password no account has")   # unknown names cost the same
+
+
+def password_problem(name: str, password: str) -> str | None:
+    """Why this password is refused for this account, or None: at least MIN_PASSWORD
+    characters, not built on the account name or a common word, not one character repeated,
+    not a run along the keyboard or the alphabet, not digits only."""
+    password = password or ""
+    if len(password) < MIN_PASSWORD:
+        return f"kata sandi minimal {MIN_PASSWORD} karakter"
+    folded = password.lower()
+    core = "".join(c for c in folded if c.isalpha())
+    leet = "".join(c for c in folded.rstrip("0123456789!.?-_ ").translate(_LEET) if c.isalpha())
+    if name and len(name) >= 3 and name.lower() in folded:
+        return "kata sandi tidak boleh memuat nama akun"
+    if folded.isdigit():
+        return "kata sandi tidak boleh hanya angka"
+    if len(set(folded)) <= 2:
+        return "kata sandi terlalu mudah ditebak (karakter berulang)"
+    if core in COMMON_WORDS or leet in COMMON_WORDS or _repeated_common(core):   # digits, symbols around
+        return "kata sandi terlalu umum; pakai beberapa kata yang tidak berkaitan"
+    for run in ("abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm", "01234567890",
+                "1q2w3e4r5t6y7u8i9o0p"):
+        if folded in run or folded in run[::-1]:
+            return "kata sandi terlalu mudah ditebak (urutan papan ketik)"
+    return None
+
+
+def _repeated_common(letters: str) -> bool:
+    return any(letters and len(letters) % len(w) == 0 and w * (len(letters) // len(w)) == letters
+               for w in COMMON_WORDS)
+
+
 class AccountError(ValueError):
     """A request about accounts that cannot be met; the message is shown to the person."""
 
@@ -74,8 +116,9 @@ def create_user(db, name: str, role: str, password: str, hub: str | None = None,
         raise AccountError("agency_editor perlu --agency (nama instansi kanonis)")
     if province and not province.replace(".", "").isdigit():
         raise AccountError("--province harus kode Kemendagri, misalnya 73")
-    if len(password or "") < MIN_PASSWORD:
-        raise AccountError(f"kata sandi minimal {MIN_PASSWORD} karakter")
+    problem = password_problem(name, password)
+    if problem:
+        raise AccountError(problem)
     if list(db.query("SELECT 1 FROM users WHERE name = ?", [name])):
         raise AccountError(f"akun '{name}' sudah ada")
     with db.conn:
@@ -106,7 +149,8 @@ def authenticate(db, name: str, password: str, ip: str) -> User:
     if by_name >= MAX_FAILURES_PER_NAME or by_ip >= MAX_FAILURES_PER_IP:
         raise TooManyAttempts("terlalu banyak percobaan gagal; coba lagi dalam 15 menit")
     rows = list(db.query("SELECT * FROM users WHERE name = ? AND disabled_at IS NULL", [name]))
-    ok = bool(rows) and check_password_hash(rows[0]["password_hash"], password or "")
+    # an unknown name is checked against a dummy hash: both answers take as long
+    ok = check_password_hash(rows[0]["password_hash"] if rows else _DUMMY_HASH, password or "") and bool(rows)
     with db.conn:
         db["login_attempts"].insert({"name": name[:80], "ip": ip, "at": now.isoformat(), "ok": int(ok)})
     if not ok:
@@ -154,8 +198,9 @@ def list_users(db) -> list[dict]:
 
 
 def set_password(db, name: str, password: str) -> None:
-    if len(password or "") < MIN_PASSWORD:
-        raise AccountError(f"kata sandi minimal {MIN_PASSWORD} karakter")
+    problem = password_problem(name, password)
+    if problem:
+        raise AccountError(problem)
     if get_user(db, name) is None:
         raise AccountError(f"tidak ada akun aktif bernama '{name}'")
     with db.conn:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, render_template, request, session
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
@@ -21,6 +21,23 @@ from kms.views import api, auth, edit, health, replication, search, staff
 from kms.web import api_error, current_user, get_db
 
 RETRY_AFTER = 30      # seconds, in the 503 that answers while the index is rebuilt
+MAX_BODY = 2 * 2**20  # bytes a request may send (forms are small; uploads come with the ingest desk)
+HTTP_MESSAGES = {
+    400: "Permintaan tidak valid.",
+    403: "Anda tidak berhak membuka halaman ini.",
+    404: "Halaman tidak ditemukan. Periksa alamatnya, atau mulai dari pencarian.",
+    405: "Cara membuka halaman ini tidak diizinkan.",
+    413: f"Kiriman terlalu besar (paling banyak {MAX_BODY // 2**20} MB).",
+    429: "Terlalu banyak permintaan. Coba lagi sebentar lagi.",
+}
+# No page runs a script or an inline style: the policy says so, and no page can be framed.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+                               "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
 BLUEPRINTS = (search, api, auth, staff, edit, replication, health)
 
 
@@ -32,10 +49,19 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secrets.token_hex(32)
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", dt.timedelta(hours=8))
+    # Flask has its own defaults for these, so they are set, not defaulted (an override wins)
+    app.config.update({"SESSION_COOKIE_HTTPONLY": True, "SESSION_COOKIE_SAMESITE": "Lax",
+                       "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=8), "MAX_CONTENT_LENGTH": MAX_BODY,
+                       **{k: v for k, v in (overrides or {}).items() if k.startswith(("SESSION_", "PERMANENT_"))}})
     CSRFProtect(app)    # every POST form carries a token; the JSON API only reads
+
+    @app.after_request
+    def security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if session.get("user") or (request.endpoint or "").startswith("auth."):
+            response.headers["Cache-Control"] = "no-store"    # what a signed-in account sees, sign-in
+        return response
 
     @app.teardown_appcontext
     def close_db(_exc):
@@ -89,7 +115,10 @@ def register_error_pages(app: Flask) -> None:
     def http_error(exc):
         if _is_api():
             return api_error(None, exc.description, exc.code)
-        return render_template("errors/error.html", code=exc.code, message=exc.description), exc.code
+        message = exc.description
+        if message == type(exc).description:      # werkzeug's own English text: say it in Indonesian
+            message = HTTP_MESSAGES.get(exc.code, "Permintaan tidak dapat dilayani.")
+        return render_template("errors/error.html", code=exc.code, message=message), exc.code
 
     @app.errorhandler(Exception)
     def unexpected(exc):

@@ -7,6 +7,7 @@ anything with `getlist` (Flask's request.args): the domain never needs Werkzeug 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -20,6 +21,11 @@ from kms.search.engine import FACETS, SORTS
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 MAX_LIMIT = 50
+
+
+_INTEGER = re.compile(r"[+-]?[0-9]{1,18}")          # ASCII digits: int() also takes "²" and "١٢"
+_NUMBER = re.compile(r"[+-]?[0-9]{1,18}(\.[0-9]{1,18})?")
+_CODE = re.compile(r"[0-9]{1,4}(\.[0-9]{1,4}){0,3}")  # 73, 73.71, 73.71.01, 73.71.01.1001
 
 
 class ParameterError(ValueError):
@@ -56,6 +62,8 @@ class Param:
         name = self.name
         if self.kind in ("int", "number"):
             try:
+                if not (_INTEGER if self.kind == "int" else _NUMBER).fullmatch(raw):
+                    raise ValueError(raw)       # ASCII digits only: not "²", "١٢", "1_000" or "1e400"
                 value = int(raw) if self.kind == "int" else float(raw)
             except ValueError:
                 kind = "an integer" if self.kind == "int" else "a number"
@@ -70,7 +78,7 @@ class Param:
                 raise ParameterError(name, f"{name} must be one of {', '.join(self.allowed())}")
             return raw
         if self.kind == "code":
-            if not raw.replace(".", "").isdigit() or len(raw) > 20:
+            if not _CODE.fullmatch(raw) or len(raw) > 20:
                 raise ParameterError(name, f"{name} must be a dotted Kemendagri code such as 73 or 73.71")
             return raw
         if self.kind == "region":

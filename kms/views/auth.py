@@ -1,4 +1,6 @@
 """Signing in and out."""
+from urllib.parse import urlsplit
+
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
 from kms.web import get_db
@@ -8,8 +10,12 @@ bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site (never another host) is followed after signing in."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only a path on this site (never another host) is followed after signing in: whitespace
+    and control characters go first (browsers drop them, so "/%09/evil.example" would be "//evil.example")."""
+    target = "".join(c for c in (target or "") if c.isprintable() and not c.isspace())
+    parsed = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and not parsed.scheme and not parsed.netloc:
         return target
     return url_for("staff.dashboard")
 

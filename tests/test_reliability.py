@@ -1,0 +1,112 @@
+"""What holds against crafted input and clumsy use: headers on every route, sessions and
+cookies, redirects after sign-in, the password policy, ASCII-only numbers, Indonesian errors."""
+import datetime as dt
+
+import pytest
+
+from kms import accounts
+from kms.accounts import AccountError, create_user, password_problem
+from kms.app import MAX_BODY, SECURITY_HEADERS
+
+
+def _routes(app):
+    """One concrete GET path per route of the app (ids filled with a real record's)."""
+    paths = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        path = rule.rule
+        for argument in rule.arguments:
+            path = path.replace(f"<{argument}>", "x").replace(f"<int:{argument}>", "1")
+        paths.append(path.replace("<path:filename>", "site.css"))
+    return sorted(set(paths))
+
+
+def test_security_headers_on_every_route(site):
+    paths = _routes(site.app)
+    assert len(paths) > 15
+    for client in (site.client(), site.client("admin")):
+        for path in paths + ["/static/site.css", "/tidak-ada"]:
+            response = client.get(path)
+            assert response.status_code < 500, path
+            for name, value in SECURITY_HEADERS.items():
+                assert response.headers.get(name) == value, (path, name)
+    assert "frame-ancestors 'none'" in SECURITY_HEADERS["Content-Security-Policy"]
+    assert "script-src" not in SECURITY_HEADERS["Content-Security-Policy"]     # default-src 'none': none run
+
+
+def test_staff_pages_are_not_cached_and_public_ones_may_be(site):
+    assert site.client("admin").get("/kampanye").headers["Cache-Control"] == "no-store"
+    assert site.client().get("/masuk").headers["Cache-Control"] == "no-store"
+    assert "no-store" not in site.client().get("/cari?q=sampah").headers.get("Cache-Control", "")
+
+
+def test_session_cookie_is_lax_httponly_and_lasts_eight_hours(site):
+    client = site.app.test_client()
+    page = client.get("/masuk")
+    response = client.post("/masuk", data={"name": "admin", "password": "kata-sandi-uji-123",
+                                           "csrf_token": site.token(page.text)})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    expires = dt.datetime.strptime(cookie.split("Expires=")[1].split(";")[0], "%a, %d %b %Y %H:%M:%S GMT")
+    hours = (expires - dt.datetime.utcnow()).total_seconds() / 3600
+    assert 7.9 < hours <= 8.01
+
+
+@pytest.mark.parametrize("target, followed", [
+    ("/kampanye?campaign=1", "/kampanye?campaign=1"), ("/\t/evil.example", "/kampanye"),
+    ("//evil.example", "/kampanye"), ("/%09/evil.example", "/%09/evil.example"),
+    ("https://evil.example/", "/kampanye"), ("/\\evil.example", "/kampanye"), (" //evil.example", "/kampanye"),
+    ("\n/kampanye", "/kampanye"), ("javascript:alert(1)", "/kampanye"),
+])
+def test_next_after_sign_in_stays_on_the_site(site, target, followed):
+    client = site.app.test_client()
+    page = client.get("/masuk")
+    response = client.post("/masuk", data={"name": "admin", "password": "kata-sandi-uji-123", "next": target,
+                                           "csrf_token": site.token(page.text)})
+    assert response.status_code == 302
+    assert response.headers["Location"] == followed
+
+
+@pytest.mark.parametrize("password", ["1234567890", "password12", "passw0rd12", "P@ssword123", "qwertyuiop",
+                                      "Indonesia2024", "adminadmin1", "aaaaaaaaaaaa", "budi-kms-2024",
+                                      "0987654321", "pendek"])
+def test_weak_passwords_are_refused(db, password):
+    assert password_problem("budi", password)
+    with pytest.raises(AccountError):
+        create_user(db, "budi", "admin", password)
+
+
+def test_sound_passwords_are_taken(db):
+    for password in ("kuda-laut-merah-07", "sandi-baru-yang-panjang", "Tiga kata acak 9"):
+        assert password_problem("budi", password) is None
+    assert create_user(db, "budi", "admin", "kuda-laut-merah-07").name == "budi"
+
+
+def test_an_unknown_name_costs_a_password_check_too(db, monkeypatch):
+    create_user(db, "budi", "admin", "kuda-laut-merah-07")
+    checked = []
+    real = accounts.check_password_hash
+    monkeypatch.setattr(accounts, "check_password_hash", lambda h, p: checked.append(h) or real(h, p))
+    for name in ("budi", "tidak-ada"):
+        with pytest.raises(AccountError):
+            accounts.authenticate(db, name, "salah-sekali-123", "10.0.0.1")
+    assert len(checked) == 2 and checked[1] == accounts._DUMMY_HASH
+
+
+@pytest.mark.parametrize("query, parameter", [
+    ("/api/suggest?problem=sampah&limit=%C2%B2", "limit"), ("/api/suggest?problem=sampah&limit=%D9%A1%D9%A2", "limit"),
+    ("/api/search?page=1_0", "page"), ("/api/search?year_from=1e400", "year_from"),
+    ("/api/search?province=%C2%B2", "province"), ("/api/gaps?region=73&limit=%C2%B3", "limit"),
+])
+def test_numbers_are_ascii_digits_only(site, query, parameter):
+    response = site.client().get(query)
+    assert response.status_code == 400, query
+    assert response.json["error"]["parameter"] == parameter
+
+
+def test_errors_speak_indonesian_and_big_bodies_are_refused(site):
+    page = site.client().get("/tidak-ada-halaman-ini")
+    assert page.status_code == 404 and "Halaman tidak ditemukan" in page.text and "requested URL" not in page.text
+    big = site.client().post("/masuk", data={"name": "x" * (MAX_BODY + 10)})
+    assert big.status_code == 413 and "terlalu besar" in big.text

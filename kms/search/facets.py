@@ -171,6 +171,7 @@ class FacetArrays:
             for name in list(arrays._arrays()) + ["ids"]:
                 array = np.load(folder / ARRAY_FILE.format(name=name), allow_pickle=False,
                                 mmap_mode=None if writable else "r")
+                array = np.asarray(array)     # a plain view of the mapped file (memmap indexing is slow)
                 if array.shape != (arrays.size,):
                     return None
                 if name == "ids":

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import shutil
 import threading
@@ -87,14 +88,31 @@ class TantivyEngine:
         self._postings: dict = {}
         self._vocab: tuple[float, dict] | None = None
         self._seen: dict[str, tuple[int, int]] = {}
+        self._meta_cache: tuple | None = None
 
     # -- the index ----------------------------------------------------------------------------
     def _meta(self) -> dict:
+        """The commit record, read again only when its file changed (every engine call asks)."""
+        path = os.path.join(self.index_dir, META)
         try:
-            meta = json.loads((self.index_dir / META).read_text(encoding="utf-8"))
-            return meta if isinstance(meta, dict) else {}
+            stat = os.stat(path)
+            stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+            cached = self._meta_cache
+            if cached is not None and cached[0] == stamp:
+                return cached[1]
+            with open(path, encoding="utf-8") as handle:
+                meta = json.load(handle)
+            meta = meta if isinstance(meta, dict) else {}
         except (OSError, ValueError):
             return {}
+        files = [(name, os.path.join(self.index_dir, name), size, crc)
+                 for name, (size, crc) in (meta.get("files") or {}).items()]
+        self._meta_cache = (stamp, meta, files)
+        return meta
+
+    def _recorded_files(self) -> list[tuple[str, str, int, int]]:
+        self._meta()
+        return self._meta_cache[2] if self._meta_cache else []
 
     def exists(self) -> bool:
         if not (self.index_dir / META).exists():
@@ -233,12 +251,10 @@ class TantivyEngine:
         modification time moved, or `full`) no longer has its checksum. A commit by another
         process rewrites the record: read again before calling it damage."""
         for attempt in (0, 1):
-            files = self._meta().get("files") or {}
             bad = None
-            for name, (size, crc) in files.items():
-                path = self.index_dir / name
+            for name, path, size, crc in self._recorded_files():
                 try:
-                    stat = path.stat()
+                    stat = os.stat(path)
                 except OSError:
                     bad = f"{name} is missing"
                     break
@@ -383,11 +399,18 @@ class TantivyEngine:
                 [(tantivy.Occur.Should, _clause_query(schema, c)) for c in clauses])
             parts = [(tantivy.Occur.Must, selection)]
             parts += [(tantivy.Occur.Should, _clause_query(schema, c)) for c in query.boosts if c.options]
-            hits = searcher.search(tantivy.Query.boolean_query(parts), max(1, searcher.num_docs), count=False).hits
-            ords = searcher.fast_field_values("ord", [address for _s, address in hits]) if hits else []
-            scored = [(int(o), float(score)) for (score, _a), o in zip(hits, ords) if final[int(o)]]
-            scored.sort(key=lambda item: (-item[1], item[0]))
-            return scored[start:stop]
+            ranked = tantivy.Query.boolean_query(parts)
+            wanted = max(64, 4 * stop)
+            while True:      # the best `wanted` hits, more only when the page might lie beyond them
+                hits = searcher.search(ranked, wanted, count=False).hits
+                ords = searcher.fast_field_values("ord", [address for _s, address in hits]) if hits else []
+                scored = [(int(o), float(score)) for (score, _a), o in zip(hits, ords) if final[int(o)]]
+                scored.sort(key=lambda item: (-item[1], item[0]))
+                if len(hits) < wanted or (len(scored) >= stop and scored[stop - 1][1] > hits[-1][0]):
+                    return scored[start:stop]      # everything not read scores at most the last one read
+                if wanted >= searcher.num_docs:
+                    return scored[start:stop]
+                wanted *= 4
         return sorted_page(arrays, final, query)
 
     # -- vocabulary -----------------------------------------------------------------------------

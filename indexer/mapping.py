@@ -1,6 +1,7 @@
 """Hub mappings: a TOML file per hub says how its export maps onto the canonical record."""
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,42 @@ def _as_list(value) -> list[str]:
     return [value] if isinstance(value, str) else [str(v) for v in value]
 
 
+# Every key a mapping file may hold and its type: the one place mapping keys are declared.
+KEYS: dict[str, tuple[type, ...]] = {
+    "name": (str,), "format": (str,), "kind": (str,), "encoding": (str,), "delimiter": (str,),
+    "region_codes": (str,), "records_at": (str,), "id": (str,), "sheet": (str,), "fields": (dict,),
+    "values": (dict,), "defaults": (dict,), "html": (dict,), "samples": (str, list), "records_hub": (str,),
+}
+_TYPE_NAMES = {str: "teks", list: "daftar", dict: "tabel"}
+
+
+def _check_types(data: dict, fail) -> None:
+    """Unknown keys (with the likely one meant) and values of the wrong type, named."""
+    for key in data:
+        if key not in KEYS:
+            close = difflib.get_close_matches(key, KEYS, n=1)
+            fail(f"kunci tidak dikenal: {key}" + (f" (maksudnya '{close[0]}'?)" if close else ""))
+    for key, kinds in KEYS.items():
+        if key in data and not isinstance(data[key], kinds):
+            fail(f"'{key}' harus {' atau '.join(_TYPE_NAMES[k] for k in kinds)}, bukan {type(data[key]).__name__}")
+    for name, source in data.get("fields", {}).items():
+        if not (isinstance(source, str) or (isinstance(source, list) and source
+                                            and all(isinstance(c, str) for c in source))):
+            fail(f"[fields] {name} harus nama kolom (teks) atau daftar nama kolom")
+    for name, table in data.get("values", {}).items():
+        if not isinstance(table, dict) or not all(isinstance(v, (str, int, float, bool)) for v in table.values()):
+            fail(f"[values.{name}] harus tabel nilai sumber = nilai kanonik")
+    for name, value in data.get("defaults", {}).items():
+        if not isinstance(value, (str, int, float, bool)):
+            fail(f"[defaults] {name} harus teks atau angka")
+    html = data.get("html", {})
+    if set(html) - {"fields"} or not isinstance(html.get("fields", []), list) \
+            or not all(isinstance(f, str) for f in html.get("fields", [])):
+        fail("[html] hanya berisi fields = daftar kolom teks")
+    if isinstance(data.get("samples"), list) and not all(isinstance(x, str) for x in data["samples"]):
+        fail("'samples' harus daftar nama berkas")
+
+
 def load_mapping(path: str | Path) -> Mapping:
     """Read and check one mapping file."""
     path = Path(path)
@@ -58,6 +95,7 @@ def load_mapping(path: str | Path) -> Mapping:
     def fail(message: str):
         raise MappingError(f"{path}: {message}")
 
+    _check_types(data, fail)
     for required in ("name", "format"):
         if not data.get(required):
             fail(f"kunci '{required}' wajib diisi")
@@ -84,11 +122,6 @@ def load_mapping(path: str | Path) -> Mapping:
     bad_html = sorted(set(html) - set(TEXT_FIELDS))
     if bad_html:
         fail(f"[html] fields bukan kolom teks: {', '.join(bad_html)}")
-    known = {"name", "format", "kind", "encoding", "delimiter", "region_codes", "records_at", "id",
-             "sheet", "fields", "values", "defaults", "html", "samples", "records_hub"}
-    extra = sorted(set(data) - known)
-    if extra:
-        fail(f"kunci tidak dikenal: {', '.join(extra)}")
     return Mapping(
         name=data["name"], format=data["format"], path=path, kind=kind,
         encoding=data.get("encoding", "auto"), delimiter=data.get("delimiter", ""),

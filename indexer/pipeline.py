@@ -11,6 +11,7 @@ from indexer.reference import SAMPLES_DIR
 from indexer.replications import ingest_link_row, link_named_original
 from indexer.report import COUNTS, Report, quarantine_broken  # noqa: F401  (COUNTS, Report: the CLI's)
 from indexer.sources import SourceError, read_records
+from indexer.textnorm import printable
 from kms import faults, records
 
 BATCH_SIZE = 200
@@ -43,6 +44,9 @@ def ingest_files(db, paths: list[Path], mapping: Mapping, row_handler=None) -> R
         except SourceError as exc:
             _fail_file(db, mapping, path, str(exc), report)
             continue
+        except Exception as exc:      # a reader meeting what it never expected: the file, not the run
+            _fail_file(db, mapping, path, f"{printable(path.name)}: tidak dapat dibaca: {_what(exc)}", report)
+            continue
         faults.point("read")
         seen: set[str] = set()
         stream = itertools.chain(first, rows)
@@ -55,9 +59,12 @@ def ingest_files(db, paths: list[Path], mapping: Mapping, row_handler=None) -> R
                     for number, record in enumerate(batch):
                         if number == len(batch) // 2 and report.read >= BATCH_SIZE:
                             faults.point("mid-batch")    # in the second batch, half stored
-                        handle_row(db, mapping, path, record, report, seen)
+                        _guarded_row(handle_row, db, mapping, path, record, report, seen)
         except SourceError as exc:
             _fail_file(db, mapping, path, str(exc), report)
+            continue
+        except Exception as exc:      # the reader broke off mid-file: what came before is kept
+            _fail_file(db, mapping, path, f"{printable(path.name)}: pembacaan terhenti: {_what(exc)}", report)
             continue
         with db.atomic():
             if row_handler is None:
@@ -67,10 +74,52 @@ def ingest_files(db, paths: list[Path], mapping: Mapping, row_handler=None) -> R
 
 
 def _fail_file(db, mapping: Mapping, path: Path, reason: str, report: Report) -> None:
+    reason = printable(reason)
     with db.atomic():
-        records.quarantine(db, mapping.name, path.name, 0, reason, {"path": str(path)}, "",
-                         records.now_iso())
-    report.failed_files.append({"file": str(path), "reason": reason})
+        records.quarantine(db, mapping.name, printable(path.name), 0, reason,
+                           {"path": printable(str(path))}, "", records.now_iso())
+    report.failed_files.append({"file": printable(str(path)), "reason": reason})
+
+
+def _what(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "data bersarang terlalu dalam"
+    if isinstance(exc, MemoryError):
+        return "data terlalu besar untuk memori"
+    return printable(f"{type(exc).__name__}: {exc}")[:500]
+
+
+def _guarded_row(handle_row, db, mapping: Mapping, path: Path, record, report: Report, seen: set[str]) -> None:
+    """One row, in a savepoint: anything it breaks on is undone and the row quarantined with
+    its line and the reason; the run goes on with the next row."""
+    db.execute("SAVEPOINT kms_row")
+    try:
+        handle_row(db, mapping, path, record, report, seen)
+    except SourceError:
+        db.execute("ROLLBACK TO kms_row")
+        db.execute("RELEASE kms_row")
+        raise
+    except Exception as exc:
+        db.execute("ROLLBACK TO kms_row")
+        db.execute("RELEASE kms_row")
+        reason = f"baris {record.line} tidak dapat diolah: {_what(exc)}"
+        records.quarantine(db, mapping.name, printable(path.name), record.line, reason,
+                           _storable(record.data), "", records.now_iso())
+        report.quarantined += 1
+        return
+    db.execute("RELEASE kms_row")
+
+
+def _storable(data):
+    """The row as it can be kept in quarantine (a value JSON cannot hold becomes its text)."""
+    try:
+        records.to_json(data).encode("utf-8")
+        return data
+    except (TypeError, ValueError, RecursionError):
+        try:
+            return {"_raw": printable(repr(data))[:100_000]}
+        except RecursionError:
+            return {"_raw": "(bersarang terlalu dalam untuk disimpan)"}
 
 
 def _ingest_one(db, mapping: Mapping, path: Path, record, report: Report, seen: set[str]) -> None:

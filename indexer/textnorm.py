@@ -58,3 +58,11 @@ def smart_title(value: str) -> str:
         else:
             out.append(word[:1].upper() + word[1:].lower())
     return " ".join(out)
+
+
+def printable(text: str) -> str:
+    """Text that can be stored and printed: a file name's undecodable bytes (kept by Python as
+    lone surrogates) become U+FFFD."""
+    if not any("\udc80" <= c <= "\udcff" for c in text):
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

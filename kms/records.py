@@ -13,6 +13,7 @@ import sqlite_utils
 
 from indexer.dedupe import title_keys
 from indexer.merge import SourceFields, merge_fields
+from indexer.textnorm import printable
 from kms.db import in_chunks, rows
 from kms.schema import CONTENT_FIELDS, LIST_FIELDS, RECORD_FIELDS
 
@@ -99,6 +100,7 @@ def save_title_keys(db, record_id: str, record: dict) -> None:
 def save_source(db, hub: str, source_id: str, record_id: str, file: str, line: int, raw: dict,
                 fields: dict, digest: str, source_updated_at: str | None, when: str) -> None:
     """Insert or update one source row (its raw payload is kept whole)."""
+    file = printable(file)
     db.execute(
         """INSERT INTO sources (hub, source_id, record_id, file, line, raw, fields, content_hash,
                                 source_updated_at, first_seen, last_seen, dropped_at)
@@ -222,6 +224,7 @@ def clear_source_reviews(db, hub: str, source_id: str, keep: set[tuple[str, str]
 
 def quarantine(db, hub: str, file: str, line: int, reason: str, raw, source_id: str, when: str) -> None:
     """Keep what could not be ingested, with where it came from and why."""
+    file, reason = printable(file), printable(reason)
     db.execute(
         """INSERT INTO quarantine (hub, file, line, source_id, reason, raw, created_at, last_seen)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -232,7 +235,7 @@ def quarantine(db, hub: str, file: str, line: int, reason: str, raw, source_id: 
 
 def release_quarantine(db, hub: str, file: str, line: int) -> None:
     """A row that now ingests leaves quarantine."""
-    db.execute("DELETE FROM quarantine WHERE hub = ? AND file = ? AND line = ?", [hub, file, line])
+    db.execute("DELETE FROM quarantine WHERE hub = ? AND file = ? AND line = ?", [hub, printable(file), line])
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -412,7 +415,7 @@ def title_rows(db) -> list[dict]:
 def active_sources_in_file(db, hub: str, file: str) -> list[dict]:
     """(source_id, record_id) rows this hub's file has sent and not dropped."""
     return [dict(row) for row in rows(db, "SELECT source_id, record_id FROM sources WHERE hub = ? "
-                                          "AND file = ? AND dropped_at IS NULL", [hub, file])]
+                                          "AND file = ? AND dropped_at IS NULL", [hub, printable(file)])]
 
 
 def drop_source(db, hub: str, source_id: str, when: str) -> None:

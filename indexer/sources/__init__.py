@@ -11,6 +11,9 @@ from typing import Iterator
 from indexer.sources import csv_source, json_source, pdf_source, xlsx_source
 from indexer.sources.base import SourceError, SourceRecord, decode_bytes, get_path  # noqa: F401
 
+MAX_FILE_BYTES = 512 * 2**20     # one export file; a larger one is refused whole, with the reason
+
+
 def read_records(path: Path, mapping) -> Iterator[SourceRecord]:
     """The raw records of one file, read with the reader its mapping names."""
     readers = {"csv": csv_source.read, "json": json_source.read, "jsonl": json_source.read,
@@ -20,4 +23,9 @@ def read_records(path: Path, mapping) -> Iterator[SourceRecord]:
         raise SourceError(f"{path}: berkas tidak ditemukan")
     if path.is_dir():
         raise SourceError(f"{path}: ini folder, bukan berkas")
+    if not path.is_file():      # /dev/zero, a pipe, a socket: no end to read to
+        raise SourceError(f"{path}: bukan berkas biasa (perangkat, pipa atau soket)")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise SourceError(f"{path.name}: {size} byte, lebih dari batas {MAX_FILE_BYTES} byte per berkas")
     return readers[mapping.format](path, mapping)

@@ -1,0 +1,156 @@
+"""Bad input never crashes an ingest: each crafted file below is quarantined (the file whole, or
+the one record) with its reason, and the good file beside it is ingested in the same run."""
+import io
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from indexer import normalize, pipeline
+from indexer.mapping import load_mapping
+from indexer.pipeline import ingest_files
+from indexer import sources
+
+JSON_MAPPING = """name = "uji"
+format = "{format}"
+id = "id"
+[fields]
+title = "judul"
+region = "wilayah"
+year = "tahun"
+sdgs = "sdgs"
+"""
+GOOD = '[{"id": "g1", "judul": "Bank Sampah Digital", "wilayah": "Kota Makassar", "tahun": 2021}]'
+
+
+def _run(db, tmp_path, files: dict[str, bytes], fmt: str = "json"):
+    mapping_path = tmp_path / "uji.toml"
+    mapping_path.write_text(JSON_MAPPING.format(format=fmt), encoding="utf-8")
+    paths = []
+    for name, content in files.items():
+        path = tmp_path / (os.fsdecode(name) if isinstance(name, bytes) else name)
+        path.write_bytes(content)
+        paths.append(path)
+    good = tmp_path / f"good.{fmt}"
+    good.write_text(GOOD if fmt == "json" else GOOD[1:-1] + "\n", encoding="utf-8")
+    report = ingest_files(db, paths + [good], load_mapping(mapping_path))
+    stored = {row["title"] for row in db.query("SELECT title FROM innovations")}
+    assert "Bank Sampah Digital" in stored          # the good file after the bad one
+    return report, list(db.query("SELECT * FROM quarantine ORDER BY file, line"))
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity", "1e400"])
+def test_json_numbers_that_are_not_numbers_quarantine_their_record(db, tmp_path, constant):
+    content = ('[{"id": "a", "judul": "Satu", "wilayah": "Kota Makassar", "tahun": %s},'
+               ' {"id": "b", "judul": "Dua", "wilayah": "Kota Makassar", "tahun": 2020,'
+               ' "sdgs": [3, %s]}, {"id": "c", "judul": "Tiga", "wilayah": "Kota Makassar", "tahun": 2019}]'
+               % (constant, constant)).encode()
+    report, held = _run(db, tmp_path, {"angka.json": content})
+    assert [(q["line"], "angka tidak sah" in q["reason"]) for q in held] == [(1, True), (2, True)]
+    assert "tahun" in held[0]["reason"] and "sdgs.1" in held[1]["reason"]
+    assert report.quarantined == 2 and report.new == 2     # "Tiga" and the good file
+
+
+def test_json_nested_too_deep_fails_the_file_not_the_run(db, tmp_path):
+    deep = ("[" * 100_000 + "]" * 100_000).encode()
+    report, held = _run(db, tmp_path, {"dalam.json": deep})
+    assert report.failed_files and "bersarang terlalu dalam" in report.failed_files[0]["reason"]
+    assert held[0]["file"] == "dalam.json" and held[0]["line"] == 0
+
+
+def test_jsonl_line_nested_too_deep_is_one_quarantined_line(db, tmp_path):
+    lines = b'{"id": "a", "judul": "Satu", "wilayah": "Kota Makassar"}\n' + b'{"x": ' * 50_000 + b"\n"
+    report, held = _run(db, tmp_path, {"baris.jsonl": lines}, "jsonl")
+    assert [(q["line"], "bersarang" in q["reason"]) for q in held] == [(2, True)]
+    assert report.new == 2
+
+
+def test_a_device_is_refused_as_a_file(db, tmp_path):
+    mapping_path = tmp_path / "uji.toml"
+    mapping_path.write_text(JSON_MAPPING.format(format="json"), encoding="utf-8")
+    good = tmp_path / "good.json"
+    good.write_text(GOOD, encoding="utf-8")
+    report = ingest_files(db, [Path("/dev/zero"), good], load_mapping(mapping_path))
+    assert "bukan berkas biasa" in report.failed_files[0]["reason"] and report.new == 1
+
+
+def test_a_file_over_the_size_limit_is_refused_whole(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(sources, "MAX_FILE_BYTES", 1000)
+    report, held = _run(db, tmp_path, {"besar.json": b"[" + b" " * 2000 + b"]"})
+    assert "batas 1000 byte" in report.failed_files[0]["reason"]
+
+
+def test_a_file_name_that_is_not_utf8_is_stored_readably(db, tmp_path):
+    name = b"hub-\xff\xfe.json"
+    report, _held = _run(db, tmp_path, {name: GOOD.replace("g1", "n1").replace("Bank Sampah Digital",
+                                                                               "Sampah Nama Aneh").encode()})
+    files = {row["file"] for row in db.query("SELECT file FROM sources")}
+    assert "hub-\ufffd\ufffd.json" in files and report.new == 2
+
+
+def test_a_broken_xlsx_fails_the_file_not_the_run(db, tmp_path):
+    handle = io.BytesIO()
+    with zipfile.ZipFile(handle, "w") as book:
+        book.writestr("[Content_Types].xml", "<Types")
+        book.writestr("xl/workbook.xml", "<workbook><sheets><sheet name='a'")
+    mapping_path = tmp_path / "x.toml"
+    mapping_path.write_text(JSON_MAPPING.format(format="xlsx"), encoding="utf-8")
+    broken = tmp_path / "rusak.xlsx"
+    broken.write_bytes(handle.getvalue())
+    good_mapping = tmp_path / "uji.toml"
+    good_mapping.write_text(JSON_MAPPING.format(format="json"), encoding="utf-8")
+    report = ingest_files(db, [broken], load_mapping(mapping_path))
+    assert report.failed_files and "rusak.xlsx" in report.failed_files[0]["reason"]
+    good = tmp_path / "good.json"
+    good.write_text(GOOD, encoding="utf-8")
+    assert ingest_files(db, [good], load_mapping(good_mapping)).new == 1
+
+
+def test_a_row_that_breaks_the_code_is_quarantined_and_undone(db, tmp_path, monkeypatch):
+    """Whatever the pipeline meets in one row (here a fault planted in normalization) is that
+    row's quarantine entry, with its line; the rows around it are stored, and a rerun after the
+    fault is gone stores it too."""
+    real = normalize.normalize_record
+
+    def faulty(data, mapping, line):
+        if data.get("judul") == "Dua":
+            raise KeyError("sesuatu yang tak terduga")
+        return real(data, mapping, line)
+
+    monkeypatch.setattr(pipeline, "normalize_record", faulty)
+    content = ('[{"id": "a", "judul": "Satu", "wilayah": "Kota Makassar"}, '
+               '{"id": "b", "judul": "Dua", "wilayah": "Kota Makassar"}, '
+               '{"id": "c", "judul": "Tiga", "wilayah": "Kota Makassar"}]').encode()
+    report, held = _run(db, tmp_path, {"tiga.json": content})
+    assert [(q["line"], "KeyError" in q["reason"]) for q in held] == [(2, True)]
+    assert report.new == 3
+    monkeypatch.setattr(pipeline, "normalize_record", real)
+    _run(db, tmp_path, {"tiga.json": content})
+    assert not list(db.query("SELECT * FROM quarantine"))
+    assert {r["title"] for r in db.query("SELECT title FROM innovations")} >= {"Satu", "Dua", "Tiga"}
+
+
+@pytest.mark.parametrize("text, named", [
+    ('name = "a"\nformat = "csv"\n[fields]\ntitle = 5\n', "[fields] title"),
+    ('name = 5\nformat = "csv"\n[fields]\ntitle = "Judul"\n', "'name' harus teks"),
+    ('name = "a"\nformat = "csv"\nfeilds = {}\n', "maksudnya 'fields'"),
+    ('name = "a"\nformat = "csv"\nfields = "Judul"\n', "'fields' harus tabel"),
+    ('name = "a"\nformat = ["csv"]\n', "'format' harus teks"),
+    ('name = "a"\nformat = "csv"\n[fields]\ntitle = "Judul"\n[values]\nstage = 3\n', "[values.stage]"),
+    ('name = "a"\nformat = "csv"\n[fields]\ntitle = "Judul"\n[html]\nfields = "summary"\n', "[html]"),
+    ('name = "a"\nformat = "csv"\nsamples = [1, 2]\n[fields]\ntitle = "Judul"\n', "'samples'"),
+])
+def test_a_mapping_of_wrong_types_is_a_usage_error_naming_the_key(tmp_path, monkeypatch, text, named):
+    from click.testing import CliRunner
+
+    from kms.cli import main
+
+    monkeypatch.setenv("KMS_DATA_DIR", str(tmp_path / "data"))
+    mapping_path = tmp_path / "salah.toml"
+    mapping_path.write_text(text, encoding="utf-8")
+    export = tmp_path / "a.csv"
+    export.write_text("Judul\nSatu\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["ingest", "--mapping", str(mapping_path), str(export)])
+    assert result.exit_code == 2 and named in result.output, result.output
+    assert "Traceback" not in result.output

@@ -54,6 +54,21 @@ def _raw_values(raw: dict, columns: list[str]) -> list:
     return values
 
 
+def _as_text(value, name: str):
+    """A value for a text field: text or a number as written; a list of texts in a narrative
+    section is its paragraphs; anything else (true/false, a table, a list elsewhere) is refused
+    naming the field, never stored as Python's rendering of it."""
+    if isinstance(value, bool):
+        raise RecordError(f"{name}: nilai ya/tidak ({str(value).lower()}), bukan teks")
+    if isinstance(value, (str, int, float)):
+        return value
+    if isinstance(value, list) and name in SECTIONS and all(isinstance(v, (str, int, float))
+                                                            and not isinstance(v, bool) for v in value):
+        return "\n\n".join(str(v) for v in value)
+    kind = "daftar" if isinstance(value, list) else "tabel" if isinstance(value, dict) else type(value).__name__
+    raise RecordError(f"{name}: berisi {kind}, bukan teks (petakan kolom yang berisi teks)")
+
+
 def _text(value, as_html: bool) -> str:
     text = str(value)
     if as_html or _HTML.search(text):
@@ -150,7 +165,7 @@ def normalize_record(raw: dict, mapping: Mapping, line: int = 0) -> Normalized:
         values = _mapped(raw, mapping, name)
         if not values:
             continue
-        parts = [_text(v, name in html_fields) for v in values]
+        parts = [_text(_as_text(v, name), name in html_fields) for v in values]
         parts = [p for p in parts if p]
         if name in _MULTI_TEXT:
             fields[name] = "\n\n".join(dict.fromkeys(parts)) or None

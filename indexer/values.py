@@ -32,7 +32,11 @@ def parse_year(value) -> int | None:
         return None
     if isinstance(value, (dt.date, dt.datetime)):
         return value.year
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and not value.is_integer():   # 2020.7 is no year (nor NaN, inf)
+        return None
+    if isinstance(value, (int, float)):
         year = int(value)
         return year if MIN_YEAR <= year <= MAX_YEAR else None
     found = _YEAR.findall(str(value))

@@ -154,3 +154,61 @@ def test_a_mapping_of_wrong_types_is_a_usage_error_naming_the_key(tmp_path, monk
     result = CliRunner().invoke(main, ["ingest", "--mapping", str(mapping_path), str(export)])
     assert result.exit_code == 2 and named in result.output, result.output
     assert "Traceback" not in result.output
+
+
+CSV_MAPPING = """name = "uji"
+format = "csv"
+id = "id"
+[fields]
+title = "judul"
+region = "wilayah"
+"""
+
+
+def _csv(db, tmp_path, raw: bytes):
+    mapping_path = tmp_path / "csv.toml"
+    mapping_path.write_text(CSV_MAPPING, encoding="utf-8")
+    export = tmp_path / "ekspor.csv"
+    export.write_bytes(raw)
+    report = ingest_files(db, [export], load_mapping(mapping_path))
+    return report, {row["title"] for row in db.query("SELECT title FROM innovations")}
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_csv_in_utf16_or_utf32_with_a_byte_order_mark_is_read(db, tmp_path, encoding):
+    text = "id,judul,wilayah\n1,Layanan Kesehatan Terpadu Desa Wisata,Kota Makassar\n"
+    raw = text.encode(encoding) if encoding != "utf-16-be" else b"\xfe\xff" + text.encode("utf-16-be")
+    report, titles = _csv(db, tmp_path, raw)
+    assert report.new == 1 and titles == {"Layanan Kesehatan Terpadu Desa Wisata"}
+
+
+def test_a_utf8_csv_with_one_stray_byte_stays_utf8(db, tmp_path):
+    rows = "".join(f"{n},Pelayanan Lansia Ceria {n} – Dinas Sosial,Kota Makassar\n" for n in range(40))
+    raw = ("id,judul,wilayah\n" + rows).encode("utf-8").replace(b"Ceria 7 ", b"Ceria 7 \xff")
+    report, titles = _csv(db, tmp_path, raw)
+    assert report.new == 40
+    assert "Pelayanan Lansia Ceria 3 – Dinas Sosial" in titles       # not "â€“" in every row
+
+
+def test_a_duplicate_header_column_is_refused_naming_it(db, tmp_path):
+    report, _titles = _csv(db, tmp_path, b"id,judul,wilayah,Judul\n1,Satu,Kota Makassar,Dua\n")
+    assert "kolom 'Judul' muncul dua kali" in report.failed_files[0]["reason"]
+
+
+@pytest.mark.parametrize("value, reason", [
+    ('["Judul A", "Judul B"]', "title: berisi daftar"), ('{"id": "Judul"}', "title: berisi tabel"),
+    ("true", "title: nilai ya/tidak"),
+])
+def test_a_title_that_is_not_text_is_quarantined_not_stored_as_its_repr(db, tmp_path, value, reason):
+    content = ('[{"id": "a", "judul": %s, "wilayah": "Kota Makassar"}]' % value).encode()
+    report, held = _run(db, tmp_path, {"jenis.json": content})
+    assert [q["line"] for q in held] == [1] and reason in held[0]["reason"]
+    titles = {row["title"] for row in db.query("SELECT title FROM innovations")}
+    assert not any("[" in t or "{" in t or t == "True" for t in titles)
+
+
+def test_a_fractional_year_is_flagged_not_truncated(db, tmp_path):
+    content = b'[{"id": "a", "judul": "Tahun Pecahan", "wilayah": "Kota Makassar", "tahun": 2020.7}]'
+    report, _held = _run(db, tmp_path, {"tahun.json": content})
+    row = next(iter(db.query("SELECT year FROM innovations WHERE title = 'Tahun Pecahan'")))
+    assert row["year"] is None and report.flagged >= 1

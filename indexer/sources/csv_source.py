@@ -35,6 +35,11 @@ def read(path: Path, mapping) -> Iterator[SourceRecord]:
         raise SourceError(f"{path.name}: baris judul kolom rusak: {exc}") from None
     if len([h for h in header if h]) < 2:
         raise SourceError(f"{path.name}: baris judul kolom tidak dikenali (pemisah '{delimiter}')")
+    seen: set[str] = set()
+    for name in header:
+        if name and name.lower() in seen:     # which of the two is meant? refuse rather than guess
+            raise SourceError(f"{path.name}: kolom '{name}' muncul dua kali di baris judul")
+        seen.add(name.lower())
     return _rows(reader, header, path)
 
 

@@ -110,3 +110,13 @@ def test_errors_speak_indonesian_and_big_bodies_are_refused(site):
     assert page.status_code == 404 and "Halaman tidak ditemukan" in page.text and "requested URL" not in page.text
     big = site.client().post("/masuk", data={"name": "x" * (MAX_BODY + 10)})
     assert big.status_code == 413 and "terlalu besar" in big.text
+
+
+def test_worklist_file_names_in_any_script_do_not_break_the_download(site):
+    client = site.client("admin")
+    for value in ("Dinas Kesehatan 保健", "Kabupaten Sinjai", "€uro\nbaris"):
+        response = client.get("/kampanye/daftar-kerja.csv", query_string={"by": "agency", "value": value})
+        assert response.status_code == 200
+        disposition = response.headers["Content-Disposition"]
+        assert disposition.isascii() and "filename*=UTF-8''" in disposition and "\n" not in disposition
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 from flask import (Blueprint, Response, abort, redirect, render_template, request,
                    url_for)
@@ -132,14 +133,23 @@ def worklist_file(fmt):
     campaign, threshold, rows, by, value = _selected_rows(values, worklist_only(values["stale"] == "1"))
     items = worklist(rows, request.host_url.rstrip("/"))
     stem = "daftar-kerja" + (f"-{by}-{value}" if by else "")
-    stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in stem)
     if fmt == "csv":
-        body, mime = worklist_csv(items), "text/csv; charset=utf-8"
+        body, mime = worklist_csv(items), "text/csv"
     else:
         body, mime = worklist_xlsx(items), \
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mime,
-                    headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
+    response = Response(body, mimetype=mime)
+    if fmt == "csv":
+        response.charset = "utf-8"
+    response.headers["Content-Disposition"] = attachment(f"{stem}.{fmt}")
+    return response
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition for any file name: an ASCII fallback, and the name itself in
+    UTF-8 (RFC 5987 `filename*`), so an agency or region name in any script never breaks it."""
+    ascii_name = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in filename)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 FAILED = (Param("outcome", "none: nothing close was found; partial: no record had every word",

@@ -9,10 +9,12 @@ import secrets
 from flask import Flask, g, render_template, request, session
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kms.config import ROOT, load_config
 from kms.links import origin_label
 from kms.params import ParameterError
+from kms.ratelimit import RateLimiter
 from kms.repair import start_repair
 from kms.search.engine import IndexDamaged
 from kms.search.labels import facet_label
@@ -39,6 +41,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 BLUEPRINTS = (search, api, auth, staff, edit, replication, health)
+LIMITED = {"search.results", "search.detail"}     # and every /api/ route: anonymous traffic is limited
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -54,6 +57,23 @@ def create_app(overrides: dict | None = None) -> Flask:
                        "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=8), "MAX_CONTENT_LENGTH": MAX_BODY,
                        **{k: v for k, v in (overrides or {}).items() if k.startswith(("SESSION_", "PERMANENT_"))}})
     CSRFProtect(app)    # every POST form carries a token; the JSON API only reads
+    if int(app.config.get("TRUSTED_PROXIES") or 0) > 0:
+        proxies = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    limiter = RateLimiter(int(app.config.get("RATE_LIMIT") or 0))
+
+    @app.before_request
+    def rate_limit():
+        if not (request.path.startswith("/api/") or request.endpoint in LIMITED) or session.get("user"):
+            return None
+        allowed, wait = limiter.allow(request.remote_addr or "-")
+        if allowed:
+            return None
+        headers = {"Retry-After": str(wait)}
+        if _is_api():
+            body, status = api_error(None, f"too many requests from this address; retry in {wait} s", 429)
+            return body, status, headers
+        return render_template("errors/error.html", code=429, message=HTTP_MESSAGES[429]), 429, headers
 
     @app.after_request
     def security_headers(response):

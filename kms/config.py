@@ -14,6 +14,10 @@ SETTINGS: dict[str, tuple[object, str]] = {
                        "`kms check`."),
     "PER_PAGE": (20, "Search results per page on the web."),
     "SEARCH_ENGINE": ("whoosh", "The full-text engine behind the search seam (kms.search.ENGINES)."),
+    "RATE_LIMIT": (120, "Requests per minute one address may make to the search pages and the API "
+                        "without signing in (429 beyond it; 0: no limit)."),
+    "TRUSTED_PROXIES": (0, "Proxies in front of the server whose X-Forwarded-For is believed (0: the "
+                           "client is the connecting address)."),
 }
 
 

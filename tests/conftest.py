@@ -3,12 +3,17 @@ site over it with one account per role (`site`), a read-only API client (`client
 (`login`), and mapping files (`mapping_file`)."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+# Tests make many requests from one address: no rate limit unless a test sets one
+# (tests/test_reliability.py does); servers started in subprocesses inherit this.
+os.environ.setdefault("KMS_RATE_LIMIT", "0")
 
 
 def pytest_addoption(parser):

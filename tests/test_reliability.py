@@ -120,3 +120,28 @@ def test_worklist_file_names_in_any_script_do_not_break_the_download(site):
         disposition = response.headers["Content-Disposition"]
         assert disposition.isascii() and "filename*=UTF-8''" in disposition and "\n" not in disposition
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_anonymous_traffic_is_rate_limited_per_address_and_staff_is_not(sample_copy):
+    from kms.app import create_app
+
+    app = create_app({"TESTING": True, "DATA_DIR": str(sample_copy), "SECRET_KEY": "uji", "RATE_LIMIT": 12})
+    anonymous = app.test_client()
+    answers = [anonymous.get("/api/search?q=sampah").status_code for _ in range(6)]
+    assert answers[:3] == [200, 200, 200] and 429 in answers          # a burst of 3 (12/min), then 429
+    limited = anonymous.get("/cari?q=sampah")
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
+    assert "Terlalu banyak permintaan" in limited.text
+    other = app.test_client().get("/api/search?q=sampah", environ_base={"REMOTE_ADDR": "10.9.8.7"})
+    assert other.status_code == 200                                      # another address has its own
+    assert anonymous.get("/masuk").status_code == 200                    # sign-in is not search traffic
+
+
+def test_the_rate_limiter_refills_with_time():
+    from kms.ratelimit import RateLimiter
+
+    limiter = RateLimiter(60, burst=2)
+    assert [limiter.allow("a", now=0.0)[0] for _ in range(3)] == [True, True, False]
+    assert limiter.allow("a", now=0.5)[0] is False and limiter.allow("a", now=1.1)[0] is True
+    assert limiter.allow("b", now=0.0)[0] is True
+    assert RateLimiter(0).allow("a")[0] is True

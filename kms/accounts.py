@@ -80,6 +80,7 @@ class User:
     hub: str | None = None
     province: str | None = None
     agency: str | None = None
+    session_version: int = 0
 
     @property
     def scope_label(self) -> str:
@@ -134,7 +135,14 @@ def get_user(db, name: str) -> User | None:
     if not rows:
         return None
     row = rows[0]
-    return User(row["id"], row["name"], row["role"], row["hub"], row["province"], row["agency"])
+    return User(row["id"], row["name"], row["role"], row["hub"], row["province"], row["agency"],
+                row.get("session_version") or 0)
+
+
+def end_sessions(db, name: str) -> None:
+    """Every session of this account ends at its next request (sign-out, new password)."""
+    with db.conn:
+        db.execute("UPDATE users SET session_version = session_version + 1 WHERE name = ?", [name])
 
 
 def authenticate(db, name: str, password: str, ip: str) -> User:
@@ -204,7 +212,8 @@ def set_password(db, name: str, password: str) -> None:
     if get_user(db, name) is None:
         raise AccountError(f"tidak ada akun aktif bernama '{name}'")
     with db.conn:
-        db.execute("UPDATE users SET password_hash = ? WHERE name = ?", [generate_password_hash(password), name])
+        db.execute("UPDATE users SET password_hash = ?, session_version = session_version + 1 WHERE name = ?",
+                   [generate_password_hash(password), name])
 
 
 def disable_user(db, name: str) -> None:
@@ -212,4 +221,5 @@ def disable_user(db, name: str) -> None:
     if get_user(db, name) is None:
         raise AccountError(f"tidak ada akun aktif bernama '{name}'")
     with db.conn:
-        db.execute("UPDATE users SET disabled_at = ? WHERE name = ?", [_now().isoformat(), name])
+        db.execute("UPDATE users SET disabled_at = ?, session_version = session_version + 1 WHERE name = ?",
+                   [_now().isoformat(), name])

@@ -249,6 +249,10 @@ def serve(host, port, workers, threads):
     records = count_records(db)
     db.close()
     click.echo(f"mesin pencarian: {engine.name} ({records} rekaman)")
+    if not config.get("SECRET_KEY"):
+        click.echo("peringatan: KMS_SECRET_KEY belum diatur: sesi ditandatangani kunci acak per proses, "
+                   "staf keluar sendiri saat server dimulai ulang (dan tiap proses punya kuncinya sendiri)",
+                   err=True)
     if engine.name == "whoosh" and records > TANTIVY_ABOVE:
         click.echo(f"saran: di atas {TANTIVY_ABOVE} rekaman gunakan tantivy: `kms reindex --engine "
                    "tantivy`, lalu jalankan dengan KMS_SEARCH_ENGINE=tantivy", err=True)

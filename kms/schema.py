@@ -283,3 +283,10 @@ def add_figure_columns_to_scores(db: sqlite_utils.Database) -> None:
     db.execute("INSERT OR IGNORE INTO score_hubs (record_id, hub) SELECT DISTINCT s.record_id, x.hub "
                "FROM completeness_scores s JOIN sources x ON x.record_id = s.record_id "
                "WHERE x.dropped_at IS NULL")
+
+
+@migration
+def add_session_version(db: sqlite_utils.Database) -> None:
+    # Bumped by sign-out, a password change and disabling: a session carries the version it
+    # was signed in with and ends when it no longer matches (a saved cookie stops working).
+    db.execute("ALTER TABLE users ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0")

@@ -8,6 +8,9 @@ segments and its facet arrays are memory-mapped and shared through the page cach
 the GIL while it matches: more threads do not help it, more processes do."""
 from __future__ import annotations
 
+import os
+import secrets
+
 from gunicorn.app.base import BaseApplication
 from waitress import serve as waitress_serve
 
@@ -36,6 +39,8 @@ def serve(host: str, port: int, workers: int = 1, threads: int = THREADS) -> Non
         waitress_serve(create_app(), host=host, port=port, threads=threads)
         return
     forget_engines()             # the parent's index handles stay out of the children
+    if not os.environ.get("KMS_SECRET_KEY"):      # one key for every worker, or sessions hop between keys
+        os.environ["KMS_SECRET_KEY"] = secrets.token_hex(32)
     _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread",
                "threads": threads, "timeout": 120, "graceful_timeout": 10, "accesslog": None,
                "preload_app": False}).run()

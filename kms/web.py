@@ -60,9 +60,16 @@ def api_error(parameter: str | None, message: str, status: int = 400, code: str 
 
 
 def current_user() -> User | None:
+    """The signed-in account, while its session is current (sign-out, a new password or
+    disabling ends every session of the account)."""
     if "user" not in g:
         name = session.get("user")
-        g.user = get_user(get_db(), name) if name else None
+        user = get_user(get_db(), name) if name else None
+        if user is not None and session.get("version") != user.session_version:
+            user = None
+        if user is None and name:
+            session.clear()
+        g.user = user
     return g.user
 
 

@@ -203,3 +203,4 @@ def test_kms_serve_answers_with_threads_and_with_processes(sample_copy, workers)
         server.terminate()
         output = server.communicate(timeout=30)[0]
     assert f"{workers} proses" in output
+    assert "KMS_SECRET_KEY belum diatur" not in output      # it was set

@@ -145,3 +145,23 @@ def test_the_rate_limiter_refills_with_time():
     assert limiter.allow("a", now=0.5)[0] is False and limiter.allow("a", now=1.1)[0] is True
     assert limiter.allow("b", now=0.0)[0] is True
     assert RateLimiter(0).allow("a")[0] is True
+
+
+def test_sign_out_and_a_new_password_end_saved_sessions(site, monkeypatch):
+    from click.testing import CliRunner
+
+    from kms.cli import main
+
+    client = site.client("admin")
+    saved = client.get_cookie("session").value
+    page = client.get("/keluar")
+    assert client.post("/keluar", data={"csrf_token": site.token(page.text)}).status_code == 302
+    replay = site.app.test_client()
+    replay.set_cookie("session", saved)
+    assert replay.get("/kampanye").status_code == 401           # the saved cookie no longer works
+    editor = site.client("editor")
+    assert editor.get("/kampanye").status_code == 200
+    monkeypatch.setenv("KMS_DATA_DIR", str(site.dir))
+    changed = CliRunner().invoke(main, ["user", "passwd", "editor", "--password-stdin"],
+                                 input="kuda-laut-merah-07\n")
+    assert changed.exit_code == 0 and editor.get("/kampanye").status_code == 401

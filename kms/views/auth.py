@@ -3,8 +3,8 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
-from kms.web import get_db
-from kms.accounts import AccountError, TooManyAttempts, authenticate
+from kms.accounts import AccountError, TooManyAttempts, authenticate, end_sessions
+from kms.web import current_user, get_db
 
 bp = Blueprint("auth", __name__)
 
@@ -35,6 +35,7 @@ def login():
         return render_template("auth/login.html", next=target, error=str(exc), name=name), 401
     session.clear()            # nothing from before signing in is carried over
     session["user"] = user.name
+    session["version"] = user.session_version
     session.permanent = True
     return redirect(_safe_next(target))
 
@@ -44,5 +45,8 @@ def logout():
     """GET asks (a link cannot sign anyone out behind their back); POST, with its token, does."""
     if request.method == "GET":
         return render_template("auth/logout.html")
+    user = current_user()
+    if user is not None:
+        end_sessions(get_db(), user.name)      # a saved copy of this cookie stops working too
     session.clear()
     return redirect(url_for("search.results"))

@@ -31,6 +31,7 @@ class Campaign:
     threshold: float
     starts_on: str
     deadline: str | None
+    created_by: str | None = None
 
     def query(self) -> SearchQuery:
         return SearchQuery.from_args(_parse_qs(self.filters), 20)
@@ -71,11 +72,26 @@ def get_campaign(db, campaign_id: int) -> Campaign | None:
         return None
     row = rows[0]
     return Campaign(row["id"], row["name"], row["filters"] or "", row["threshold"], row["starts_on"],
-                    row["deadline"])
+                    row["deadline"], row.get("created_by"))
 
 
-def list_campaigns(db) -> list[Campaign]:
-    return [get_campaign(db, row["id"]) for row in db.query("SELECT id FROM campaigns ORDER BY id DESC")]
+def list_campaigns(db, user=None) -> list[Campaign]:
+    """Every campaign, or those this account may open (`may_open`)."""
+    found = [get_campaign(db, row["id"]) for row in db.query("SELECT id FROM campaigns ORDER BY id DESC")]
+    return [c for c in found if user is None or may_open(db, user, c)]
+
+
+def may_open(db, user, campaign: Campaign) -> bool:
+    """A campaign belongs to the scope of the account that created it: admins open every one,
+    others those made by themselves or by an account of the same scope (hub, province or
+    agency). An account removed since leaves its campaigns to admins."""
+    if user.role == "admin" or campaign.created_by == user.name:
+        return True
+    creator = next(iter(db.query("SELECT role, hub, province, agency FROM users WHERE name = ?",
+                                 [campaign.created_by or ""])), None)
+    if creator is None or creator["role"] == "admin":
+        return False
+    return (creator["hub"], creator["province"], creator["agency"]) == (user.hub, user.province, user.agency)
 
 
 def selection(engine, query: SearchQuery | None, agency: str | None = None,

@@ -165,3 +165,24 @@ def test_sign_out_and_a_new_password_end_saved_sessions(site, monkeypatch):
     changed = CliRunner().invoke(main, ["user", "passwd", "editor", "--password-stdin"],
                                  input="kuda-laut-merah-07\n")
     assert changed.exit_code == 0 and editor.get("/kampanye").status_code == 401
+
+
+def test_campaigns_belong_to_their_creators_scope(site):
+    admin, operator = site.client("admin"), site.client("operator")
+    page = admin.get("/kampanye").text
+    made = admin.post("/kampanye", data={"csrf_token": site.token(page), "name": "Nasional", "filters": "",
+                                         "threshold": "80"})
+    national = made.headers["Location"].rsplit("/", 1)[1]
+    page = operator.get("/kampanye").text
+    made = operator.post("/kampanye", data={"csrf_token": site.token(page), "name": "Hub LAN", "filters": "",
+                                            "threshold": "70"})
+    lan = made.headers["Location"].rsplit("/", 1)[1]
+    assert site.client("editor").get(f"/kampanye/{national}").status_code == 403
+    assert operator.get(f"/kampanye/{national}").status_code == 403
+    assert "Nasional" not in operator.get("/kampanye").text
+    other = site.client("operator-jatim")
+    page = other.get("/kampanye").text
+    assert other.post(f"/kampanye/snapshot?campaign={lan}", data={"csrf_token": site.token(page)}).status_code == 403
+    assert admin.get(f"/kampanye/{lan}").status_code == 200 and operator.get(f"/kampanye/{lan}").status_code == 200
+    db = site.db()
+    assert db.execute("SELECT COUNT(*) FROM snapshots WHERE campaign_id = ?", [int(lan)]).fetchone()[0] == 0

@@ -8,7 +8,7 @@ from flask import (Blueprint, Response, abort, redirect, render_template, reques
                    url_for)
 
 from kms.accounts import scope_sql
-from kms.campaigns import (create_campaign, filter_description, get_campaign, list_campaigns,
+from kms.campaigns import (create_campaign, filter_description, get_campaign, list_campaigns, may_open,
                            save_snapshot, selection, snapshots, worklist, worklist_csv,
                            worklist_only, worklist_xlsx)
 from kms.completeness import default_rules
@@ -32,6 +32,8 @@ def campaign_selection(campaign_id: int | None):
         campaign = get_campaign(db, campaign_id)
         if campaign is None:
             abort(404, "Kampanye tidak ditemukan.")
+        if not may_open(db, current_user(), campaign):
+            abort(403, "Kampanye ini milik cakupan lain.")
         query = campaign.query()
     ensure_scores(db, rules)
     chosen = selection(search_engine(), query, scope=scope_sql(current_user()))
@@ -75,7 +77,7 @@ def dashboard(campaign_id=None):
     return render_template(
         "staff/dashboard.html", campaign=campaign, summary=figures, tables=tables, groups=GROUPS,
         sort=sort, descending=descending, sort_columns=SORT_COLUMNS, user=current_user(),
-        campaigns=list_campaigns(db), history=snapshots(db, campaign.id if campaign else None),
+        campaigns=list_campaigns(db, current_user()), history=snapshots(db, campaign.id if campaign else None),
         description=filter_description(campaign.query()) if campaign else "semua rekaman",
         conflicts=conflicts, today=dt.date.today().isoformat(),
         stale_months=default_rules().stale_months)

@@ -17,9 +17,11 @@ from kms.records import hubs_of
 from kms.schema import ROLES
 
 MIN_PASSWORD = 10
-MAX_FAILURES_PER_NAME = 5
-MAX_FAILURES_PER_IP = 20
+MAX_FAILURES_PER_PAIR = 5      # one account from one address: then a pause that doubles
+MAX_FAILURES_PER_NAME = 50     # one account from anywhere (guessing spread over many addresses)
+MAX_FAILURES_PER_IP = 100      # one address, any accounts (a NAT may hide many honest people)
 ATTEMPT_WINDOW = dt.timedelta(minutes=15)
+MAX_PAUSE = dt.timedelta(hours=1)
 
 
 # Words a password must not be built on (with digits or symbols around them), folded.
@@ -146,8 +148,10 @@ def end_sessions(db, name: str) -> None:
 
 
 def authenticate(db, name: str, password: str, ip: str) -> User:
-    """The account if the password is right; every attempt is recorded, and after too many
-    failures (per name or per address, within 15 minutes) no password is checked."""
+    """The account if the password is right. Every attempt is recorded; no password is
+    checked while the account is paused for this address (5 failures, then a pause doubling
+    with each further failure), or after 50 failures for the account from anywhere or 100
+    from the address within 15 minutes."""
     now = _now()
     since = (now - ATTEMPT_WINDOW).isoformat()
     by_name = db.execute("SELECT COUNT(*) FROM login_attempts WHERE name = ? AND ok = 0 AND at >= ?",
@@ -156,6 +160,10 @@ def authenticate(db, name: str, password: str, ip: str) -> User:
                        [ip, since]).fetchone()[0]
     if by_name >= MAX_FAILURES_PER_NAME or by_ip >= MAX_FAILURES_PER_IP:
         raise TooManyAttempts("terlalu banyak percobaan gagal; coba lagi dalam 15 menit")
+    pause = _pause(db, name, ip, now)
+    if pause:
+        minutes = max(1, round(pause.total_seconds() / 60))
+        raise TooManyAttempts(f"terlalu banyak percobaan gagal; coba lagi dalam {minutes} menit")
     rows = list(db.query("SELECT * FROM users WHERE name = ? AND disabled_at IS NULL", [name]))
     # an unknown name is checked against a dummy hash: both answers take as long
     ok = check_password_hash(rows[0]["password_hash"] if rows else _DUMMY_HASH, password or "") and bool(rows)
@@ -164,6 +172,23 @@ def authenticate(db, name: str, password: str, ip: str) -> User:
     if not ok:
         raise AccountError("nama akun atau kata sandi salah")
     return get_user(db, name)
+
+
+def _pause(db, name: str, ip: str, now: dt.datetime) -> dt.timedelta | None:
+    """How long this account stays closed to this address: after MAX_FAILURES_PER_PAIR
+    failures since the last success, a pause from the last failure that doubles with each
+    further one (1, 2, 4 ... minutes, at most MAX_PAUSE); None when it is open."""
+    last_ok = db.execute("SELECT MAX(at) FROM login_attempts WHERE name = ? AND ip = ? AND ok = 1",
+                         [name, ip]).fetchone()[0] or ""
+    failures = db.execute("SELECT COUNT(*), MAX(at) FROM login_attempts WHERE name = ? AND ip = ? AND ok = 0 "
+                          "AND at > ? AND at >= ?", [name, ip, last_ok,
+                                                     (now - MAX_PAUSE).isoformat()]).fetchone()
+    count, last = failures
+    if count < MAX_FAILURES_PER_PAIR or not last:
+        return None
+    pause = min(MAX_PAUSE, dt.timedelta(minutes=2 ** (count - MAX_FAILURES_PER_PAIR)))
+    left = dt.datetime.fromisoformat(last) + pause - now
+    return left if left.total_seconds() > 0 else None
 
 
 def in_scope(user: User, record: dict, hubs: set[str] | None = None) -> bool:

@@ -186,3 +186,25 @@ def test_campaigns_belong_to_their_creators_scope(site):
     assert admin.get(f"/kampanye/{lan}").status_code == 200 and operator.get(f"/kampanye/{lan}").status_code == 200
     db = site.db()
     assert db.execute("SELECT COUNT(*) FROM snapshots WHERE campaign_id = ?", [int(lan)]).fetchone()[0] == 0
+
+
+def test_lockout_is_per_account_and_address_with_a_doubling_pause(db):
+    create_user(db, "budi", "admin", "kuda-laut-merah-07")
+    for _ in range(5):
+        with pytest.raises(AccountError):
+            accounts.authenticate(db, "budi", "salah-sekali-123", "10.0.0.1")
+    with pytest.raises(accounts.TooManyAttempts, match="1 menit"):
+        accounts.authenticate(db, "budi", "kuda-laut-merah-07", "10.0.0.1")   # paused here, right or wrong
+    assert accounts.authenticate(db, "budi", "kuda-laut-merah-07", "10.0.0.2").name == "budi"  # not elsewhere
+    earlier = (accounts._now() - dt.timedelta(minutes=3)).isoformat()
+    with db.conn:
+        db.execute("UPDATE login_attempts SET at = ? WHERE ip = '10.0.0.1'", [earlier])
+    with pytest.raises(AccountError):       # the pause is over: one more try, and it doubles
+        accounts.authenticate(db, "budi", "salah-sekali-123", "10.0.0.1")
+    with pytest.raises(accounts.TooManyAttempts, match="2 menit"):
+        accounts.authenticate(db, "budi", "kuda-laut-merah-07", "10.0.0.1")
+    with db.conn:
+        db.conn.executemany("INSERT INTO login_attempts (name, ip, at, ok) VALUES (?, ?, ?, 0)",
+                            [("budi", f"10.1.{n}.1", accounts._now().isoformat()) for n in range(50)])
+    with pytest.raises(accounts.TooManyAttempts, match="15 menit"):            # spread over 50 addresses
+        accounts.authenticate(db, "budi", "kuda-laut-merah-07", "10.0.0.3")

@@ -152,7 +152,7 @@ def _ingest_one(db, mapping: Mapping, path: Path, record, report: Report, seen: 
         record_id = existing["record_id"]
     else:
         match = find_duplicate(normalized.fields, records.candidate_records(db, normalized.fields, hub))
-        record_id = match.record_id if match else records.new_record_id(hub, source_id)
+        record_id = match.record_id if match else records.new_record_id(db, hub, source_id)
         merged_into = match
     records.save_source(db, hub, source_id, record_id, path.name, record.line, record.data,
                       normalized.fields, digest, normalized.source_updated_at, when)

@@ -34,9 +34,16 @@ def content_hash(fields: dict, extra=None) -> str:
     return hashlib.sha1(payload.encode()).hexdigest()[:16]
 
 
-def new_record_id(hub: str, source_id: str) -> str:
-    """A stable id for the record first created from this source."""
-    return "inv-" + hashlib.sha1(f"{hub}:{source_id}".encode()).hexdigest()[:10]
+def new_record_id(db, hub: str, source_id: str) -> str:
+    """A stable id for the record first created from this source: ten hex digits of a hash,
+    more when those already name another record (at a million records two sources share ten
+    digits about every other store; they must never share a record)."""
+    digest = hashlib.sha1(f"{hub}:{source_id}".encode()).hexdigest()
+    for length in (10, 14, 20, 40):
+        candidate = "inv-" + digest[:length]
+        if not record_exists(db, candidate):
+            return candidate
+    raise ValueError(f"no free record id for {hub}:{source_id}")
 
 
 def get_source(db: sqlite_utils.Database, hub: str, source_id: str) -> dict | None:

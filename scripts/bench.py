@@ -332,7 +332,7 @@ def completeness_bench(folder: Path, engine_name: str, repeat: int) -> dict:
         create_user(db, "bench-admin", "admin", PASSWORD)
     except AccountError:
         pass
-    app = create_app({"DATA_DIR": str(folder), "SEARCH_ENGINE": engine_name, "TESTING": True})
+    app = create_app({"DATA_DIR": str(folder), "SEARCH_ENGINE": engine_name, "TESTING": True, "RATE_LIMIT": 0})
     client = app.test_client()
     page = client.get("/masuk").text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)

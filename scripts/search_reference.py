@@ -55,7 +55,7 @@ def build(folder: Path):
     """A store and index of every bundled sample in `folder`; returns a test client."""
     db = open_db(folder / "kms.db")
     ingest_samples(db)
-    app = create_app({"DATA_DIR": str(folder), "TESTING": True})
+    app = create_app({"DATA_DIR": str(folder), "TESTING": True, "RATE_LIMIT": 0})
     _prepare(app, db)
     db.close()
     return app.test_client()

@@ -54,6 +54,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = secrets.token_hex(32)
     # Flask has its own defaults for these, so they are set, not defaulted (an override wins)
     app.config.update({"SESSION_COOKIE_HTTPONLY": True, "SESSION_COOKIE_SAMESITE": "Lax",
+                       "SESSION_COOKIE_SECURE": bool(int(app.config.get("SECURE_COOKIES") or 0)),
                        "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=8), "MAX_CONTENT_LENGTH": MAX_BODY,
                        **{k: v for k, v in (overrides or {}).items() if k.startswith(("SESSION_", "PERMANENT_"))}})
     CSRFProtect(app)    # every POST form carries a token; the JSON API only reads

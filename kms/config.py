@@ -16,6 +16,8 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "SEARCH_ENGINE": ("whoosh", "The full-text engine behind the search seam (kms.search.ENGINES)."),
     "RATE_LIMIT": (120, "Requests per minute one address may make to the search pages and the API "
                         "without signing in (429 beyond it; 0: no limit)."),
+    "SECURE_COOKIES": (0, "1: the session cookie is sent over HTTPS only (set it when the site is served "
+                          "over HTTPS, directly or behind a proxy)."),
     "TRUSTED_PROXIES": (0, "Proxies in front of the server whose X-Forwarded-For is believed (0: the "
                            "client is the connecting address)."),
 }

@@ -208,3 +208,20 @@ def test_lockout_is_per_account_and_address_with_a_doubling_pause(db):
                             [("budi", f"10.1.{n}.1", accounts._now().isoformat()) for n in range(50)])
     with pytest.raises(accounts.TooManyAttempts, match="15 menit"):            # spread over 50 addresses
         accounts.authenticate(db, "budi", "kuda-laut-merah-07", "10.0.0.3")
+
+
+def test_the_session_cookie_is_secure_when_the_setting_says_so(sample_copy):
+    from kms.accounts import create_user as add
+    from kms.app import create_app
+    from kms.db import open_db
+
+    add(open_db(sample_copy / "kms.db"), "aman", "admin", "kuda-laut-merah-07")
+    for secure in (0, 1):
+        app = create_app({"TESTING": True, "DATA_DIR": str(sample_copy), "SECRET_KEY": "uji",
+                          "SECURE_COOKIES": secure})
+        client = app.test_client()
+        page = client.get("/masuk")
+        token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        cookie = client.post("/masuk", data={"name": "aman", "password": "kuda-laut-merah-07",
+                                             "csrf_token": token}).headers["Set-Cookie"]
+        assert ("Secure" in cookie) == bool(secure)

@@ -212,3 +212,42 @@ def test_a_fractional_year_is_flagged_not_truncated(db, tmp_path):
     report, _held = _run(db, tmp_path, {"tahun.json": content})
     row = next(iter(db.query("SELECT year FROM innovations WHERE title = 'Tahun Pecahan'")))
     assert row["year"] is None and report.flagged >= 1
+
+
+def _xlsx_with(tmp_path, name, edit):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["id", "judul", "wilayah"])
+    sheet.append(["1", "Bank Sampah Digital", "Kota Makassar"])
+    edit(sheet)
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+def _ingest_xlsx(db, tmp_path, path):
+    mapping_path = tmp_path / "x.toml"
+    mapping_path.write_text(CSV_MAPPING.replace('format = "csv"', 'format = "xlsx"'), encoding="utf-8")
+    return ingest_files(db, [path], load_mapping(mapping_path))
+
+
+def test_an_xlsx_declaring_a_sheet_to_xfd1048576_is_refused_before_reading(db, tmp_path):
+    path = _xlsx_with(tmp_path, "jauh.xlsx", lambda sheet: sheet.cell(1048576, 16384, "x"))
+    report = _ingest_xlsx(db, tmp_path, path)
+    assert "1048576 baris x 16384 kolom" in report.failed_files[0]["reason"]
+
+
+def test_a_merged_range_past_the_data_fills_only_the_data(db, tmp_path):
+    path = _xlsx_with(tmp_path, "gabung.xlsx", lambda sheet: sheet.merge_cells("C2:C400"))
+    report = _ingest_xlsx(db, tmp_path, path)
+    assert report.new == 1 and not report.failed_files
+
+
+def test_a_zip_bomb_posing_as_xlsx_is_refused(db, tmp_path):
+    path = tmp_path / "bom.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/worksheets/sheet1.xml", b"0" * (50 * 2**20))
+    report = _ingest_xlsx(db, tmp_path, path)
+    assert "rasio" in report.failed_files[0]["reason"]

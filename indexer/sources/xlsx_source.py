@@ -10,6 +10,10 @@ from indexer.sources.base import SourceError, SourceRecord
 
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"
 HEADER_SEARCH_ROWS = 20
+MAX_ROWS = 500_000            # a sheet's declared size is checked before it is read
+MAX_COLUMNS = 500
+MAX_UNZIPPED = 2 * 2**30      # bytes the workbook's parts may unpack to
+MAX_RATIO = 200               # unpacked / packed: a zip bomb answers far above it
 
 
 def _open(path: Path):
@@ -22,9 +26,39 @@ def _open(path: Path):
         raise SourceError(f"{path.name}: berkas Excel terenkripsi (dilindungi kata sandi) atau format "
                           f".xls lama; simpan ulang sebagai .xlsx tanpa kata sandi")
     try:
+        _check_zip(path)
+        _check_dimensions(path, load_workbook)
         return load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise SourceError(f"{path.name}: bukan berkas .xlsx yang valid ({exc})") from None
+    except SourceError:
+        raise
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, NotImplementedError,
+            EOFError) as exc:
+        raise SourceError(f"{path.name}: bukan berkas .xlsx yang valid ({type(exc).__name__}: {exc})") from None
+
+
+def _check_zip(path: Path) -> None:
+    with zipfile.ZipFile(path) as book:
+        infos = book.infolist()
+        packed = sum(i.compress_size for i in infos) or 1
+        unpacked = sum(i.file_size for i in infos)
+        if any(i.flag_bits & 0x1 for i in infos):
+            raise SourceError(f"{path.name}: bagian berkas terenkripsi; simpan ulang tanpa kata sandi")
+        if unpacked > MAX_UNZIPPED or unpacked / packed > MAX_RATIO:
+            raise SourceError(f"{path.name}: isi terurai {unpacked} byte dari {packed} byte (rasio "
+                              f"{unpacked / packed:.0f}); terlalu besar untuk dibaca")
+
+
+def _check_dimensions(path: Path, load_workbook) -> None:
+    """Each sheet's declared size, read without loading its cells."""
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        for sheet in book.worksheets:
+            rows, columns = sheet.max_row or 0, sheet.max_column or 0
+            if rows > MAX_ROWS or columns > MAX_COLUMNS:
+                raise SourceError(f"{path.name}: lembar '{sheet.title}' berukuran {rows} baris x {columns} "
+                                  f"kolom, lebih dari {MAX_ROWS} x {MAX_COLUMNS}")
+    finally:
+        book.close()
 
 
 def _grid(sheet) -> list[list]:
@@ -32,10 +66,10 @@ def _grid(sheet) -> list[list]:
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     for merged in sheet.merged_cells.ranges:
         value = sheet.cell(merged.min_row, merged.min_col).value
-        for r in range(merged.min_row, merged.max_row + 1):
-            for c in range(merged.min_col, merged.max_col + 1):
-                if r - 1 < len(rows) and c - 1 < len(rows[r - 1]):
-                    rows[r - 1][c - 1] = value
+        for r in range(merged.min_row, min(merged.max_row, len(rows)) + 1):      # a range past the
+            row = rows[r - 1]                                                      # data fills nothing
+            for c in range(merged.min_col, min(merged.max_col, len(row)) + 1):
+                row[c - 1] = value
     return rows
 
 

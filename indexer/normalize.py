@@ -45,10 +45,15 @@ class Normalized:
     source_updated_at: str | None = None
 
 
+MAX_FIELD_CHARS = 256 * 1024      # one source value; a longer one quarantines its record
+
+
 def _raw_values(raw: dict, columns: list[str]) -> list:
     values = []
     for column in columns:
         value = get_path(raw, column)
+        if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
+            raise RecordError(f"kolom '{column}': {len(value)} karakter, lebih dari batas {MAX_FIELD_CHARS}")
         if not is_empty(value):
             values.append(value)
     return values

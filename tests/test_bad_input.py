@@ -251,3 +251,12 @@ def test_a_zip_bomb_posing_as_xlsx_is_refused(db, tmp_path):
         book.writestr("xl/worksheets/sheet1.xml", b"0" * (50 * 2**20))
     report = _ingest_xlsx(db, tmp_path, path)
     assert "rasio" in report.failed_files[0]["reason"]
+
+
+def test_a_field_over_the_size_limit_quarantines_its_record_quickly(db, tmp_path):
+    huge = "kata " * (normalize.MAX_FIELD_CHARS // 5 + 10)
+    content = ('[{"id": "a", "judul": "Satu", "wilayah": "Kota Makassar", "ringkas": "x"},'
+               ' {"id": "b", "judul": "%s", "wilayah": "Kota Makassar"}]' % huge).encode()
+    report, held = _run(db, tmp_path, {"besar.json": content})
+    assert [q["line"] for q in held] == [2] and "kolom 'judul'" in held[0]["reason"]
+    assert report.new == 2

@@ -206,20 +206,6 @@ def in_scope(user: User, record: dict, hubs: set[str] | None = None) -> bool:
     return False
 
 
-def scope_sql(user: User) -> tuple[str, tuple]:
-    """`in_scope` as SQL over the stored scores `s` (kms.scores: each carries the record's
-    province, agency and active hubs), for figures over many records."""
-    if user.role == "admin":
-        return "1", ()
-    if user.role == "hub_operator":
-        if user.hub:
-            return "s.record_id IN (SELECT record_id FROM score_hubs WHERE hub = ?)", (user.hub,)
-        return "s.province_code = ? OR s.province_code LIKE ?", (user.province, user.province + ".%")
-    if user.role == "agency_editor":
-        return "s.agency IS NOT NULL AND kms_key(s.agency) = ?", (key(user.agency or ""),)
-    return "0", ()
-
-
 def can_edit(db, user: User | None, record: dict) -> bool:
     return user is not None and in_scope(user, record, hubs_of(db, record["id"]))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from flask import Flask, g, render_template, request, session
+from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -65,7 +65,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     @app.before_request
     def rate_limit():
-        if not (request.path.startswith("/api/") or request.endpoint in LIMITED) or session.get("user"):
+        if not (request.path.startswith("/api/") or request.endpoint in LIMITED) or current_user():
             return None
         allowed, wait = limiter.allow(request.remote_addr or "-")
         if allowed:
@@ -80,7 +80,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     def security_headers(response):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        if session.get("user") or (request.endpoint or "").startswith("auth."):
+        if current_user() or (request.endpoint or "").startswith("auth."):
             response.headers["Cache-Control"] = "no-store"    # what a signed-in account sees, sign-in
         return response
 

@@ -97,7 +97,7 @@ def may_open(db, user, campaign: Campaign) -> bool:
 def selection(engine, query: SearchQuery | None, agency: str | None = None,
               scope: tuple[str, tuple] = ("1", ()), min_score=None, max_score=None) -> Selection:
     """The records a campaign figure covers: the shared filters (through the search index), an
-    agency name, the account's scope (accounts.scope_sql) and a score range."""
+    agency name, the account's scope (kms.scores.scope_sql) and a score range."""
     ids = None
     if query is not None and (query.q or query.filters or query.year_from or query.year_to):
         ids = tuple(matching_ids(engine, query))

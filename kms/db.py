@@ -40,6 +40,13 @@ def in_chunks(values, size: int = CHUNK):
         yield ", ".join("?" for _ in chunk), chunk
 
 
+def upsert_sql(table: str, names, key: str) -> str:
+    """INSERT of these columns that updates every one but `key` when the row exists."""
+    names = list(names)
+    return (f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) "
+            f"ON CONFLICT ({key}) DO UPDATE SET {', '.join(f'{n} = excluded.{n}' for n in names if n != key)}")
+
+
 def rows(db, sql: str, params=()):
     """The rows of one SELECT as dicts, straight from the connection: sqlite-utils' `query`
     wraps every statement in a savepoint, three statements where the ingest's hot paths need

@@ -14,7 +14,7 @@ import sqlite_utils
 from indexer.dedupe import title_keys
 from indexer.merge import SourceFields, merge_fields
 from indexer.textnorm import printable
-from kms.db import in_chunks, rows
+from kms.db import in_chunks, rows, upsert_sql
 from kms.schema import CONTENT_FIELDS, LIST_FIELDS, RECORD_FIELDS
 
 
@@ -168,10 +168,7 @@ def rebuild_record(db, record_id: str, when: str) -> str:
         row[name] = to_json(row[name] or [])
     row.update({"id": record_id, "content_hash": digest, "updated_at": updated_at,
                 "ingested_at": existing[0]["ingested_at"] if existing else when})
-    names = list(row)
-    db.execute(f"INSERT INTO innovations ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) "
-               f"ON CONFLICT (id) DO UPDATE SET {', '.join(f'{n} = excluded.{n}' for n in names if n != 'id')}",
-               [row[n] for n in names])
+    db.execute(upsert_sql("innovations", row, "id"), list(row.values()))
     save_title_keys(db, record_id, row)
     return "updated" if existing else "new"
 

@@ -15,27 +15,25 @@ from dataclasses import dataclass
 
 from indexer.textnorm import key
 from kms.completeness import Rules, check_record, stale_cutoff
-from kms.db import in_chunks
+from kms.db import in_chunks, upsert_sql
 from kms.records import active_hubs, count_records, now_iso, record_ids as all_record_ids, records_by_id
 from kms.search.query import ParameterError
 
 GROUPS = {"hub": "Hub", "province": "Provinsi", "agency": "Instansi", "award_year": "Tahun penghargaan"}
 SORT_COLUMNS = ("label", "records", "complete", "incomplete", "stale", "stopped", "mean_score")
-ONLY = ("incomplete", "stale", "worklist")    # worklist: incomplete or stale
 BINS = 10
 FIGURE_COLUMNS = ("province_code", "province_name", "agency", "award_year", "status", "updated_at")
 _AWARD_YEAR = "CASE WHEN s.award_year THEN CAST(s.award_year AS TEXT) ELSE '' END"
 _ACTIVE_HUB = "SELECT 1 FROM score_hubs x WHERE x.record_id = s.record_id"
+_IN_HUB = "s.record_id IN (SELECT record_id FROM score_hubs WHERE hub = ?)"
 
 
 def save_scores(db, rules: Rules, record_ids=None) -> int:
     """Score these records (all when None) with `rules` and store the results."""
     record_ids = all_record_ids(db) if record_ids is None else list(record_ids)
     when, fingerprint, count = now_iso(), rules.fingerprint, 0
-    names = ("record_id", "score", "gaps", "rules", "scored_at") + FIGURE_COLUMNS
-    upsert = (f"INSERT INTO completeness_scores ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) "
-              f"ON CONFLICT (record_id) DO UPDATE SET "
-              f"{', '.join(f'{n} = excluded.{n}' for n in names if n != 'record_id')}")
+    upsert = upsert_sql("completeness_scores", ("record_id", "score", "gaps", "rules", "scored_at")
+                        + FIGURE_COLUMNS, "record_id")
     for marks, chunk in in_chunks(record_ids):
         records = records_by_id(db, chunk)
         hubs = active_hubs(db, chunk)
@@ -84,12 +82,26 @@ def ensure_scores(db, rules: Rules) -> int:
     return save_scores(db, rules, outdated) if outdated else 0
 
 
+def scope_sql(user) -> tuple[str, tuple]:
+    """kms.accounts.in_scope as SQL over the stored scores `s` (each carries the record's
+    province, agency and active hubs), for figures over many records."""
+    if user.role == "admin":
+        return "1", ()
+    if user.role == "hub_operator":
+        if user.hub:
+            return _IN_HUB, (user.hub,)
+        return "s.province_code = ? OR s.province_code LIKE ?", (user.province, user.province + ".%")
+    if user.role == "agency_editor":
+        return "s.agency IS NOT NULL AND kms_key(s.agency) = ?", (key(user.agency or ""),)
+    return "0", ()
+
+
 @dataclass(frozen=True)
 class Selection:
     """Which records a campaign figure covers."""
     ids: tuple[str, ...] | None = None       # chosen by the search filters; None: no filter
     agency: str | None = None                # an agency name (compared folded)
-    scope: tuple[str, tuple] = ("1", ())     # SQL over innovations `i` (accounts.scope_sql)
+    scope: tuple[str, tuple] = ("1", ())     # SQL over the scores `s` (scope_sql)
     min_score: float | None = None
     max_score: float | None = None
 
@@ -101,7 +113,7 @@ class _Figures:
     def __init__(self, db, rules: Rules, selection: Selection, threshold: float,
                  today: dt.date | None = None):
         db.conn.create_function("kms_key", 1, lambda v: key(v or ""), deterministic=True)
-        self.db, self.threshold = db, threshold
+        self.threshold = threshold
         self.cutoff = stale_cutoff(rules.stale_months, today or dt.date.today()).isoformat()
         self.where = ["s.rules = ?"]
         self.params: list = [rules.fingerprint]
@@ -129,7 +141,7 @@ class _Figures:
         value = value or ""
         if by == "hub":
             if value:
-                self.add("s.record_id IN (SELECT record_id FROM score_hubs WHERE hub = ?)", value)
+                self.add(_IN_HUB, value)
             else:
                 self.add(f"NOT EXISTS ({_ACTIVE_HUB})")
         elif by == "province":

@@ -180,11 +180,11 @@ def test_sql_figures_equal_a_record_by_record_count(sample_copy, today, monkeypa
     from collections import namedtuple
 
     from kms import scores
-    from kms.accounts import User, in_scope, scope_sql
+    from kms.accounts import User, in_scope
     from kms.completeness import check_record, default_rules
     from kms.db import open_db
     from kms.records import active_hubs, all_records
-    from kms.scores import Selection, group_table, score_rows, summary
+    from kms.scores import Selection, group_table, scope_sql, score_rows, summary
 
     class FixedDate(dt.date):
         @classmethod

@@ -3,13 +3,13 @@ declaration in kms.params (a malformed one answers the app's one 400 body)."""
 from flask import Blueprint, jsonify, request
 
 from kms import params
-from kms.accounts import can_edit, scope_sql
+from kms.accounts import can_edit
 from kms.campaigns import selection
 from kms.completeness import check_record, default_rules
 from kms.links import lineage
 from kms.openapi import openapi_document
 from kms.records import get_record
-from kms.scores import ensure_scores, score_rows, summary
+from kms.scores import ensure_scores, scope_sql, score_rows, summary
 from kms.results import api_hit, results_page
 from kms.search.query import SearchQuery
 from kms.similar import similar_summaries

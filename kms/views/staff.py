@@ -7,14 +7,14 @@ from urllib.parse import quote
 from flask import (Blueprint, Response, abort, redirect, render_template, request,
                    url_for)
 
-from kms.accounts import scope_sql
 from kms.campaigns import (create_campaign, filter_description, get_campaign, list_campaigns, may_open,
                            save_snapshot, selection, snapshots, worklist, worklist_csv,
                            worklist_only, worklist_xlsx)
 from kms.completeness import default_rules
 from kms.params import Param, ParameterError, parse
 from kms.records import open_edit_conflicts
-from kms.scores import GROUPS, SORT_COLUMNS, ensure_scores, group_tables, score_rows, selected_ids, summary
+from kms.scores import (GROUPS, SORT_COLUMNS, ensure_scores, group_tables, scope_sql, score_rows,
+                        selected_ids, summary)
 from kms.search_log import OUTCOMES, failed_searches
 from kms.web import campaign_manager_required, current_user, get_db, search_engine, staff_required
 

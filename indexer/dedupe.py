@@ -30,13 +30,9 @@ class Match:
     reasons: tuple[str, ...]
 
 
+@lru_cache(maxsize=65536)
 def acronyms(title: str) -> frozenset[str]:
     """Upper-case words of three or more letters, and words in parentheses ("SIPADU")."""
-    return _acronyms(title)
-
-
-@lru_cache(maxsize=65536)
-def _acronyms(title: str) -> frozenset[str]:
     found = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9-]{2,}\b", title)}
     found |= {fold(w) for w in re.findall(r"\(([^)]{3,20})\)", title) if " " not in w.strip()}
     letters = [c for c in title if c.isalpha()]
@@ -181,12 +177,13 @@ def could_match(incoming: dict, existing: dict) -> bool:
 def find_duplicate(incoming: dict, candidates: list[dict]) -> Match | None:
     """The best candidate above the threshold, or None; of equal scores the smallest id, so
     the answer does not depend on the candidates' order."""
-    best, best_key = None, None
+    best, best_score = None, 0.0
     for candidate in candidates:
         if not could_match(incoming, candidate):
             continue
         score, reasons = _evidence(incoming, candidate)
-        rank = (score, [-ord(c) for c in candidate["id"]])
-        if score >= THRESHOLD and (best_key is None or rank > best_key):
-            best, best_key = Match(candidate["id"], min(score, 1.0), tuple(reasons)), rank
+        if score < THRESHOLD:
+            continue
+        if best is None or score > best_score or (score == best_score and candidate["id"] < best.record_id):
+            best, best_score = Match(candidate["id"], min(score, 1.0), tuple(reasons)), score
     return best

@@ -95,13 +95,11 @@ def _guarded_row(handle_row, db, mapping: Mapping, path: Path, record, report: R
     db.execute("SAVEPOINT kms_row")
     try:
         handle_row(db, mapping, path, record, report, seen)
-    except SourceError:
-        db.execute("ROLLBACK TO kms_row")
-        db.execute("RELEASE kms_row")
-        raise
     except Exception as exc:
         db.execute("ROLLBACK TO kms_row")
         db.execute("RELEASE kms_row")
+        if isinstance(exc, SourceError):      # the file itself broke: its caller fails the file
+            raise
         reason = f"baris {record.line} tidak dapat diolah: {_what(exc)}"
         records.quarantine(db, mapping.name, printable(path.name), record.line, reason,
                            _storable(record.data), "", records.now_iso())

@@ -1,7 +1,7 @@
 """The production server: waitress threads in one process (the default), or with `--workers
 N` gunicorn processes, each with its own threads, each loading the app after the fork.
 
-Measured (scripts/bench.py, README "Speed"): the tantivy engine releases the GIL while it
+Measured (scripts/bench.py, README "Benchmark"): the tantivy engine releases the GIL while it
 searches, so one process with threads serves it well up to the Python work per request (the
 page, highlights, JSON); more processes add throughput on more cores, cheaply, since tantivy's
 segments and its facet arrays are memory-mapped and shared through the page cache. Whoosh holds

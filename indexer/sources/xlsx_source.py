@@ -29,8 +29,6 @@ def _open(path: Path):
         _check_zip(path)
         _check_dimensions(path, load_workbook)
         return load_workbook(path, data_only=True)
-    except SourceError:
-        raise
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, NotImplementedError,
             EOFError) as exc:
         raise SourceError(f"{path.name}: bukan berkas .xlsx yang valid ({type(exc).__name__}: {exc})") from None

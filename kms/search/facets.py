@@ -38,7 +38,7 @@ class FacetArrays:
         self.year = np.zeros(size, dtype=np.int32)
         self.updated = np.zeros(size, dtype=np.int64)
         self.title_key = np.zeros(size, dtype=f"S{TITLE_BYTES}")
-        self.ids = np.zeros(size, dtype="U1").astype(object)
+        self.ids = np.full(size, "", dtype=object)
         self.long_titles: dict[int, str] = {}     # docnum: a title longer than TITLE_BYTES
         self._title_rank = None
 
@@ -65,7 +65,7 @@ class FacetArrays:
             grown = np.full(size, fill, dtype=array.dtype)
             grown[:self.size] = array
             self._set(name, grown)
-        ids = np.empty(size, dtype=object)
+        ids = np.full(size, "", dtype=object)
         ids[:self.size] = self.ids
         self.ids, self.size, self._title_rank = ids, size, None
 
@@ -139,26 +139,16 @@ class FacetArrays:
                 whole = sorted(docnums, key=lambda d: (self.long_titles.get(d) or key.decode("utf-8", "ignore"), d))
                 order[slots] = whole
 
-    def save(self, folder: Path, stamp: str) -> list[Path]:
-        """Write the arrays into `folder` (each file replaced whole, so a reader that maps the
-        old one keeps it); answers the files written."""
-        written = []
+    def save(self, folder: Path, stamp: str) -> None:
+        """Write the arrays into `folder`, each file replaced whole (a reader that maps the old
+        one keeps it)."""
         ids = np.array([i if isinstance(i, str) else "" for i in self.ids], dtype="U")
-        arrays = {**self._arrays(), "ids": ids}
-        for name, array in arrays.items():
-            target = folder / ARRAY_FILE.format(name=name)
-            temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-            with open(temporary, "wb") as handle:
-                np.save(handle, np.asarray(array), allow_pickle=False)
-            os.replace(temporary, target)
-            written.append(target)
-        target = folder / VALUES_FILE
-        temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-        temporary.write_text(json.dumps({"stamp": stamp, "size": self.size, "live": int(self.live.sum()),
-                                         "values": self.values, "long_titles": self.long_titles},
-                                        ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, target)
-        return written + [target]
+        for name, array in {**self._arrays(), "ids": ids}.items():
+            _replace_whole(folder / ARRAY_FILE.format(name=name),
+                           lambda handle, array=array: np.save(handle, np.asarray(array), allow_pickle=False))
+        header = json.dumps({"stamp": stamp, "size": self.size, "live": int(self.live.sum()),
+                             "values": self.values, "long_titles": self.long_titles}, ensure_ascii=False)
+        _replace_whole(folder / VALUES_FILE, lambda handle: handle.write(header.encode("utf-8")))
 
     @classmethod
     def load(cls, folder: Path, writable: bool = False) -> tuple["FacetArrays", dict] | None:
@@ -217,6 +207,14 @@ class FacetArrays:
         codes = codes[codes >= 0]
         counts = np.bincount(codes, minlength=len(self.values[name]))
         return {self.values[name][code]: int(n) for code, n in enumerate(counts) if n}
+
+
+def _replace_whole(target: Path, write) -> None:
+    """Write a file beside `target` with `write(handle)`, then put it in target's place."""
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    with open(temporary, "wb") as handle:
+        write(handle)
+    os.replace(temporary, target)
 
 
 def disjunctive_counts(arrays: FacetArrays, matched: np.ndarray, selections: dict[str, np.ndarray]) -> dict:

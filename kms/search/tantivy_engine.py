@@ -406,10 +406,9 @@ class TantivyEngine:
                 ords = searcher.fast_field_values("ord", [address for _s, address in hits]) if hits else []
                 scored = [(int(o), float(score)) for (score, _a), o in zip(hits, ords) if final[int(o)]]
                 scored.sort(key=lambda item: (-item[1], item[0]))
-                if len(hits) < wanted or (len(scored) >= stop and scored[stop - 1][1] > hits[-1][0]):
+                read_all = len(hits) < wanted or wanted >= searcher.num_docs
+                if read_all or (len(scored) >= stop and scored[stop - 1][1] > hits[-1][0]):
                     return scored[start:stop]      # everything not read scores at most the last one read
-                if wanted >= searcher.num_docs:
-                    return scored[start:stop]
                 wanted *= 4
         return sorted_page(arrays, final, query)
 

@@ -40,7 +40,7 @@ class FacetArrays:
         self.title_key = np.zeros(size, dtype=f"S{TITLE_BYTES}")
         self.ids = np.full(size, "", dtype=object)
         self.long_titles: dict[int, str] = {}     # docnum: a title longer than TITLE_BYTES
-        self._title_rank = None
+        self._title_rank = self._id_rank = None
 
     def _arrays(self) -> dict[str, np.ndarray]:
         out = {"live": self.live, "year": self.year, "updated": self.updated, "title_key": self.title_key}
@@ -67,14 +67,16 @@ class FacetArrays:
             self._set(name, grown)
         ids = np.full(size, "", dtype=object)
         ids[:self.size] = self.ids
-        self.ids, self.size, self._title_rank = ids, size, None
+        self.ids, self.size = ids, size
+        self._title_rank = self._id_rank = None
 
     def trim(self, size: int) -> None:
         """Keep the first `size` documents (a rebuild grows the arrays by doubling)."""
         if size < self.size:
             for name, array in self._arrays().items():
                 self._set(name, array[:size].copy())
-            self.ids, self.size, self._title_rank = self.ids[:size].copy(), size, None
+            self.ids, self.size = self.ids[:size].copy(), size
+            self._title_rank = self._id_rank = None
             self.long_titles = {d: t for d, t in self.long_titles.items() if d < size}
 
     def _code(self, name: str, value: str) -> int:
@@ -107,7 +109,7 @@ class FacetArrays:
             self.long_titles[docnum] = title
         else:
             self.long_titles.pop(docnum, None)
-        self._title_rank = None
+        self._title_rank = self._id_rank = None
 
     def kill(self, docnum: int) -> None:
         """A document deleted from the index."""
@@ -115,10 +117,22 @@ class FacetArrays:
             self.live[docnum] = False
 
     @property
+    def id_rank(self) -> np.ndarray:
+        """Each document's place in id order: the last word on every tie, so an order never
+        depends on where an engine happened to put a document."""
+        if self._id_rank is None:
+            rank = np.empty(self.size, dtype=np.int64)
+            keys = np.array([str(i).encode("utf-8") for i in self.ids], dtype=bytes)   # UTF-8 keeps the order
+            rank[np.argsort(keys, kind="stable")] = np.arange(self.size)
+            self._id_rank = rank
+        return self._id_rank
+
+    @property
     def title_rank(self) -> np.ndarray:
-        """Each document's place in title order (computed once, on the first sort=title)."""
+        """Each document's place in title order, equal titles by id (computed once, on the
+        first sort=title)."""
         if self._title_rank is None:
-            order = np.argsort(self.title_key, kind="stable")
+            order = np.lexsort((self.id_rank, self.title_key))
             if self.long_titles:
                 self._order_ties(order)
             rank = np.empty(self.size, dtype=np.int64)
@@ -136,7 +150,8 @@ class FacetArrays:
         for key, docnums in groups.items():
             if len(docnums) > 1:
                 slots = sorted(place[d] for d in docnums)
-                whole = sorted(docnums, key=lambda d: (self.long_titles.get(d) or key.decode("utf-8", "ignore"), d))
+                whole = sorted(docnums, key=lambda d: (self.long_titles.get(d) or key.decode("utf-8", "ignore"),
+                                                       self.ids[d]))
                 order[slots] = whole
 
     def save(self, folder: Path, stamp: str) -> None:
@@ -243,13 +258,33 @@ def narrow(arrays: FacetArrays, matched, query):
 
 
 def sorted_page(arrays: FacetArrays, final, query) -> list[tuple[int, float]]:
-    """The page of a query sorted by title, or newest first (year, then last update)."""
+    """The page of a query sorted by title, or newest first (year, then last update); ties by id."""
     docnums = np.flatnonzero(final)
     if query.sort == "title":
         order = np.argsort(arrays.title_rank[docnums], kind="stable")
     else:
-        order = np.lexsort((-arrays.updated[docnums], -arrays.year[docnums]))
+        order = np.lexsort((arrays.id_rank[docnums], -arrays.updated[docnums], -arrays.year[docnums]))
     return [(int(d), 0.0) for d in docnums[order][query.offset:query.offset + query.limit]]
+
+
+def leading_hits(fetch, count: int, ids, first: int | None = None) -> list[tuple[int, float]]:
+    """The `count` best hits and every hit tied with the last of them, by score, then id.
+
+    `fetch(n)` reads up to n of the engine's best hits and answers (hits, lowest, exhausted):
+    the (document, score) pairs the query keeps, the lowest score read, and whether nothing
+    was left unread. Reading grows until the ties at the page's end are all in: an engine
+    breaks ties by where it stored a document, which a rebuild changes; the id does not.
+    """
+    wanted = first or max(64, 4 * count)     # (an engine that filters after reading needs more)
+    while True:
+        hits, lowest, exhausted = fetch(wanted)
+        hits = sorted(hits, key=lambda hit: (-hit[1], ids[hit[0]]))
+        if exhausted or (len(hits) >= count and hits[count - 1][1] > lowest):
+            if len(hits) > count:
+                floor = hits[count - 1][1]
+                hits = [hit for hit in hits if hit[1] >= floor]
+            return hits
+        wanted *= 4
 
 
 def swap_in(staging, index_dir, lock) -> None:

@@ -31,7 +31,7 @@ from kms import faults
 from kms.filelock import file_lock as writer_lock
 from kms.search import engine as seam
 from kms.search.engine import EngineQuery, EngineResult, Hit, IndexDamaged, IndexDocument
-from kms.search.facets import MULTI, FacetArrays, disjunctive_counts, narrow, sorted_page, swap_in
+from kms.search.facets import MULTI, FacetArrays, disjunctive_counts, leading_hits, narrow, sorted_page, swap_in
 
 META = "kms-meta.json"     # tantivy keeps its own meta.json
 VOCAB = "vocab.json"
@@ -400,16 +400,15 @@ class TantivyEngine:
             parts = [(tantivy.Occur.Must, selection)]
             parts += [(tantivy.Occur.Should, _clause_query(schema, c)) for c in query.boosts if c.options]
             ranked = tantivy.Query.boolean_query(parts)
-            wanted = max(64, 4 * stop)
-            while True:      # the best `wanted` hits, more only when the page might lie beyond them
+            ids = arrays.ids
+
+            def fetch(wanted):
                 hits = searcher.search(ranked, wanted, count=False).hits
                 ords = searcher.fast_field_values("ord", [address for _s, address in hits]) if hits else []
-                scored = [(int(o), float(score)) for (score, _a), o in zip(hits, ords) if final[int(o)]]
-                scored.sort(key=lambda item: (-item[1], item[0]))
-                read_all = len(hits) < wanted or wanted >= searcher.num_docs
-                if read_all or (len(scored) >= stop and scored[stop - 1][1] > hits[-1][0]):
-                    return scored[start:stop]      # everything not read scores at most the last one read
-                wanted *= 4
+                kept = [(int(o), float(score)) for (score, _a), o in zip(hits, ords) if final[int(o)]]
+                exhausted = len(hits) < wanted or wanted >= searcher.num_docs
+                return kept, (float(hits[-1][0]) if hits else 0.0), exhausted
+            return leading_hits(fetch, stop, ids)[start:stop]
         return sorted_page(arrays, final, query)
 
     # -- vocabulary -----------------------------------------------------------------------------
@@ -417,13 +416,20 @@ class TantivyEngine:
     def document_count(self) -> int:
         return self._searcher().num_docs
 
+    # Frequencies count live documents: tantivy's own count deleted ones until a merge (the
+    # spelling vocabulary is kept live at every commit; other fields are counted).
     @_guarded
     def document_frequency(self, field: str, term: str) -> int:
-        return self._searcher().doc_freq(field, term)
+        searcher = self._searcher()
+        if field == seam.SPELL_FIELD:
+            return self._vocabulary().get(term, (0, 0))[0]
+        return searcher.search(tantivy.Query.term_query(self._index.schema, field, term), 1, count=True).count
 
     @_guarded
     def terms_with_prefix(self, field: str, prefix: str) -> list[tuple[str, int]]:
-        return [(t, int(n)) for t, n in self._searcher().terms_with_prefix(field, prefix)]
+        found = [t for t, _n in self._searcher().terms_with_prefix(field, prefix)]
+        counted = [(t, self.document_frequency(field, t)) for t in found]
+        return [(t, n) for t, n in counted if n]
 
     @_guarded
     def fuzzy_terms(self, field: str, word: str, max_distance: int) -> list[tuple[str, int, int]]:
@@ -441,7 +447,7 @@ class TantivyEngine:
             return 0
         searcher = self._searcher()
         if len(terms) == 1:
-            return searcher.doc_freq(field, terms[0])
+            return self.document_frequency(field, terms[0])
         query = tantivy.Query.phrase_query(self._index.schema, field, list(terms), max(0, slop - 1))
         return searcher.search(query, 1, count=True).count
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import shutil
 import threading
 import time
@@ -28,21 +29,25 @@ from kms import faults
 from kms.filelock import file_lock as writer_lock   # one writer across commands and the web app
 from kms.search import engine as seam
 from kms.search.engine import EngineQuery, EngineResult, Hit, IndexDamaged, IndexDocument
-from kms.search.facets import MULTI, FacetArrays, disjunctive_counts, narrow, sorted_page, swap_in
+from kms.search.facets import (MULTI, FacetArrays, disjunctive_counts, leading_hits, narrow, sorted_page,
+                               swap_in)
+from kms.search.whoosh_scoring import LENGTHS, LiveBM25F, live_stats
 
 META = "meta.json"
+FORMAT = 2              # 2: documents store their field lengths (live statistics need them)
+TOKENS = re.compile(r"\S+")
 RERANK = 100            # boost clauses re-rank this many of the best matches
 POSTINGS_CACHE = 4096   # term posting lists kept as arrays (per index generation)
 RECHECK_SECONDS = 0.5   # how often a searcher looks for another process's commit
 
 
 def make_schema() -> Schema:
-    terms = RegexTokenizer(r"\S+")      # terms arrive analysed, one per space
+    terms = RegexTokenizer(TOKENS.pattern)      # terms arrive analysed, one per space
     fields = {"id": ID(stored=True, unique=True),
               "title": TEXT(analyzer=terms, field_boost=seam.FIELD_BOOSTS["title"]),
               "body": TEXT(analyzer=terms, field_boost=seam.FIELD_BOOSTS["body"]),
               "spell": TEXT(analyzer=terms),
-              "sort_title": STORED(), "updated_key": STORED()}
+              "sort_title": STORED(), "updated_key": STORED(), LENGTHS: STORED()}
     fields.update({f"f_{name}": STORED() for name in seam.FACETS})
     return Schema(**fields)
 
@@ -50,6 +55,7 @@ def make_schema() -> Schema:
 def _fields(doc: IndexDocument) -> dict:
     out = {"id": doc.id, "title": " ".join(doc.title), "body": " ".join(doc.body),
            "spell": " ".join(doc.spell), "sort_title": doc.sort_title, "updated_key": doc.updated}
+    out[LENGTHS] = {name: len(TOKENS.findall(out[name])) for name in ("title", "body", "spell")}
     for name in seam.FACETS:
         values = doc.facets.get(name, ())
         out[f"f_{name}"] = " ".join(values) if name in MULTI else (values[0] if values else "")
@@ -103,7 +109,8 @@ class WhooshEngine:
             return {}
 
     def analysis_version(self) -> str | None:
-        return self._meta().get("analysis")
+        meta = self._meta()
+        return meta.get("analysis") if meta.get("format") == FORMAT else None   # else: rebuild
 
     def rebuild(self, documents: Iterable[IndexDocument], analysis_version: str) -> int:
         staging = self.index_dir.with_name(f"index.new-{uuid.uuid4().hex}")
@@ -120,7 +127,8 @@ class WhooshEngine:
                 writer.add_document(**_fields(doc))
                 count += 1
             writer.commit()
-            (staging / META).write_text(json.dumps({"analysis": analysis_version, "build": uuid.uuid4().hex}),
+            (staging / META).write_text(json.dumps({"analysis": analysis_version, "format": FORMAT,
+                                                    "build": uuid.uuid4().hex}),
                                         encoding="utf-8")
             swap_in(staging, self.index_dir, writer_lock(self.lock_path))
         finally:
@@ -182,9 +190,16 @@ class WhooshEngine:
         if text_query is not None and not query.facets and not _narrowed(query) \
                 and query.min_weight <= 0 and query.sort == "relevance" and not query.boosts:
             # one pass: scoring every match (no block skipping) counts them exactly
-            results = searcher.search(text_query, limit=max(1, query.offset + query.limit), optimize=False)
-            page = [(hit.docnum, hit.score) for hit in results[query.offset:query.offset + query.limit]]
-            return EngineResult(total=len(results), facets={},
+            total = 0
+
+            def fetch(wanted):
+                nonlocal total
+                results = searcher.search(text_query, limit=wanted, optimize=False)
+                total = len(results)
+                return _read(results, wanted)
+            stop = query.offset + query.limit
+            page = leading_hits(fetch, stop, arrays.ids, first=stop + 16)[query.offset:stop]
+            return EngineResult(total=total, facets={},
                                 hits=tuple(Hit(arrays.ids[d], round(float(s), 3)) for d, s in page))
         matched, selections, final = self._masks(searcher, arrays, query, text_query)
         counts = disjunctive_counts(arrays, matched, selections) if query.facets else {}
@@ -252,15 +267,16 @@ class WhooshEngine:
                 return []
             narrowed = _narrowed(query) or query.min_weight > 0
             allowed = set(np.flatnonzero(final).tolist()) if narrowed else None   # else: every match
+
+            def fetch(wanted):
+                return _read(searcher.search(text_query, filter=allowed, limit=wanted), wanted)
             if not query.boosts:
-                results = searcher.search(text_query, filter=allowed, limit=stop)
-                return [(hit.docnum, hit.score) for hit in results[start:stop]]
-            # boosts re-rank the best RERANK matches by the clauses' own score (a phrase checked
-            # on every match would cost seconds on a long query)
-            results = searcher.search(text_query, filter=allowed, limit=max(stop, RERANK))
-            scores = {hit.docnum: hit.score for hit in results}
+                return leading_hits(fetch, stop, arrays.ids, first=stop + 16)[start:stop]
+            # boosts re-rank the best RERANK matches (and their ties) by the clauses' own score
+            # (a phrase checked on every match would cost seconds on a long query)
+            scores = dict(leading_hits(fetch, max(stop, RERANK), arrays.ids))
             _add_boosts(searcher, query.boosts, scores)
-            ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+            ranked = sorted(scores.items(), key=lambda item: (-item[1], arrays.ids[item[0]]))
             return ranked[start:stop]
         return sorted_page(arrays, final, query)
 
@@ -269,20 +285,26 @@ class WhooshEngine:
     def document_count(self) -> int:
         return self._searcher().reader().doc_count()
 
+    # Frequencies count live documents only (kms.search.whoosh_scoring): a term left only in
+    # deleted documents is no longer a word of the index.
     @_guarded
     def document_frequency(self, field: str, term: str) -> int:
-        return self._searcher().reader().doc_frequency(field, term)
+        return live_stats(self._searcher()).term(field, term)[0]
 
     @_guarded
     def terms_with_prefix(self, field: str, prefix: str) -> list[tuple[str, int]]:
-        reader = self._searcher().reader()
-        return [(_text(t), reader.doc_frequency(field, _text(t))) for t in reader.expand_prefix(field, prefix)]
+        searcher = self._searcher()
+        stats = live_stats(searcher)
+        found = [(_text(t), stats.term(field, _text(t))[0]) for t in searcher.reader().expand_prefix(field, prefix)]
+        return [(t, n) for t, n in found if n]
 
     @_guarded
     def fuzzy_terms(self, field: str, word: str, max_distance: int) -> list[tuple[str, int, int]]:
-        reader = self._searcher().reader()
-        found = [_text(t) for t in reader.terms_within(field, word, max_distance)]
-        return [(t, reader.doc_frequency(field, t), int(reader.frequency(field, t))) for t in found if t != word]
+        searcher = self._searcher()
+        stats = live_stats(searcher)
+        found = [_text(t) for t in searcher.reader().terms_within(field, word, max_distance)]
+        counted = [(t, *stats.term(field, t)) for t in found if t != word]
+        return [(t, n, int(weight)) for t, n, weight in counted if n]
 
     @_guarded
     def phrase_count(self, field: str, terms: tuple[str, ...], slop: int = 1,
@@ -292,7 +314,7 @@ class WhooshEngine:
             return 0
         searcher = self._searcher()
         if len(terms) == 1:
-            return searcher.reader().doc_frequency(field, terms[0])
+            return live_stats(searcher).term(field, terms[0])[0]
         count = 0
         for _docnum in Phrase(field, list(terms), slop=slop).docs(searcher):
             count += 1
@@ -316,7 +338,7 @@ class WhooshEngine:
             local.checked, local.writes = now, self._writes
         if searcher is None:
             local.build = self._meta().get("build")
-            searcher = self._open().searcher()
+            searcher = self._open().searcher(weighting=LiveBM25F())
             local.checked, local.writes = now, self._writes
         local.searcher = searcher
         return searcher
@@ -352,6 +374,12 @@ def _add_boosts(searcher, boosts, scores: dict) -> None:
                         break
                 if matcher.id() == docnum:
                     scores[docnum] += matcher.score()
+
+
+def _read(results, wanted: int):
+    """What kms.search.facets.leading_hits asks of a read: hits, the lowest score, the end."""
+    hits = [(hit.docnum, hit.score) for hit in results]
+    return hits, (hits[-1][1] if hits else 0.0), len(hits) < wanted
 
 
 def _narrowed(query: EngineQuery) -> bool:

@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from kms.compression import compress
 from kms.config import ROOT, load_config
 from kms.links import origin_label
 from kms.params import ParameterError
@@ -80,9 +81,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     def security_headers(response):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        if current_user() or (request.endpoint or "").startswith("auth."):
+        signed_in = current_user() is not None
+        if signed_in or (request.endpoint or "").startswith("auth."):
             response.headers["Cache-Control"] = "no-store"    # what a signed-in account sees, sign-in
-        return response
+        return compress(response, signed_in)
 
     @app.teardown_appcontext
     def close_db(_exc):

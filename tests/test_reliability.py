@@ -1,6 +1,7 @@
 """What holds against crafted input and clumsy use: headers on every route, sessions and
 cookies, redirects after sign-in, the password policy, ASCII-only numbers, Indonesian errors."""
 import datetime as dt
+import gzip
 
 import pytest
 
@@ -39,6 +40,25 @@ def test_staff_pages_are_not_cached_and_public_ones_may_be(site):
     assert site.client("admin").get("/kampanye").headers["Cache-Control"] == "no-store"
     assert site.client().get("/masuk").headers["Cache-Control"] == "no-store"
     assert "no-store" not in site.client().get("/cari?q=sampah").headers.get("Cache-Control", "")
+
+
+def test_public_answers_are_gzipped_and_secret_ones_never(site):
+    anonymous = site.client()
+    gzip_ok = {"Accept-Encoding": "gzip, deflate, br"}
+    for path in ("/", "/cari?q=sampah", "/api/search?q=sampah", "/api/openapi.json", "/static/site.css"):
+        plain, packed = anonymous.get(path), anonymous.get(path, headers=gzip_ok)
+        assert packed.headers.get("Content-Encoding") == "gzip", path
+        assert "Accept-Encoding" in packed.headers["Vary"]
+        assert int(packed.headers["Content-Length"]) == len(packed.data) < len(plain.data)
+        assert gzip.decompress(packed.data) == plain.data, path
+        assert "Content-Encoding" not in plain.headers
+    refused = anonymous.get("/cari?q=sampah", headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert "Content-Encoding" not in refused.headers
+    # BREACH: no compression where a secret meets chosen text
+    assert "Content-Encoding" not in anonymous.get("/masuk", headers=gzip_ok).headers         # a CSRF token
+    admin = site.client("admin")
+    for path in ("/cari?q=sampah", "/api/search?q=sampah", "/kampanye"):
+        assert "Content-Encoding" not in admin.get(path, headers=gzip_ok).headers, path
 
 
 def test_session_cookie_is_lax_httponly_and_lasts_eight_hours(site):

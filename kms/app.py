@@ -112,9 +112,9 @@ def register_error_pages(app: Flask) -> None:
     def bad_parameter(exc):
         """The one place a malformed parameter becomes a 400."""
         if _is_api():
-            return api_error(exc.parameter, exc.message)
-        return render_template("errors/error.html", code=400,
-                               message=f"Parameter {exc.parameter} tidak valid: {exc.message}"), 400
+            return api_error(exc.parameter, exc.message, exc.status)
+        return render_template("errors/error.html", code=exc.status,
+                               message=f"Parameter {exc.parameter} tidak valid: {exc.message}"), exc.status
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
@@ -136,12 +136,14 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
+        headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]   # Allow on a 405
         if _is_api():
-            return api_error(None, exc.description, exc.code)
+            body, status = api_error(None, exc.description, exc.code)
+            return body, status, headers
         message = exc.description
         if message == type(exc).description:      # werkzeug's own English text: say it in Indonesian
             message = HTTP_MESSAGES.get(exc.code, "Permintaan tidak dapat dilayani.")
-        return render_template("errors/error.html", code=exc.code, message=message), exc.code
+        return render_template("errors/error.html", code=exc.code, message=message), exc.code, headers
 
     @app.errorhandler(Exception)
     def unexpected(exc):

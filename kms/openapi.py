@@ -3,12 +3,14 @@ in kms.params (the same one the route parses with)."""
 from kms import params
 
 ERROR = {"type": "object", "properties": {"error": {"type": "object", "properties": {
-    "parameter": {"type": "string"}, "message": {"type": "string"}, "code": {"type": "string"}}}}}
+    "parameter": {"type": "string", "nullable": True}, "message": {"type": "string"}, "code": {"type": "string"}}}}}
 
 
 ID_PARAMETER = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
 BAD_PARAMETER = {"description": "Malformed parameter", "content": {"application/json": {"schema": ERROR}}}
 NOT_FOUND = {"description": "Unknown id", "content": {"application/json": {"schema": ERROR}}}
+UNKNOWN_REGION = {"description": "A region no gazetteer knows (`parameter` names it)",
+                  "content": {"application/json": {"schema": ERROR}}}
 SIMILAR_ITEM = {"type": "object", "properties": {k: {} for k in (
     "id", "title", "agency", "regency_code", "year", "score", "reasons", "nearby")}}
 
@@ -69,11 +71,13 @@ def openapi_document() -> dict:
                 "responses": {"200": {"description": "Suggestions, or no_close_match", "content": {
                     "application/json": {"schema": {"type": "object", "properties": {
                         "results": {"type": "array", "items": SIMILAR_ITEM},
-                        "no_close_match": {"type": "boolean"}}}}}}, "400": BAD_PARAMETER}}},
+                        "no_close_match": {"type": "boolean"}}}}}}, "400": BAD_PARAMETER,
+                    "404": UNKNOWN_REGION}}},
             "/api/gaps": {"get": {
                 "summary": "Proven innovations a region's peers run and it does not",
                 "parameters": params.openapi(params.GAPS),
-                "responses": {"200": {"description": "Gap view"}, "400": BAD_PARAMETER}}},
+                "responses": {"200": {"description": "Gap view"}, "400": BAD_PARAMETER,
+                              "404": UNKNOWN_REGION}}},
             "/api/openapi.json": {"get": {"summary": "This document",
                                           "responses": {"200": {"description": "OpenAPI 3"}}}},
         },

@@ -7,6 +7,7 @@ anything with `getlist` (Flask's request.args): the domain never needs Werkzeug 
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
@@ -24,17 +25,27 @@ MAX_LIMIT = 50
 
 
 _INTEGER = re.compile(r"[+-]?[0-9]{1,18}")          # ASCII digits: int() also takes "²" and "١٢"
-_NUMBER = re.compile(r"[+-]?[0-9]{1,18}(\.[0-9]{1,18})?")
+_NUMBER = re.compile(r"[+-]?[0-9]{1,18}(\.[0-9]{1,18})?([eE][+-]?[0-9]{1,3})?")   # not inf, nan
+# Blank: what Python or JSON Schema (ECMAScript) reads as white space, so the schema's "not
+# blank" pattern and this parser agree on every character.
+BLANK = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\ufeff"
+NOT_BLANK = r"[^\s\x1c-\x1f\x85\ufeff]"
 _CODE = re.compile(r"[0-9]{1,4}(\.[0-9]{1,4}){0,3}")  # 73, 73.71, 73.71.01, 73.71.01.1001
 
 
 class ParameterError(ValueError):
     """A malformed parameter; names the parameter."""
+    status = 400
 
     def __init__(self, parameter: str, message: str):
         super().__init__(message)
         self.parameter = parameter
         self.message = message
+
+
+class UnknownValue(ParameterError):
+    """A well-formed value naming nothing that exists (a region no gazetteer knows): 404."""
+    status = 404
 
 
 @dataclass(frozen=True)
@@ -85,7 +96,8 @@ class Param:
             found = resolve_region(raw[:self.max_length])
             if not found.code:
                 reason = getattr(found, "reason", "")
-                raise ParameterError(name, f"{name} '{raw}' is not a known province or regency"
+                error = ParameterError if reason.startswith("ambigu") else UnknownValue   # 400 / 404
+                raise error(name, f"{name} '{raw}' is not a known province or regency"
                                      + (f" ({reason})" if reason else ""))
             return found.code
         if len(raw) > self.max_length:
@@ -99,8 +111,12 @@ class Param:
             return ""
         return f" between {self.low:g} and {self.high:g}"
 
-    def parse(self, raws: list[str]):
-        values = [raw.strip() for raw in raws if raw is not None and str(raw).strip()]
+    def parse(self, raws: list[str], strict: bool = False):
+        """The value(s) of this parameter. A blank value counts as absent (a form's empty field),
+        except under `strict` (the API) for anything but text, which its schema does not allow."""
+        if strict and self.kind != "text" and any(raw is None or not str(raw).strip(BLANK) for raw in raws):
+            raise ParameterError(self.name, f"{self.name} is empty: give a value or leave it out")
+        values = [str(raw).strip(BLANK) for raw in raws if raw is not None and str(raw).strip(BLANK)]
         if not values:
             if self.required:
                 raise ParameterError(self.name, f"{self.name} is required: {self.help}")
@@ -119,8 +135,12 @@ class Param:
             schema["maximum"] = self.high
         if self.kind == "choice":
             schema["enum"] = list(self.allowed())
-        if schema["type"] == "string" and self.kind in ("text",):
-            schema["maxLength"] = self.max_length
+        if self.kind == "code":
+            schema.update({"pattern": r"^[0-9]{1,4}(\.[0-9]{1,4}){0,3}$", "maxLength": 20})
+        if self.kind in ("text", "region") and not self.truncate:
+            schema["maxLength"] = self.max_length      # (a truncated text is cut, never refused)
+        if self.kind == "region" or (self.required and self.kind == "text"):
+            schema.update({"minLength": 1, "pattern": NOT_BLANK})      # blank is as good as missing
         if self.default is not None:
             schema["default"] = self.default
         param = {"name": self.name, "in": "query", "description": self.help,
@@ -152,10 +172,26 @@ def _values(args, name: str) -> list[str]:
     return [str(value)]
 
 
-def parse(params: Iterable[Param], args) -> dict:
+def _names(args) -> list[str]:
+    if isinstance(args, (list, tuple)):
+        return [str(k) for k, _v in args]
+    return [str(k) for k in args.keys()]
+
+
+def parse(params: Iterable[Param], args, strict: bool = False) -> dict:
     """{name: value} for every declared parameter (repeatable ones as tuples); raises
-    ParameterError for the first malformed one. Undeclared names are ignored."""
-    return {param.name: param.parse(_values(args, param.name)) for param in params}
+    ParameterError for the first malformed one. `strict`: the API, where an undeclared name
+    (a misspelt filter that would silently select everything) and a blank number or choice
+    are malformed; pages ignore the first and read the second as absent (forms send blanks)."""
+    params = list(params)
+    if strict:
+        known = [param.name for param in params]
+        for name in _names(args):
+            if name not in known:
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                raise ParameterError(name[:40], f"unknown parameter {name[:40]!r}{hint}; known: {', '.join(known)}")
+    return {param.name: param.parse(_values(args, param.name), strict) for param in params}
 
 
 def openapi(params: Iterable[Param]) -> list[dict]:

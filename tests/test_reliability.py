@@ -245,3 +245,34 @@ def test_the_session_cookie_is_secure_when_the_setting_says_so(sample_copy):
         cookie = client.post("/masuk", data={"name": "aman", "password": "kuda-laut-merah-07",
                                              "csrf_token": token}).headers["Set-Cookie"]
         assert ("Secure" in cookie) == bool(secure)
+
+
+def test_the_api_refuses_what_its_schema_refuses(site):
+    client = site.client()
+    wrong = client.get("/api/search?q=sampah&provinse=73")
+    assert wrong.status_code == 400
+    assert wrong.get_json()["error"]["parameter"] == "provinse"
+    assert "did you mean province?" in wrong.get_json()["error"]["message"]
+    assert client.get("/cari?q=sampah&provinse=73").status_code == 200      # pages ignore strays
+    blank = client.get("/api/search?q=sampah&year_from=")
+    assert blank.status_code == 400 and blank.get_json()["error"]["parameter"] == "year_from"
+    assert client.get("/cari?q=sampah&year_from=").status_code == 200       # a form's blank field
+    assert client.get("/api/search?q=sampah&sdg=0").status_code == 400
+    assert client.get("/api/completeness?min_score=5e-1").status_code == 401   # parsed, then not staff
+    unknown = client.get("/api/gaps?region=Negeri+Antah+Berantah")
+    assert unknown.status_code == 404 and unknown.get_json()["error"]["parameter"] == "region"
+    assert client.get("/api/suggest?problem=%E2%80%83%1E%C2%85").status_code == 400   # blank in every sense
+    traced = client.open("/api/suggest?problem=air", method="TRACE")
+    assert traced.status_code == 405 and "GET" in traced.headers["Allow"]
+
+
+def test_the_openapi_document_states_the_same_rules(site):
+    doc = site.client().get("/api/openapi.json").get_json()
+    search = {p["name"]: p for p in doc["paths"]["/api/search"]["get"]["parameters"]}
+    assert search["province"]["schema"]["items"]["pattern"].startswith("^[0-9]")
+    assert "maxLength" not in search["q"]["schema"]          # an over-long query is cut, not refused
+    gaps = {p["name"]: p for p in doc["paths"]["/api/gaps"]["get"]["parameters"]}
+    assert gaps["region"]["required"] and gaps["region"]["schema"]["minLength"] == 1
+    assert "404" in doc["paths"]["/api/gaps"]["get"]["responses"]
+    error = doc["paths"]["/api/suggest"]["get"]["responses"]["400"]["content"]["application/json"]["schema"]
+    assert error["properties"]["error"]["properties"]["parameter"]["nullable"] is True

@@ -29,10 +29,10 @@ class SearchQuery:
                    sort=values.get("sort") or "relevance")
 
     @classmethod
-    def from_args(cls, args, default_per_page: int = 20) -> "SearchQuery":
+    def from_args(cls, args, default_per_page: int = 20, strict: bool = False) -> "SearchQuery":
         """Parse and check URL parameters or options (any mapping kms.params.parse reads);
         raises ParameterError naming the parameter."""
-        return cls.from_mapping(params.parse(params.SEARCH, args), default_per_page)
+        return cls.from_mapping(params.parse(params.SEARCH, args, strict), default_per_page)
 
     def selected(self, name: str) -> tuple[str, ...]:
         return self.filters.get(name, ())

@@ -22,7 +22,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.get("/search")
 def search():
     """Search with filters, facets and corrections."""
-    query = SearchQuery.from_args(request.args, 20)
+    query = SearchQuery.from_args(request.args, 20, strict=True)
     found = results_page(get_db(), search_engine(), query, query_thesaurus())
     return jsonify({"total": found["total"], "page": query.page, "per_page": query.per_page,
                     "results": [api_hit(hit) for hit in found["hits"]], "facets": found["facets"],
@@ -48,7 +48,7 @@ def innovation(record_id):
 
 @bp.get("/innovations/<record_id>/similar")
 def similar(record_id):
-    values = params.parse(params.SIMILAR, request.args)
+    values = params.parse(params.SIMILAR, request.args, strict=True)
     record = get_record(get_db(), record_id)
     if record is None:
         return api_error("id", f"no innovation with id {record_id}", 404)
@@ -67,7 +67,7 @@ def replications(record_id):
 
 @bp.get("/suggest")
 def suggestions():
-    values = params.parse(params.SUGGEST, request.args)
+    values = params.parse(params.SUGGEST, request.args, strict=True)
     found = suggest(get_db(), search_engine(), values["problem"], values["region"],
                     values["agency_type"], values["limit"], query_thesaurus())
     body = {"results": [public_result(item) for item in found["results"]],
@@ -79,7 +79,7 @@ def suggestions():
 
 @bp.get("/gaps")
 def gaps():
-    values = params.parse(params.GAPS, request.args)
+    values = params.parse(params.GAPS, request.args, strict=True)
     found = gap_view(get_db(), values["region"], values["sector"], values["limit"], search_engine())
     return jsonify({**{k: found[k] for k in ("region", "own_count", "own_sectors", "peers")},
                     "results": [public_result(item) | {"sector": item["record"].get("sector"),
@@ -91,7 +91,7 @@ def gaps():
 @staff_required
 def completeness():
     """Scores and gaps of the records the filters select, within the account's scope."""
-    values = params.parse(params.COMPLETENESS, request.args)
+    values = params.parse(params.COMPLETENESS, request.args, strict=True)
     query = SearchQuery.from_mapping(values)
     db, rules = get_db(), default_rules()
     ensure_scores(db, rules)

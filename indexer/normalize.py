@@ -11,8 +11,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from indexer import limits
 from indexer.agencies import normalize_agency
 from indexer.htmltext import clean_text, html_to_text
+from indexer.limits import Limits
 from indexer.mapping import Mapping
 from indexer.reference import vocabulary
 from indexer.regions import ACCEPT, REVIEW, Resolution, gazetteer, resolve_region
@@ -45,15 +47,22 @@ class Normalized:
     source_updated_at: str | None = None
 
 
-MAX_FIELD_CHARS = 256 * 1024      # one source value; a longer one quarantines its record
+def check_size(raw: dict, most: Limits) -> None:
+    """A record over the record limit, or with a value over the field limit, is refused naming
+    the column (a 10 MB field would slow every later ingest in its province)."""
+    total, largest = limits.size(raw)
+    if total > most.record_chars:
+        raise RecordError(f"rekaman berisi {total} karakter, lebih dari batas {most.record_chars} "
+                          f"(INGEST_MAX_RECORD_KB); kolom terbesar '{largest}'")
 
 
-def _raw_values(raw: dict, columns: list[str]) -> list:
+def _raw_values(raw: dict, columns: list[str], most_chars: int) -> list:
     values = []
     for column in columns:
         value = get_path(raw, column)
-        if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
-            raise RecordError(f"kolom '{column}': {len(value)} karakter, lebih dari batas {MAX_FIELD_CHARS}")
+        if isinstance(value, str) and len(value) > most_chars:
+            raise RecordError(f"kolom '{column}': {len(value)} karakter, lebih dari batas {most_chars} "
+                              f"(INGEST_MAX_FIELD_KB)")
         if not is_empty(value):
             values.append(value)
     return values
@@ -81,8 +90,8 @@ def _text(value, as_html: bool) -> str:
     return clean_text(text)
 
 
-def _mapped(raw: dict, mapping: Mapping, name: str) -> list:
-    values = _raw_values(raw, mapping.fields.get(name, []))
+def _mapped(raw: dict, mapping: Mapping, name: str, most_chars: int | None = None) -> list:
+    values = _raw_values(raw, mapping.fields.get(name, []), most_chars or limits.current().field_chars)
     table = mapping.values.get(name)
     if table:
         folded = {fold(k): v for k, v in table.items()}
@@ -160,14 +169,16 @@ def resolve_regions(values: list, codes: str) -> tuple[Resolution | None, list[I
     return chosen, issues
 
 
-def normalize_record(raw: dict, mapping: Mapping, line: int = 0) -> Normalized:
-    """Canonical fields of one source record."""
+def normalize_record(raw: dict, mapping: Mapping, line: int = 0, most: Limits | None = None) -> Normalized:
+    """Canonical fields of one source record (`most`: the ingest limits, read once per file)."""
+    most = most or limits.current()
+    check_size(raw, most)
     fields: dict = {name: None for name in CONTENT_FIELDS}
     issues: list[Issue] = []
     html_fields = set(mapping.html_fields)
 
     for name in ("title", *SECTIONS, "category", "innovator", "contact", "video_url", "unit"):
-        values = _mapped(raw, mapping, name)
+        values = _mapped(raw, mapping, name, most.field_chars)
         if not values:
             continue
         parts = [_text(_as_text(v, name), name in html_fields) for v in values]
@@ -185,16 +196,16 @@ def normalize_record(raw: dict, mapping: Mapping, line: int = 0) -> Normalized:
             fields[name] = smart_title(fields[name])
 
     for name in ("year", "start_year"):
-        values = _mapped(raw, mapping, name)
+        values = _mapped(raw, mapping, name, most.field_chars)
         if values:
             fields[name] = parse_year(values[0])
             if fields[name] is None:
                 issues.append(Issue("value", name, f"tahun '{values[0]}' tidak dikenali"))
 
-    chosen, region_issues = resolve_regions(_mapped(raw, mapping, "region"), mapping.region_codes)
+    chosen, region_issues = resolve_regions(_mapped(raw, mapping, "region", most.field_chars), mapping.region_codes)
     issues += region_issues
 
-    agency_values = _mapped(raw, mapping, "agency")
+    agency_values = _mapped(raw, mapping, "agency", most.field_chars)
     agency = normalize_agency(agency_values[0], chosen.code if chosen else None) if agency_values else None
     if agency:
         fields["agency"], fields["agency_type"] = agency.name, agency.type
@@ -217,7 +228,7 @@ def normalize_record(raw: dict, mapping: Mapping, line: int = 0) -> Normalized:
         if region.level == "regency":
             fields["regency_code"], fields["regency_name"] = region.code, region.name
 
-    type_values = _mapped(raw, mapping, "agency_type")
+    type_values = _mapped(raw, mapping, "agency_type", most.field_chars)
     if type_values:
         wanted = key(str(type_values[0]))
         if wanted in AGENCY_TYPES:
@@ -225,42 +236,42 @@ def normalize_record(raw: dict, mapping: Mapping, line: int = 0) -> Normalized:
         else:
             issues.append(Issue("value", "agency_type", f"jenis instansi '{type_values[0]}' tidak dikenal"))
 
-    _parse_controlled(raw, mapping, fields, issues)
-    photos = _mapped(raw, mapping, "photos")
+    _parse_controlled(raw, mapping, fields, issues, most)
+    photos = _mapped(raw, mapping, "photos", most.field_chars)
     items: list[str] = []
     for value in photos:
         items += value if isinstance(value, list) else re.split(r"[;\n,]\s*", str(value))
     fields["photos"] = [clean_spaces(str(p)) for p in items if str(p).strip()]
 
-    updated = _mapped(raw, mapping, "updated_at")
+    updated = _mapped(raw, mapping, "updated_at", most.field_chars)
     source_updated_at = parse_date(updated[0]) if updated else None
     return Normalized(source_id_for(raw, mapping, title, line), fields, issues, source_updated_at)
 
 
-def _parse_controlled(raw: dict, mapping: Mapping, fields: dict, issues: list[Issue]) -> None:
+def _parse_controlled(raw: dict, mapping: Mapping, fields: dict, issues: list[Issue], most: Limits) -> None:
     """Sector, SDGs, award, stage, digital and status."""
-    values = _mapped(raw, mapping, "sector")
+    values = _mapped(raw, mapping, "sector", most.field_chars)
     if values:
         fields["sector"], ok = parse_sector(values[0])
         if not ok:
             issues.append(Issue("value", "sector", f"urusan '{values[0]}' tidak dikenal"))
-    values = _mapped(raw, mapping, "sdgs")
+    values = _mapped(raw, mapping, "sdgs", most.field_chars)
     fields["sdgs"], ok = parse_sdgs(values) if values else ([], True)
     if not ok:
         issues.append(Issue("value", "sdgs", f"SDG '{values}' tidak sepenuhnya dikenali"))
-    values = _mapped(raw, mapping, "award")
+    values = _mapped(raw, mapping, "award", most.field_chars)
     if values:
         tier, year, ok = parse_award(values[0])
         fields["award"], fields["award_year"] = tier, year
         if not ok:
             issues.append(Issue("value", "award", f"penghargaan '{values[0]}' tidak dikenali"))
-    year_values = _mapped(raw, mapping, "award_year")
+    year_values = _mapped(raw, mapping, "award_year", most.field_chars)
     if year_values:
         fields["award_year"] = parse_year(year_values[0])
     if fields["award"] and fields["award"] != "none" and not fields["award_year"]:
         fields["award_year"] = fields["year"]
     for name, parser in (("stage", parse_stage), ("digital", parse_yes_no), ("status", parse_status)):
-        values = _mapped(raw, mapping, name)
+        values = _mapped(raw, mapping, name, most.field_chars)
         if values:
             fields[name], ok = parser(values[0])
             if not ok:

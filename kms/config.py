@@ -18,6 +18,19 @@ SETTINGS: dict[str, tuple[object, str]] = {
                         "without signing in (429 beyond it; 0: no limit)."),
     "SECURE_COOKIES": (0, "1: the session cookie is sent over HTTPS only (set it when the site is served "
                           "over HTTPS, directly or behind a proxy)."),
+    "INGEST_MAX_FILE_MB": (512, "An export file larger than this is refused whole, with the reason."),
+    "INGEST_MAX_FIELD_KB": (256, "A source value longer than this (in thousands of characters) quarantines "
+                                 "its record, naming the column."),
+    "INGEST_MAX_RECORD_KB": (1024, "A record whose values hold more characters than this (thousands) is "
+                                   "quarantined, naming its largest column."),
+    "INGEST_MAX_NESTING": (20, "A JSON record whose lists and tables nest deeper than this is quarantined."),
+    "INGEST_MAX_SHEET_ROWS": (500_000, "An Excel sheet declaring more rows than this is refused before it "
+                                       "is read."),
+    "INGEST_MAX_SHEET_COLUMNS": (500, "An Excel sheet declaring more columns than this is refused before it "
+                                      "is read."),
+    "INGEST_MAX_UNZIPPED_MB": (2048, "An Excel file whose parts unpack to more than this is refused."),
+    "INGEST_MAX_ZIP_RATIO": (200, "An Excel file unpacking to more than this many times its packed size "
+                                  "(a zip bomb) is refused."),
     "TRUSTED_PROXIES": (0, "Proxies in front of the server whose X-Forwarded-For is believed (0: the "
                            "client is the connecting address)."),
 }

@@ -1,13 +1,14 @@
 """Bad input never crashes an ingest: each crafted file below is quarantined (the file whole, or
 the one record) with its reason, and the good file beside it is ingested in the same run."""
 import io
+import json
 import os
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from indexer import normalize, pipeline
+from indexer import limits, normalize, pipeline
 from indexer.mapping import load_mapping
 from indexer.pipeline import ingest_files
 from indexer import sources
@@ -76,9 +77,10 @@ def test_a_device_is_refused_as_a_file(db, tmp_path):
 
 
 def test_a_file_over_the_size_limit_is_refused_whole(db, tmp_path, monkeypatch):
-    monkeypatch.setattr(sources, "MAX_FILE_BYTES", 1000)
-    report, held = _run(db, tmp_path, {"besar.json": b"[" + b" " * 2000 + b"]"})
-    assert "batas 1000 byte" in report.failed_files[0]["reason"]
+    monkeypatch.setenv("KMS_INGEST_MAX_FILE_MB", "1")
+    report, held = _run(db, tmp_path, {"besar.json": b"[" + b" " * 2**20 + b"]", "kecil.json": GOOD.encode()})
+    assert "batas 1048576 byte" in report.failed_files[0]["reason"]
+    assert "INGEST_MAX_FILE_MB" in report.failed_files[0]["reason"] and report.new == 1
 
 
 def test_a_file_name_that_is_not_utf8_is_stored_readably(db, tmp_path):
@@ -253,8 +255,36 @@ def test_a_zip_bomb_posing_as_xlsx_is_refused(db, tmp_path):
     assert "rasio" in report.failed_files[0]["reason"]
 
 
+def test_a_record_over_the_record_limit_is_quarantined_naming_its_largest_column(db, tmp_path, monkeypatch):
+    monkeypatch.setenv("KMS_INGEST_MAX_RECORD_KB", "2")
+    rows = [{"id": "a", "judul": "Satu", "wilayah": "Kota Makassar", "ringkas": "x " * 400},
+            {"id": "b", "judul": "Dua", "wilayah": "Kota Makassar", "ringkas": "y " * 600, "lain": "z " * 700}]
+    report, held = _run(db, tmp_path, {"besar.json": json.dumps(rows).encode()})
+    assert [q["line"] for q in held] == [2] and "INGEST_MAX_RECORD_KB" in held[0]["reason"]
+    assert "kolom terbesar 'lain'" in held[0]["reason"] and report.new == 2     # and the good file
+
+
+def test_a_record_nested_past_the_limit_is_quarantined(db, tmp_path, monkeypatch):
+    monkeypatch.setenv("KMS_INGEST_MAX_NESTING", "6")
+    deep = {"id": "b", "judul": "Dua", "wilayah": "Kota Makassar", "x": [[[[[[["dalam"]]]]]]]}
+    shallow = {"id": "a", "judul": "Satu", "wilayah": "Kota Makassar", "x": [[["cukup"]]]}
+    report, held = _run(db, tmp_path, {"dalam.json": json.dumps([shallow, deep]).encode()})
+    assert [q["line"] for q in held] == [2] and "lebih dari 6 tingkat" in held[0]["reason"]
+    assert report.new == 2
+
+
+def test_every_ingest_limit_is_a_setting():
+    from click.testing import CliRunner
+    from kms.cli import main
+    shown = CliRunner().invoke(main, ["settings"]).output
+    for name in ("INGEST_MAX_FILE_MB", "INGEST_MAX_FIELD_KB", "INGEST_MAX_RECORD_KB", "INGEST_MAX_NESTING",
+                 "INGEST_MAX_SHEET_ROWS", "INGEST_MAX_SHEET_COLUMNS", "INGEST_MAX_UNZIPPED_MB",
+                 "INGEST_MAX_ZIP_RATIO"):
+        assert name in shown
+
+
 def test_a_field_over_the_size_limit_quarantines_its_record_quickly(db, tmp_path):
-    huge = "kata " * (normalize.MAX_FIELD_CHARS // 5 + 10)
+    huge = "kata " * (limits.current().field_chars // 5 + 10)
     content = ('[{"id": "a", "judul": "Satu", "wilayah": "Kota Makassar", "ringkas": "x"},'
                ' {"id": "b", "judul": "%s", "wilayah": "Kota Makassar"}]' % huge).encode()
     report, held = _run(db, tmp_path, {"besar.json": content})

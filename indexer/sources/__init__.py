@@ -8,10 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
+from indexer import limits
 from indexer.sources import csv_source, json_source, pdf_source, xlsx_source
 from indexer.sources.base import SourceError, SourceRecord, decode_bytes, get_path  # noqa: F401
-
-MAX_FILE_BYTES = 512 * 2**20     # one export file; a larger one is refused whole, with the reason
 
 
 def read_records(path: Path, mapping) -> Iterator[SourceRecord]:
@@ -25,7 +24,8 @@ def read_records(path: Path, mapping) -> Iterator[SourceRecord]:
         raise SourceError(f"{path}: ini folder, bukan berkas")
     if not path.is_file():      # /dev/zero, a pipe, a socket: no end to read to
         raise SourceError(f"{path}: bukan berkas biasa (perangkat, pipa atau soket)")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise SourceError(f"{path.name}: {size} byte, lebih dari batas {MAX_FILE_BYTES} byte per berkas")
+    size, most = path.stat().st_size, limits.current().file_bytes
+    if size > most:
+        raise SourceError(f"{path.name}: {size} byte, lebih dari batas {most} byte per berkas "
+                          f"(INGEST_MAX_FILE_MB)")
     return readers[mapping.format](path, mapping)

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 from typing import Iterator
 
+from indexer import limits
 from indexer.sources.base import SourceError, SourceRecord, decode_bytes, get_path
 
 
@@ -66,14 +67,25 @@ def _bad_number(value, where: str = "", depth: int = 0) -> str | None:
     return None
 
 
-def _record(number: int, item) -> SourceRecord:
+def _record(number: int, item, nesting: int) -> SourceRecord:
     if not isinstance(item, dict):
         return SourceRecord(number, {"_value": str(item)[:2000]}, "rekaman bukan objek JSON")
+    levels = limits.depth(item, nesting)
+    if levels > nesting:
+        return SourceRecord(number, {"_value": _shown(item)},
+                            f"daftar dan tabel bersarang lebih dari {nesting} tingkat (INGEST_MAX_NESTING)")
     bad = _bad_number(item)
     if bad:
         return SourceRecord(number, {k: str(v) for k, v in item.items()},
                             f"angka tidak sah (NaN, Infinity atau terlalu besar): {bad}")
     return SourceRecord(number, item)
+
+
+def _shown(item) -> str:
+    try:
+        return json.dumps(item, ensure_ascii=False)[:2000]
+    except (RecursionError, ValueError):
+        return "(bersarang terlalu dalam untuk ditampilkan)"
 
 
 def _why(exc: Exception) -> str:
@@ -83,11 +95,13 @@ def _why(exc: Exception) -> str:
 
 
 def _items(records: list) -> Iterator[SourceRecord]:
+    nesting = limits.current().nesting
     for number, item in enumerate(records, start=1):
-        yield _record(number, item)
+        yield _record(number, item, nesting)
 
 
 def _lines(text: str) -> Iterator[SourceRecord]:
+    nesting = limits.current().nesting
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -99,4 +113,4 @@ def _lines(text: str) -> Iterator[SourceRecord]:
         except (ValueError, RecursionError) as exc:
             yield SourceRecord(number, {"_line": line[:2000]}, f"JSON tidak dapat dipakai: {_why(exc)}")
             continue
-        yield _record(number, item)
+        yield _record(number, item, nesting)

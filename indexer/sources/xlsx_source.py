@@ -6,14 +6,11 @@ import zipfile
 from pathlib import Path
 from typing import Iterator
 
+from indexer import limits
 from indexer.sources.base import SourceError, SourceRecord
 
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"
 HEADER_SEARCH_ROWS = 20
-MAX_ROWS = 500_000            # a sheet's declared size is checked before it is read
-MAX_COLUMNS = 500
-MAX_UNZIPPED = 2 * 2**30      # bytes the workbook's parts may unpack to
-MAX_RATIO = 200               # unpacked / packed: a zip bomb answers far above it
 
 
 def _open(path: Path):
@@ -41,20 +38,24 @@ def _check_zip(path: Path) -> None:
         unpacked = sum(i.file_size for i in infos)
         if any(i.flag_bits & 0x1 for i in infos):
             raise SourceError(f"{path.name}: bagian berkas terenkripsi; simpan ulang tanpa kata sandi")
-        if unpacked > MAX_UNZIPPED or unpacked / packed > MAX_RATIO:
+        most = limits.current()
+        if unpacked > most.unzipped_bytes or unpacked / packed > most.zip_ratio:
             raise SourceError(f"{path.name}: isi terurai {unpacked} byte dari {packed} byte (rasio "
-                              f"{unpacked / packed:.0f}); terlalu besar untuk dibaca")
+                              f"{unpacked / packed:.0f}); terlalu besar untuk dibaca (batas "
+                              f"INGEST_MAX_UNZIPPED_MB, INGEST_MAX_ZIP_RATIO)")
 
 
 def _check_dimensions(path: Path, load_workbook) -> None:
     """Each sheet's declared size, read without loading its cells."""
+    most = limits.current()
     book = load_workbook(path, read_only=True, data_only=True)
     try:
         for sheet in book.worksheets:
             rows, columns = sheet.max_row or 0, sheet.max_column or 0
-            if rows > MAX_ROWS or columns > MAX_COLUMNS:
+            if rows > most.sheet_rows or columns > most.sheet_columns:
                 raise SourceError(f"{path.name}: lembar '{sheet.title}' berukuran {rows} baris x {columns} "
-                                  f"kolom, lebih dari {MAX_ROWS} x {MAX_COLUMNS}")
+                                  f"kolom, lebih dari {most.sheet_rows} x {most.sheet_columns} "
+                                  f"(INGEST_MAX_SHEET_ROWS, INGEST_MAX_SHEET_COLUMNS)")
     finally:
         book.close()
 

@@ -34,7 +34,7 @@ class RecordError(ValueError):
 
 @dataclass(frozen=True)
 class Issue:
-    kind: str        # region | agency | value
+    kind: str        # region | agency | value | encoding
     field: str
     message: str
 
@@ -54,6 +54,19 @@ def check_size(raw: dict, most: Limits) -> None:
     if total > most.record_chars:
         raise RecordError(f"rekaman berisi {total} karakter, lebih dari batas {most.record_chars} "
                           f"(INGEST_MAX_RECORD_KB); kolom terbesar '{largest}'")
+
+
+def unreadable_text(fields: dict) -> list[Issue]:
+    """A review item per text field holding U+FFFD: bytes of another encoding in a file read
+    as UTF-8 (a file of mixed encodings), shown to a person instead of kept in silence."""
+    found = []
+    for name, value in fields.items():
+        if isinstance(value, str) and "\ufffd" in value:
+            at = value.index("\ufffd")
+            found.append(Issue("encoding", name, f"{name}: {value.count(chr(0xfffd))} karakter tak terbaca "
+                                                 f"(berkas bercampur pengodean?), mis. "
+                                                 f"'{value[max(0, at - 20):at + 20]}'"))
+    return found
 
 
 def _raw_values(raw: dict, columns: list[str], most_chars: int) -> list:
@@ -245,6 +258,7 @@ def normalize_record(raw: dict, mapping: Mapping, line: int = 0, most: Limits | 
 
     updated = _mapped(raw, mapping, "updated_at", most.field_chars)
     source_updated_at = parse_date(updated[0]) if updated else None
+    issues += unreadable_text(fields)
     return Normalized(source_id_for(raw, mapping, title, line), fields, issues, source_updated_at)
 
 

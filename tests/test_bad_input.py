@@ -190,6 +190,21 @@ def test_a_utf8_csv_with_one_stray_byte_stays_utf8(db, tmp_path):
     report, titles = _csv(db, tmp_path, raw)
     assert report.new == 40
     assert "Pelayanan Lansia Ceria 3 – Dinas Sosial" in titles       # not "â€“" in every row
+    flagged = list(db.query("SELECT kind, field, message FROM review WHERE kind = 'encoding'"))
+    assert len(flagged) == 1 and flagged[0]["field"] == "title" and "tak terbaca" in flagged[0]["message"]
+
+
+def test_an_unbalanced_quote_that_joins_rows_is_quarantined_naming_the_lines(db, tmp_path):
+    raw = ("id,judul,wilayah,ringkas\n"
+           'A001,"Antrian Puskesmas,Kota Makassar,x\n'
+           'A002,Bank Sampah Warga",Kota Makassar,y\n'
+           "A003,Kartu Identitas Anak,Kota Makassar,z\n"
+           'A004,Layanan Lansia,Kota Makassar,"Paragraf satu, dua.\nParagraf dua, tiga."\n').encode()
+    report, titles = _csv(db, tmp_path, raw)
+    held = list(db.query("SELECT line, reason FROM quarantine"))
+    assert [q["line"] for q in held] == [2] and "baris 2-3" in held[0]["reason"]
+    assert "tanda kutip" in held[0]["reason"] and "A002" in held[0]["reason"]
+    assert {"Kartu Identitas Anak", "Layanan Lansia"} <= titles      # a real multi-line cell is fine
 
 
 def test_a_duplicate_header_column_is_refused_naming_it(db, tmp_path):

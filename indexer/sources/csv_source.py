@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -43,6 +44,26 @@ def read(path: Path, mapping) -> Iterator[SourceRecord]:
     return _rows(reader, header, path)
 
 
+def _shape(cell: str) -> str:
+    """A cell's pattern: letters a, digits 9 (A001 and A002 share one, 7 and 2019 do not)."""
+    return re.sub(r"[0-9]", "9", re.sub(r"[^\W\d_]", "a", cell.strip()))
+
+
+def _swallowed_row(row: list[str], header: list[str], delimiter: str) -> str | None:
+    """A line inside a multi-line cell that looks like a row of its own (it starts with a cell
+    shaped like this row's first, then a delimiter): an unbalanced quote has joined rows that
+    should have been separate, and one of them would be lost inside the other."""
+    first = _shape(row[0]) if row else ""
+    if not first or len(header) < 3:
+        return None
+    for cell in row[1:]:
+        for inner in cell.splitlines()[1:]:
+            parts = inner.split(delimiter)
+            if len(parts) > 1 and _shape(parts[0]) == first:
+                return inner
+    return None
+
+
 def _rows(reader, header: list[str], path: Path) -> Iterator[SourceRecord]:
     line = reader.line_num + 1
     while True:
@@ -56,6 +77,13 @@ def _rows(reader, header: list[str], path: Path) -> Iterator[SourceRecord]:
             continue
         start, line = line, reader.line_num + 1
         if not any(cell.strip() for cell in row):
+            continue
+        swallowed = _swallowed_row(row, header, reader.dialect.delimiter) if line - start > 1 else None
+        if swallowed:
+            raw = dict(zip(header, row))
+            yield SourceRecord(start, raw, f"baris {start}-{line - 1} terbaca sebagai satu rekaman: tanda kutip "
+                                           f"tidak seimbang? Di dalamnya ada baris yang tampak seperti rekaman "
+                                           f"tersendiri ('{swallowed[:60]}')")
             continue
         if len(row) != len(header):
             raw = dict(zip(header, row))

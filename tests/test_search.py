@@ -13,7 +13,7 @@ from kms.config import load_config
 from kms.db import open_db
 from kms.indexing import index_current, update_index
 from kms.records import records_by_id
-from kms.search import engine_for, service
+from kms.search import corrector, engine_for, service
 from kms.search.query import SearchQuery
 from kms.search.analysis import terms
 from kms.search.present import present
@@ -269,3 +269,22 @@ def test_failed_searches_are_counted_without_personal_data(site):
         [("reaktor nuklir antariksa", "none", 2)]
     assert set(rows[0]) == {"query", "outcome", "count", "first_seen", "last_seen"}
     assert site.client().get("/kampanye/pencarian-gagal").status_code == 401
+
+
+class _SlowVocabulary:
+    """An engine's vocabulary look-ups, every unknown word one slip from a known one."""
+    def document_frequency(self, field, word):
+        return 0
+
+    def fuzzy_terms(self, field, word, max_distance):
+        return [(word[:-1] + "a", 50, 60)]
+
+
+def test_corrections_stop_when_their_time_budget_is_spent():
+    ticks = iter(x * 0.2 for x in range(1000))
+    words = ["qxzvb", "wqzxv", "zqxwv", "vzqxw", "xqzvw", "qzvxw"]
+    fixed = corrector.corrections(_SlowVocabulary(), words, budget=0.5, clock=lambda: next(ticks))
+    assert 0 < len(fixed) < len(words)
+    assert list(fixed) == words[:len(fixed)]          # the first words, in order
+    everything = corrector.corrections(_SlowVocabulary(), words, budget=60)
+    assert len(everything) == len(words)

@@ -10,11 +10,13 @@ e/i or u/o costs less than another letter), then by how many records use them.
 """
 from __future__ import annotations
 
+import time
 from functools import lru_cache
 
 from kms.search import analysis, lexicon
 from kms.search.engine import SPELL_FIELD
 
+BUDGET_SECONDS = 0.5    # corrections one query may spend; words past it are kept as typed
 MIN_LENGTH = 4
 MAX_DISTANCE = 2
 RARE = 2                # a word in at most this many records may be a misspelling
@@ -102,10 +104,16 @@ def _close_slip(engine, word: str) -> bool:
     return any(distance(word, term) <= 0.6 for term, _d, _o in engine.fuzzy_terms(SPELL_FIELD, word, 1))
 
 
-def corrections(engine, words: list[str], translated: set[str] = frozenset()) -> dict[str, str]:
-    """word -> correction for the words of a query that need one."""
+def corrections(engine, words: list[str], translated: set[str] = frozenset(),
+                budget: float = BUDGET_SECONDS, clock=time.monotonic) -> dict[str, str]:
+    """word -> correction for the words of a query that need one, within a time budget: a long
+    query of unknown words stops looking once `budget` seconds are spent (the words already
+    corrected stay corrected; the rest are searched as typed)."""
     out = {}
+    deadline = clock() + budget
     for word in dict.fromkeys(words):
+        if clock() > deadline:
+            break
         fixed = correct_word(engine, word, word in translated)
         if fixed and fixed != word:
             out[word] = fixed

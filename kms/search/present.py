@@ -2,6 +2,9 @@
 and facet values with their Indonesian labels, in display order. Used by the pages and the API."""
 from __future__ import annotations
 
+import itertools
+from typing import Iterator
+
 from markupsafe import Markup, escape
 
 from kms.search import analysis
@@ -14,10 +17,17 @@ SNIPPET_CHARS = 220
 
 def spans(text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
     """(start, end) character offsets of the words of `text` the query matched."""
+    return list(_matches(text, parsed))
+
+
+def _matches(text: str, parsed: ParsedQuery) -> Iterator[tuple[int, int]]:
+    """The matched spans in order, read as far as the caller asks (a snippet needs a window of
+    a long narrative, not all of it)."""
     if not parsed.terms and not parsed.prefixes:
-        return []
-    return [(t.start, t.end) for t in analysis.tokens(text)
-            if (t.term in parsed.terms and not t.stop) or any(t.word.startswith(p) for p in parsed.prefixes)]
+        return
+    for t in analysis.tokens(text):
+        if (t.term in parsed.terms and not t.stop) or any(t.word.startswith(p) for p in parsed.prefixes):
+            yield t.start, t.end
 
 
 def mark(text: str, matched: list[tuple[int, int]]) -> Markup:
@@ -34,16 +44,22 @@ def mark(text: str, matched: list[tuple[int, int]]) -> Markup:
 def snippet(body: str, parsed: ParsedQuery) -> Markup:
     """A short passage around the first match (the start of the text when nothing matched)."""
     text = " ".join(body.split())
-    found = spans(text, parsed)
+    found = _matches(text, parsed)
+    first = next(found, None)
     start = 0
-    if found:
-        start = max(0, found[0][0] - 60)
+    if first:
+        start = max(0, first[0] - 60)
         while start > 0 and text[start - 1] not in " .":
             start -= 1
     end = min(len(text), start + SNIPPET_CHARS)
     while end < len(text) and text[end] not in " .":
         end += 1
-    window = [(s - start, e - start) for s, e in found if s >= start and e <= end]
+    window = []
+    for s, e in itertools.chain([first] if first else [], found):
+        if s >= end:
+            break           # the rest of the text is not shown
+        if s >= start and e <= end:
+            window.append((s - start, e - start))
     body_html = mark(text[start:end], window)
     return (Markup("… ") if start else Markup("")) + body_html + (Markup(" …") if end < len(text) else Markup(""))
 

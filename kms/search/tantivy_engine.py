@@ -31,6 +31,7 @@ from kms import faults
 from kms.filelock import file_lock as writer_lock
 from kms.search import engine as seam
 from kms.search.engine import EngineQuery, EngineResult, Hit, IndexDamaged, IndexDocument
+from kms.search.cache import PerGeneration
 from kms.search.facets import MULTI, FacetArrays, disjunctive_counts, leading_hits, narrow, sorted_page, swap_in
 
 META = "kms-meta.json"     # tantivy keeps its own meta.json
@@ -87,6 +88,7 @@ class TantivyEngine:
         self._arrays: tuple[object, FacetArrays] | None = None
         self._postings: dict = {}
         self._vocab: tuple[float, dict] | None = None
+        self._fuzzy = PerGeneration()
         self._seen: dict[str, tuple[int, int]] = {}
         self._meta_cache: tuple | None = None
 
@@ -435,9 +437,13 @@ class TantivyEngine:
     def fuzzy_terms(self, field: str, word: str, max_distance: int) -> list[tuple[str, int, int]]:
         self._searcher()
         vocab = self._vocabulary() if field == seam.SPELL_FIELD else {}
-        return [(term, docs, occurrences) for term, (docs, occurrences) in sorted(vocab.items())
-                if term != word and docs > 0 and abs(len(term) - len(word)) <= max_distance
-                and Levenshtein.distance(term, word, score_cutoff=max_distance) <= max_distance]
+
+        def look():     # a walk over the whole vocabulary, so kept per vocabulary
+            return [(term, docs, occurrences) for term, (docs, occurrences) in sorted(vocab.items())
+                    if term != word and docs > 0 and abs(len(term) - len(word)) <= max_distance
+                    and Levenshtein.distance(term, word, score_cutoff=max_distance) <= max_distance]
+        stamp = self._vocab[0] if self._vocab else None
+        return self._fuzzy.get((self._build, stamp), (field, word, max_distance), look)
 
     @_guarded
     def phrase_count(self, field: str, terms: tuple[str, ...], slop: int = 1,

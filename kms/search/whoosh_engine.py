@@ -28,6 +28,7 @@ from whoosh.query import And, AndMaybe, Or, Phrase, Prefix, Term
 from kms import faults
 from kms.filelock import file_lock as writer_lock   # one writer across commands and the web app
 from kms.search import engine as seam
+from kms.search.cache import PerGeneration
 from kms.search.engine import EngineQuery, EngineResult, Hit, IndexDamaged, IndexDocument
 from kms.search.facets import (MULTI, FacetArrays, disjunctive_counts, leading_hits, narrow, sorted_page,
                                swap_in)
@@ -92,6 +93,7 @@ class WhooshEngine:
         self._arrays: tuple[object, FacetArrays] | None = None
         self._arrays_lock = threading.Lock()
         self._postings: dict = {}
+        self._fuzzy = PerGeneration()
         self._writes = 0            # commits by this process: searchers reopen after each
 
     # -- the index ----------------------------------------------------------------------------
@@ -302,9 +304,12 @@ class WhooshEngine:
     def fuzzy_terms(self, field: str, word: str, max_distance: int) -> list[tuple[str, int, int]]:
         searcher = self._searcher()
         stats = live_stats(searcher)
-        found = [_text(t) for t in searcher.reader().terms_within(field, word, max_distance)]
-        counted = [(t, *stats.term(field, t)) for t in found if t != word]
-        return [(t, n, int(weight)) for t, n, weight in counted if n]
+
+        def look():     # Whoosh walks its term table: tens of milliseconds, so kept per generation
+            found = [_text(t) for t in searcher.reader().terms_within(field, word, max_distance)]
+            counted = [(t, *stats.term(field, t)) for t in found if t != word]
+            return [(t, n, int(weight)) for t, n, weight in counted if n]
+        return self._fuzzy.get(self._generation(searcher), (field, word, max_distance), look)
 
     @_guarded
     def phrase_count(self, field: str, terms: tuple[str, ...], slop: int = 1,
@@ -343,11 +348,15 @@ class WhooshEngine:
         local.searcher = searcher
         return searcher
 
-    def _facet_arrays(self, searcher) -> FacetArrays:
+    def _generation(self, searcher) -> tuple:
         reader = searcher.reader()
         # deletions can leave the generation as it was: the live document count tells them apart
-        generation = (getattr(self._local, "build", None), reader.generation(), reader.doc_count(),
-                      reader.doc_count_all())
+        return (getattr(self._local, "build", None), reader.generation(), reader.doc_count(),
+                reader.doc_count_all())
+
+    def _facet_arrays(self, searcher) -> FacetArrays:
+        reader = searcher.reader()
+        generation = self._generation(searcher)
         with self._arrays_lock:
             if self._arrays and self._arrays[0] == generation:
                 return self._arrays[1]

@@ -238,12 +238,14 @@ def status(as_json):
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Processes (more than 1: gunicorn, each with --threads threads).")
+@click.option("--workers", default=None, type=click.IntRange(1, 64),
+              help="Processes (more than 1: gunicorn, each with --threads threads; 1: waitress). "
+                   "Default: one per core, at most 4.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
               help="Threads per process.")
 def serve(host, port, workers, threads):
-    """Serve the site (waitress threads; gunicorn processes with --workers)."""
+    """Serve the site (gunicorn processes, one per core; waitress threads with --workers 1)."""
+    workers = workers or server.default_workers()
     config, db = _open_store()
     engine, _report = _sync(config, db)     # the index is whole and current before the first request
     records = count_records(db)

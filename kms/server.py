@@ -1,5 +1,6 @@
-"""The production server: waitress threads in one process (the default), or with `--workers
-N` gunicorn processes, each with its own threads, each loading the app after the fork.
+"""The production server: gunicorn processes, one per core by default (at most MAX_WORKERS),
+each with its own threads, each loading the app after the fork; `--workers 1` is waitress
+threads in one process.
 
 Measured (scripts/bench.py, README "Benchmark"): the tantivy engine releases the GIL while it
 searches, so one process with threads serves it well up to the Python work per request (the
@@ -18,6 +19,17 @@ from kms.app import create_app
 from kms.search import forget_engines
 
 THREADS = 8
+MAX_WORKERS = 4       # the default's ceiling: past it a bigger machine is an operator's choice
+
+
+def default_workers() -> int:
+    """One process per core the server may use (50 clients on 2 cores: p95 0.42 s with two
+    Whoosh processes, 0.9 s with one; scripts/bench.py)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
 
 
 class _Gunicorn(BaseApplication):

@@ -210,3 +210,11 @@ def test_kms_serve_answers_with_threads_and_with_processes(sample_copy, workers)
         output = server.communicate(timeout=30)[0]
     assert f"{workers} proses" in output
     assert "KMS_SECRET_KEY belum diatur" not in output      # it was set
+
+
+def test_kms_serve_runs_a_process_per_core_by_default(monkeypatch):
+    from kms import server
+    monkeypatch.setattr(server.os, "sched_getaffinity", lambda _pid: {0, 1, 2})
+    assert server.default_workers() == 3
+    monkeypatch.setattr(server.os, "sched_getaffinity", lambda _pid: set(range(32)))
+    assert server.default_workers() == server.MAX_WORKERS

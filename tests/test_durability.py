@@ -124,7 +124,9 @@ def get(url: str):
 class Server:
     def __init__(self, data_dir: Path, engine: str | None = None):
         self.port = free_port()
-        self.process = kms(data_dir, "serve", "--port", str(self.port), wait=False, engine=engine)
+        # one process: what a request sees right after a fault is then that process's view
+        self.process = kms(data_dir, "serve", "--port", str(self.port), "--workers", "1", wait=False,
+                           engine=engine)
         self.base = f"http://127.0.0.1:{self.port}"
 
     def wait(self, limit: float = 120) -> None:

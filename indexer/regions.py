@@ -31,13 +31,24 @@ _TYPE_PREFIXES = [
     ("pemda kabupaten", "kabupaten"), ("pemkab", "kabupaten"), ("kabupaten", "kabupaten"),
     ("kab", "kabupaten"),
     ("pemerintah daerah kota", "kota"), ("pemerintah kota", "kota"), ("pemda kota", "kota"),
-    ("pemkot", "kota"), ("kota administrasi", "kota"), ("kota adm", "kota"), ("kota", "kota"),
+    ("pemkot", "kota"), ("kota administrasi", "kota"), ("kota adm", "kota"),
+    ("kotamadya", "kota"), ("kota madya", "kota"), ("kodya", "kota"), ("kota", "kota"),
+    ("daerah swatantra tingkat ii", ""), ("daerah tingkat ii", ""), ("dati ii", ""),
     ("pemerintah daerah", ""), ("pemda", ""),
 ]
+# Written after a type word, before the name: "Kabupaten Administrasi", "Kotamadya Daerah
+# Tingkat II", "Kab. Dati II", "Provinsi Daerah Tingkat I".
+_AFTER_TYPE = re.compile(r"^(?:(?:administrasi|adm\.?)|(?:daerah\s+)?(?:tingkat|tk\.?)\s+i{1,2}|dati\s+i{1,2}|dt\.?\s+i{1,2})"
+                         r"(?:\s+|$)")
+_DIRECTIONS = {"utara", "selatan", "timur", "barat", "tengah", "tenggara", "laut", "daya", "raya"}
+_GENERIC = {"daerah", "istimewa", "khusus", "ibukota", "ibu", "kota", "provinsi", "kabupaten",
+            "administrasi", "tingkat", "i", "ii", "dan", "pemerintah", "raya"}
 _TYPE_SUFFIXES = [("regency", "kabupaten"), ("city", "kota"), ("province", "provinsi")]
 _ENGLISH = {"west": "barat", "east": "timur", "north": "utara", "south": "selatan",
             "central": "tengah", "southeast": "tenggara", "southwest": "barat daya",
             "northwest": "barat laut", "highland": "pegunungan", "highlands": "pegunungan"}
+_ENGLISH_NAMES = {"java": "jawa", "sumatra": "sumatera", "moluccas": "maluku", "molucca": "maluku",
+                  "borneo": "kalimantan", "celebes": "sulawesi", "bangka belitung islands": "kepulauan bangka belitung"}
 _CODE = re.compile(r"^(\d{2})(?:[.\s]?(\d{1,2}))?$")
 _TYPE_IN_TEXT = re.compile(r"\b(provinsi|propinsi|prov\.?|kabupaten|kab\.?|kota(?:\s+adm(?:inistrasi|\.)?)?)\s+",
                            re.IGNORECASE)
@@ -76,22 +87,48 @@ class Resolution:
 
 
 def split_type(text: str) -> tuple[str | None, str]:
-    """("kota", "Makassar") from "Pemerintah Kota Makassar"; (None, text) when no type word."""
+    """("kota", "Makassar") from "Pemerintah Kota Makassar"; (None, text) when no type word.
+    "Kab. Adm. Kep. Seribu" is ("kabupaten", "kepulauan seribu")."""
     folded = fold(text).replace(".", ". ").replace("  ", " ").strip()
     for prefix, kind in _TYPE_PREFIXES:
         if folded == prefix:
             return kind or None, ""
         if folded.startswith(prefix + " ") or folded.startswith(prefix + "."):
-            return kind or None, folded[len(prefix):].lstrip(". ").strip()
+            rest = folded[len(prefix):].lstrip(". ").strip()
+            inner_kind, rest = _after_type(rest, kind or None)
+            return (kind or inner_kind or None), rest
     for suffix, kind in _TYPE_SUFFIXES:
         if folded.endswith(" " + suffix):
-            return kind, folded[: -len(suffix)].strip()
-    return None, folded
+            return kind, bare_name(folded[: -len(suffix)].strip())
+    return None, bare_name(folded)
+
+
+def _after_type(rest: str, known: str | None = None) -> tuple[str | None, str]:
+    """What follows a type word: "Administrasi", "Daerah Tingkat II" dropped; a second type word
+    read when the first gave no kind ("Daerah Tingkat II Kabupaten X"), never after a kind
+    ("Kabupaten Kota Baru" is Kotabaru)."""
+    while True:
+        dropped = _AFTER_TYPE.sub("", rest, count=1).strip()
+        if dropped == rest:
+            break
+        rest = dropped
+    kind = None
+    for prefix, named in ([] if known else _TYPE_PREFIXES):
+        if named and (rest.startswith(prefix + " ") or rest.startswith(prefix + ".")):
+            kind, rest = named, rest[len(prefix):].lstrip(". ").strip()
+            break
+    return kind, bare_name(rest)
+
+
+def bare_name(name: str) -> str:
+    """A region's name as compared: "kep." is "kepulauan" ("Kep. Seribu", "Kep. Meranti")."""
+    return re.sub(r"^kep\.?\s+", "kepulauan ", name)
 
 
 def english_to_indonesian(name: str) -> str:
     """"south sulawesi" -> "sulawesi selatan"; "riau islands" -> "kepulauan riau"."""
-    tokens = name.split()
+    name = re.sub(r"\b(south|north) (east|west)\b", r"\1\2", name)
+    tokens = [_ENGLISH_NAMES.get(t, t) for t in name.split()]
     if tokens[:3] == ["special", "region", "of"]:
         tokens = ["daerah", "istimewa"] + tokens[3:]
     direction = []
@@ -110,6 +147,9 @@ class Gazetteer:
         self.by_kind_name: dict[tuple[str, str], set[str]] = {}
         self.by_name: dict[str, set[str]] = {}
         self.aliases: dict[str, str] = {}
+        self.acronyms: set[str] = set()         # alias keys matched only whole or after a type word
+        self.refused_aliases: list[tuple[str, str, str]] = []    # (alias, code, why)
+        self.command_areas: dict[tuple[str, str], str] = {}      # (institution, area key) -> code
         self.moved_codes: dict[str, str] = {}
         self.bps_regency: dict[str, str] = {}
         self.bps_province: dict[str, str] = {}
@@ -129,8 +169,12 @@ class Gazetteer:
         for edition in ("2016", "2018", "2020", "2022", "2023"):
             for row in read_csv(REGIONS_DIR / f"wilayah_prov_kabkota_{edition}.csv"):
                 self._add_old_spelling(row["kode"], row["nama"])
-        for row in read_csv(REGIONS_DIR / "aliases.csv"):
-            self.aliases[key(row["alias"])] = row["code"]
+        for name in ("aliases.csv", "alias_sources.csv"):
+            path = REGIONS_DIR / name
+            for row in (read_csv(path) if path.exists() else []):
+                self._add_alias(row["alias"], row["code"], row.get("kind") or "")
+        for row in read_csv(REGIONS_DIR / "command_areas.csv"):
+            self.command_areas[(row["institution"], key(row["name"]))] = row["code"]
         for row in read_csv(REGIONS_DIR / "bps2018_crosswalk.csv"):
             code = row["kemendagri_kode_2018"]
             self.bps_regency[row["bps_code"]] = self.moved_codes.get(code, code)
@@ -138,6 +182,28 @@ class Gazetteer:
             found = self.resolve(row["name"])
             if found.code:
                 self.bps_province[row["code"]] = found.code
+
+    def _add_alias(self, alias: str, code: str, kind: str) -> None:
+        """An alias, refused when it names another region already: an alias never outvotes a
+        name (another region's official name, or an alias given before to another code)."""
+        alias_key = key(alias)
+        if not alias_key or code not in self.by_code:
+            self.refused_aliases.append((alias, code, "kode tidak dikenal"))
+            return
+        kind_of, bare = split_type(alias)
+        names = self.by_name.get(key(bare), set()) if kind_of is None else \
+            self.by_kind_name.get((kind_of, key(bare)), set())
+        # An alias may choose among the regions its name has, or shorten its region's own name
+        # ("Yogyakarta" for Daerah Istimewa Yogyakarta, though a Kota Yogyakarta exists).
+        others = names - {code}
+        shortening = key(bare) in key(self.by_code[code].bare)
+        if (names and code not in names and not shortening) or self.aliases.get(alias_key, code) != code:
+            taken = ", ".join(sorted(others | {self.aliases.get(alias_key, code)} - {code}))
+            self.refused_aliases.append((alias, code, f"bertabrakan dengan {taken}"))
+            return
+        self.aliases[alias_key] = code
+        if kind == "acronym" or (alias.isupper() and alias.isalpha() and len(alias) <= 5):
+            self.acronyms.add(alias_key)
 
     def _make_region(self, code: str, name: str) -> Region:
         name = clean_spaces(name)
@@ -148,6 +214,8 @@ class Gazetteer:
 
     def _add_name(self, kind: str, bare: str, code: str) -> None:
         name_key = key(bare)
+        if not name_key or set(bare.split()) <= _GENERIC:     # "Daerah Istimewa" names no region
+            return
         self.by_kind_name.setdefault((kind, name_key), set()).add(code)
         self.by_name.setdefault(name_key, set()).add(code)
 
@@ -171,7 +239,7 @@ class Gazetteer:
         by_code = self._resolve_code(value, codes)
         if by_code is not None:
             return Resolution(raw, *by_code)
-        for attempt in (self._resolve_name, self._resolve_inside, self._resolve_fuzzy):
+        for attempt in (self._resolve_name, self._resolve_institution, self._resolve_inside, self._resolve_fuzzy):
             found = attempt(value, province)
             if found is not None:
                 code, confidence, reason = found
@@ -215,13 +283,16 @@ class Gazetteer:
             codes = provinces or codes
         return next(iter(codes)) if len(codes) == 1 else None
 
-    def _lookup(self, kind: str | None, name: str, province: str | None):
-        """(code, confidence) for an exact name, ("", 0) when ambiguous, None when unknown."""
+    def _lookup(self, kind: str | None, name: str, province: str | None, acronyms: bool = True):
+        """(code, confidence) for an exact name, ("", 0) when ambiguous, None when unknown.
+        `acronyms`: whether a letter acronym may match (only a whole value, or right after a
+        type word: "TTS" or "Kabupaten TTS", never the "tts" inside longer text)."""
         name_key = key(name)
         if not name_key:
             return None
         alias = self.aliases.get(name_key)
-        if alias and (kind is None or self.by_code[alias].kind == kind):
+        if alias and (acronyms or name_key not in self.acronyms) \
+                and (kind is None or self.by_code[alias].kind == kind):
             return alias, 1.0
         codes = self.by_name.get(name_key) if kind is None else self.by_kind_name.get((kind, name_key))
         if not codes:
@@ -244,25 +315,114 @@ class Gazetteer:
                 return None, 0.0, f"ambigu: {listed}"
             if found:
                 return found[0], found[1], "nama"
+            if kind and self.by_name.get(key(name)):     # "Kabupaten Kendari": only a Kota Kendari
+                kinds = ", ".join(sorted(self.by_code[c].name for c in self.by_name[key(name)]))
+                return None, 0.0, f"jenis tidak cocok: {kinds}"
         return None
 
-    def _resolve_inside(self, value: str, province: str | None):
-        """A region named inside a longer text: "Dinas Kesehatan Kota Makassar"."""
+    def _name_after(self, words: list[str], kind: str | None, province: str | None, fuzzy: bool = True):
+        """The region the words right after a type or institution word name: the longest run
+        of them that is a name, alias or acronym (a near spelling of a longer run before an
+        exact shorter one: "Padang Sidempuan" is not Kota Padang). None when nothing fits,
+        or when the name found is followed by a direction ("Lampung Tenggara" is not Lampung)."""
+        for size in range(min(5, len(words)), 0, -1):
+            run = " ".join(words[:size])
+            following = words[size] if size < len(words) else ""
+            found = self._lookup(kind, run, province)
+            if not found and kind:
+                found = self._lookup(kind, english_to_indonesian(run), province)
+            if found and found[0]:
+                if following in _DIRECTIONS:
+                    return None
+                return found[0], size, True
+            if fuzzy and len(key(run)) >= 7:
+                close = self._close_name(run, kind, province)
+                if close:
+                    return close, size, False
+        return None
+
+    def _close_name(self, run: str, kind: str | None, province: str | None) -> str | None:
+        """One region whose name is a near spelling of `run` (>= 90%, clear of the next)."""
+        choices = {k: n for k, (kd, n) in self._fuzzy_choices().items() if kind in (None, kd)}
+        best = process.extract(key(run), choices, scorer=fuzz.ratio, limit=3)
+        codes = {}
+        for _name, score, choice in best:
+            if score < 90:
+                continue
+            for code in self.by_kind_name[self._fuzzy_choices()[choice]]:
+                if not province or code.split(".")[0] == province:
+                    codes[code] = max(codes.get(code, 0), score)
+        return next(iter(codes)) if len(codes) == 1 else None
+
+    def _resolve_institution(self, value: str, province: str | None):
+        """An office named after the area it serves: "Polda Metro Jaya", "Kejati Lampung",
+        "Pengadilan Negeri Mataram", "Bupati Bandung". A province-level office (police and
+        military area commands, high courts and prosecutors, a ministry's Kanwil, a governor)
+        answers the province of the area it names; a military area named after a hero
+        resolves only when data/regions/command_areas.csv names its province."""
         folded = fold(value)
+        for match in self._institution_pattern().finditer(folded):
+            word = re.sub(r"\s+", " ", match.group(1))
+            level, kind = self._institutions()[word]
+            words = [w for w in re.split(r"[\s.]+", re.split(r"[,;()/]", folded[match.end():])[0]) if w]
+            police = word.startswith(("polda", "kapolda", "wakapolda", "polres", "kapolres", "kepolisian"))
+            force = "police" if police else "military"
+            area = self.command_areas.get((force, key(" ".join(words[:2])))) \
+                or self.command_areas.get((force, key(" ".join(words[:1]))))
+            if area and level == "province":
+                return area, 0.95, "wilayah komando"
+            if police and words[:1] == ["metro"]:
+                words = words[1:]          # "Polres Metro Jakarta Selatan": Jakarta's district commands
+            for skip in range(0, min(3, len(words))):       # "Kanwil Kemenkumham Jawa Tengah"
+                kind_here, rest = split_type(" ".join(words[skip:]))
+                found = self._name_after(rest.split(), kind_here or kind, province)
+                if found:
+                    code = found[0]
+                    if level == "province":
+                        code = code.split(".")[0]
+                    elif level == "regency" and "." not in code:
+                        break       # a district office named after a province: not one area
+                    return code, 0.95 if found[2] else 0.85, "nama instansi" if found[2] else "mirip"
+                if level == "regency":
+                    break
+            if level != "any":       # an office whose area is not known: no town sharing a word
+                return None, 0.0, f"wilayah '{word}' tidak dikenal"
+        return None
+
+    @lru_cache(maxsize=1)
+    def _institutions(self) -> dict[str, tuple[str, str]]:
+        return {row["word"]: (row["level"], row["kind"] or None)
+                for row in read_csv(REGIONS_DIR / "institutions.csv")}
+
+    @lru_cache(maxsize=1)
+    def _institution_pattern(self) -> re.Pattern:
+        words = sorted(self._institutions(), key=len, reverse=True)
+        return re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+                          + r")(?![a-z0-9])[\s.]+")
+
+    def _resolve_inside(self, value: str, province: str | None):
+        """A region named inside a longer text: "Dinas Kesehatan Kota Makassar". A kind written
+        in the text rules out a region of another kind ("Kota Jogja" is not the province)."""
+        folded = fold(value)
+        written: set[str] = set()
         for match in _TYPE_IN_TEXT.finditer(folded):
             kind, _ = split_type(match.group(1).rstrip(".") + " x")
-            rest = re.split(r"[,;()/]", folded[match.end():])[0].split()
-            for size in range(min(4, len(rest)), 0, -1):
-                found = self._lookup(kind, " ".join(rest[:size]), province)
-                if found and found[0]:
-                    return found[0], 0.9, "dalam nama instansi"
+            _kind, rest = _after_type(re.split(r"[,;()/]", folded[match.end():])[0].strip(), kind)
+            found = self._name_after(rest.split(), _kind or kind, province)
+            if found:
+                return found[0], 0.9 if found[2] else 0.85, "dalam nama instansi" if found[2] else "mirip"
+            written.add(_kind or kind)
         tokens = re.findall(r"[a-z0-9-]+", folded)
         hits = set()
         for size in (3, 2, 1):
             for i in range(len(tokens) - size + 1):
-                found = self._lookup(None, " ".join(tokens[i:i + size]), province)
-                if found and found[0] and len(key(" ".join(tokens[i:i + size]))) >= 4:
+                run = " ".join(tokens[i:i + size])
+                following = tokens[i + size] if i + size < len(tokens) else ""
+                found = self._lookup(None, run, province, acronyms=False)
+                if found and found[0] and len(key(run)) >= 4 and following not in _DIRECTIONS:
                     hits.add(found[0])
+            if written:
+                hits = {c for c in hits if self.by_code[c].kind in written}
             if hits:
                 break
         if len(hits) == 1:

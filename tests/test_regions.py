@@ -4,7 +4,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from indexer.regions import REVIEW, resolve_region
+from indexer.regions import REVIEW, Gazetteer, gazetteer, resolve_region
 from kms.cli import main
 
 REAL_SPELLINGS = [
@@ -85,3 +85,65 @@ def test_region_command_reads_stdin_and_bps_codes():
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [item["code"] for item in lines] == ["11.09", "35"]
     assert lines[0]["name"] == "Kabupaten Simeulue"
+
+
+# Offices named after the area they serve: the area, or nothing; never a town sharing a word.
+INSTITUTIONS = [
+    ("Polda Metro Jaya", "31"), ("POLDA METRO JAYA", "31"), ("Kapolda Jawa Barat", "32"),
+    ("Kepolisian Daerah Sumatera Utara", "12"), ("Polres Metro Jakarta Selatan", "31.74"),
+    ("Polres Gowa", "73.06"), ("Polresta Sidoarjo", "35.15"), ("Kodam Iskandar Muda", "11"),
+    ("Kejaksaan Tinggi Sulawesi Selatan", "73"), ("Kejati Lampung", "18"),
+    ("Kejaksaan Tinggi Palembang", "16"), ("Pengadilan Tinggi Makassar", "73"),
+    ("Pengadilan Negeri Mataram Kelas 1A", "52.71"), ("Pengadilan Agama Nunukan", "65.03"),
+    ("Kanwil Kemenkumham Jawa Tengah", "33"), ("Kantor Wilayah Kementerian Agama Provinsi Bali", "51"),
+    ("BPS Kota Makassar", "73.71"), ("Bupati Bandung", "32.04"), ("Walikota Bandung", "32.73"),
+    ("Dinas Kesehatan Kota Makassar", "73.71"),
+    ("Dinas Pendidikan dan Kebudayaan Provinsi Sulawesi Selatan", "73"),
+]
+
+
+@pytest.mark.parametrize("text,code", INSTITUTIONS)
+def test_offices_resolve_to_the_area_they_are_named_after(text, code):
+    found = resolve_region(text)
+    assert found.code == code, found
+    assert found.confidence >= REVIEW       # an exact name after an office word is not a doubt
+
+
+@pytest.mark.parametrize("text", ["Kodam Bukit Barisan", "Kodam I Bukit Barisan", "Polda Nusantara",
+                                  "Kabupaten Lampung Tenggara", "Kabupaten Tangerang Utara",
+                                  "Kabupaten Kendari", "Provinsi Lampung Tengah"])
+def test_offices_and_names_of_no_single_region_give_no_code(text):
+    assert resolve_region(text).code is None
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Kab. Adm. Kep. Seribu", "31.01"), ("KAB. ADM. KEP. SERIBU", "31.01"),
+    ("Kabupaten Administrasi Kepulauan Seribu", "31.01"), ("Kota Adm. Jakarta Utara", "31.72"),
+    ("Kota Administrasi Jakarta Barat", "31.73"), ("Kotamadya Daerah Tingkat II Tangerang", "36.71"),
+    ("Kabupaten Dati II Bogor", "32.01"), ("KOTAMADYA PALEMBANG", "16.71"),
+    ("Kab. Kep. Meranti", "14.10"), ("Kabupaten Kota Baru", "63.02"),
+])
+def test_administrative_prefixes_of_every_edition(text, code):
+    found = resolve_region(text)
+    assert found.code == code and found.confidence >= REVIEW, found
+
+
+def test_a_near_spelling_after_a_type_word_is_not_a_shorter_name():
+    found = resolve_region("Kota Padang Sidempuan")
+    assert found.code == "12.77" and found.needs_review       # not Kota Padang, and flagged
+
+
+def test_an_acronym_matches_only_whole_or_after_a_type_word():
+    g = gazetteer()
+    acronym = next(a for a in sorted(g.acronyms) if len(a) >= 3)
+    code = g.aliases[acronym]
+    assert resolve_region(acronym.upper()).code == code
+    assert resolve_region(f"Laporan kegiatan {acronym.upper()} tahun ini").code != code
+
+
+def test_an_alias_naming_another_region_is_refused():
+    g = Gazetteer()
+    g._add_alias("Metro", "31", "abbreviation")         # Kota Metro is 18.72
+    assert g.aliases.get("metro") != "31"
+    assert g.refused_aliases and g.refused_aliases[-1][0] == "Metro"
+    assert gazetteer().refused_aliases == []              # the shipped aliases collide with nothing

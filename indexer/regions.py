@@ -43,7 +43,9 @@ _AFTER_TYPE = re.compile(r"^(?:(?:administrasi|adm\.?)|(?:daerah\s+)?(?:tingkat|
 _DIRECTIONS = {"utara", "selatan", "timur", "barat", "tengah", "tenggara", "laut", "daya", "raya"}
 _GENERIC = {"daerah", "istimewa", "khusus", "ibukota", "ibu", "kota", "provinsi", "kabupaten",
             "administrasi", "tingkat", "i", "ii", "dan", "pemerintah", "raya"}
-_TYPE_SUFFIXES = [("regency", "kabupaten"), ("city", "kota"), ("province", "provinsi")]
+_TYPE_SUFFIXES = [("regency government", "kabupaten"), ("city government", "kota"),
+                  ("provincial government", "provinsi"), ("regency", "kabupaten"), ("city", "kota"),
+                  ("province", "provinsi")]
 _ENGLISH = {"west": "barat", "east": "timur", "north": "utara", "south": "selatan",
             "central": "tengah", "southeast": "tenggara", "southwest": "barat daya",
             "northwest": "barat laut", "highland": "pegunungan", "highlands": "pegunungan"}
@@ -90,6 +92,7 @@ def split_type(text: str) -> tuple[str | None, str]:
     """("kota", "Makassar") from "Pemerintah Kota Makassar"; (None, text) when no type word.
     "Kab. Adm. Kep. Seribu" is ("kabupaten", "kepulauan seribu")."""
     folded = fold(text).replace(".", ". ").replace("  ", " ").strip()
+    folded = re.sub(r"^the\s+", "", folded)           # "The Bandung City Government"
     for prefix, kind in _TYPE_PREFIXES:
         if folded == prefix:
             return kind or None, ""
@@ -202,8 +205,8 @@ class Gazetteer:
             self.refused_aliases.append((alias, code, f"bertabrakan dengan {taken}"))
             return
         self.aliases[alias_key] = code
-        if kind == "acronym" or (alias.isupper() and alias.isalpha() and len(alias) <= 5):
-            self.acronyms.add(alias_key)
+        if kind in ("acronym", "word") or (alias.isupper() and alias.isalpha() and len(alias) <= 5):
+            self.acronyms.add(alias_key)       # "word": an everyday word too (Mitra, Balut, Tala)
 
     def _make_region(self, code: str, name: str) -> Region:
         name = clean_spaces(name)
@@ -360,7 +363,7 @@ class Gazetteer:
         military area commands, high courts and prosecutors, a ministry's Kanwil, a governor)
         answers the province of the area it names; a military area named after a hero
         resolves only when data/regions/command_areas.csv names its province."""
-        folded = fold(value)
+        folded = re.sub(r"\s*\([^)]*\)", "", fold(value))     # "Kejaksaan Tinggi (Kejati) Maluku Utara"
         for match in self._institution_pattern().finditer(folded):
             word = re.sub(r"\s+", " ", match.group(1))
             level, kind = self._institutions()[word]
@@ -418,8 +421,10 @@ class Gazetteer:
             for i in range(len(tokens) - size + 1):
                 run = " ".join(tokens[i:i + size])
                 following = tokens[i + size] if i + size < len(tokens) else ""
+                before = tokens[i - 1] if i else ""
                 found = self._lookup(None, run, province, acronyms=False)
-                if found and found[0] and len(key(run)) >= 4 and following not in _DIRECTIONS:
+                if found and found[0] and len(key(run)) >= 4 and following not in _DIRECTIONS \
+                        and before not in _ENGLISH:      # "Central Irian Jaya" is not Irian Jaya
                     hits.add(found[0])
             if written:
                 hits = {c for c in hits if self.by_code[c].kind in written}

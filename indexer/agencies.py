@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from indexer.casing import smart_title
 from indexer.reference import vocabulary
 from indexer.regions import REVIEW, gazetteer, resolve_region, split_type
-from indexer.textnorm import clean_spaces, fold, key, smart_title
+from indexer.textnorm import clean_spaces, fold, key
 
 _SUFFIX_RI = re.compile(r"\s*(,?\s*republik indonesia|\s+ri|\(ri\))\s*$", re.IGNORECASE)
 LOCAL_UNIT_WORDS = (

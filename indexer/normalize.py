@@ -13,13 +13,14 @@ from functools import lru_cache
 
 from indexer import limits
 from indexer.agencies import normalize_agency
+from indexer.casing import smart_title
 from indexer.htmltext import clean_text, html_to_text
 from indexer.limits import Limits
 from indexer.mapping import Mapping
 from indexer.reference import vocabulary
 from indexer.regions import ACCEPT, REVIEW, Resolution, gazetteer, resolve_region
 from indexer.sources import get_path
-from indexer.textnorm import clean_spaces, fold, key, smart_title
+from indexer.textnorm import clean_spaces, fold, key
 from indexer.values import (is_empty, parse_award, parse_date, parse_sdgs, parse_stage,
                             parse_status, parse_year, parse_yes_no)
 from kms.schema import AGENCY_TYPES, CONTENT_FIELDS, SECTIONS

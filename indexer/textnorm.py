@@ -38,28 +38,6 @@ def join_spaced_letters(value: str) -> str:
     return value
 
 
-_KEEP_UPPER = {"ri", "rsud", "puskesmas", "upt", "uptd", "pt", "pdam", "bumn", "bumd", "dprd",
-               "ntb", "ntt", "diy", "dki", "ii", "iii", "iv", "kb", "pp", "bpbd", "bpjs"}
-
-
-def smart_title(value: str) -> str:
-    """Title-case text that arrives all upper or all lower case; leave mixed case alone."""
-    value = clean_spaces(value)
-    letters = [c for c in value if c.isalpha()]
-    if not letters or not (all(c.isupper() for c in letters) or all(c.islower() for c in letters)):
-        return value
-    out = []
-    for word in value.split(" "):
-        bare = re.sub(r"[^A-Za-z]", "", word).lower()
-        if bare in _KEEP_UPPER and bare not in {"puskesmas"}:
-            out.append(word.upper())
-        elif bare in {"dan", "di", "ke", "dari", "untuk", "yang", "atau", "pada", "dengan"} and out:
-            out.append(word.lower())
-        else:
-            out.append(word[:1].upper() + word[1:].lower())
-    return " ".join(out)
-
-
 def printable(text: str) -> str:
     """Text that can be stored and printed: a file name's undecodable bytes (kept by Python as
     lone surrogates) become U+FFFD."""

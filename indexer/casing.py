@@ -53,7 +53,8 @@ def registry_acronyms() -> frozenset[str]:
 
 
 @lru_cache(maxsize=20_000)
-def _is_word(run: str) -> bool:
+def is_word(run: str) -> bool:
+    """An Indonesian or English word in everyday use (wordfreq)."""
     return max(zipf_frequency(run, "id"), zipf_frequency(run, "en")) >= WORD_ZIPF
 
 
@@ -65,7 +66,7 @@ def acronym(run: str) -> bool:
         return True
     if len(run) >= 2 and not _vowels(run) and run != "yg":
         return True
-    return 2 <= len(run) <= 5 and _vowels(run) <= 1 and not _is_word(run)
+    return 2 <= len(run) <= 5 and _vowels(run) <= 1 and not is_word(run)
 
 
 def one_case(value: str) -> bool:

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from indexer.casing import is_word
 from indexer.reference import REGIONS_DIR, read_csv
 from indexer.textnorm import clean_spaces, fold, join_spaced_letters, key
 
@@ -40,6 +41,13 @@ _TYPE_PREFIXES = [
 # Tingkat II", "Kab. Dati II", "Provinsi Daerah Tingkat I".
 _AFTER_TYPE = re.compile(r"^(?:(?:administrasi|adm\.?)|(?:daerah\s+)?(?:tingkat|tk\.?)\s+i{1,2}|dati\s+i{1,2}|dt\.?\s+i{1,2})"
                          r"(?:\s+|$)")
+_TAIL_WORDS = {"tahun", "kelas", "dan", "di", "indonesia", "ri", "provinsi", "prov", "i", "ii", "ia", "ib",
+               "1a", "1b", "-", "&"}
+_ENGLISH_OFFICES = [("regional military command", "kodam"), ("military area command", "kodam"),
+                    ("regional police", "polda"), ("police", "polres"), ("high court", "pengadilan tinggi"),
+                    ("district court", "pengadilan negeri"), ("religious court", "pengadilan agama"),
+                    ("district attorney", "kejari"), ("high prosecutor", "kejati")]
+_KIND_WORDS = {"kota": "kota", "kabupaten": "kabupaten", "kab": "kabupaten"}
 _DIRECTIONS = {"utara", "selatan", "timur", "barat", "tengah", "tenggara", "laut", "daya", "raya"}
 _GENERIC = {"daerah", "istimewa", "khusus", "ibukota", "ibu", "kota", "provinsi", "kabupaten",
             "administrasi", "tingkat", "i", "ii", "dan", "pemerintah", "raya"}
@@ -176,6 +184,11 @@ class Gazetteer:
             path = REGIONS_DIR / name
             for row in (read_csv(path) if path.exists() else []):
                 self._add_alias(row["alias"], row["code"], row.get("kind") or "")
+        for region in list(self.by_code.values()):     # "Meranti", "Morotai": the islands' own name
+            island = re.match(r"^(kepulauan|pulau) (.{4,})$", region.bare)
+            if island:
+                rest = island.group(2)
+                self._add_alias(rest, region.code, "word" if is_word(rest) else "abbreviation", derived=True)
         for row in read_csv(REGIONS_DIR / "command_areas.csv"):
             self.command_areas[(row["institution"], key(row["name"]))] = row["code"]
         for row in read_csv(REGIONS_DIR / "bps2018_crosswalk.csv"):
@@ -186,7 +199,7 @@ class Gazetteer:
             if found.code:
                 self.bps_province[row["code"]] = found.code
 
-    def _add_alias(self, alias: str, code: str, kind: str) -> None:
+    def _add_alias(self, alias: str, code: str, kind: str, derived: bool = False) -> None:
         """An alias, refused when it names another region already: an alias never outvotes a
         name (another region's official name, or an alias given before to another code)."""
         alias_key = key(alias)
@@ -199,8 +212,11 @@ class Gazetteer:
         # An alias may choose among the regions its name has, or shorten its region's own name
         # ("Yogyakarta" for Daerah Istimewa Yogyakarta, though a Kota Yogyakarta exists).
         others = names - {code}
-        shortening = key(bare) in key(self.by_code[code].bare)
+        shortening = not derived and key(bare) in key(self.by_code[code].bare) and "." not in code \
+            and all(other.split(".")[0] == code and "." in other for other in others)   # a province's own city
         if (names and code not in names and not shortening) or self.aliases.get(alias_key, code) != code:
+            if derived:
+                return          # a derived short name gives way silently (Kepulauan Riau: not "Riau")
             taken = ", ".join(sorted(others | {self.aliases.get(alias_key, code)} - {code}))
             self.refused_aliases.append((alias, code, f"bertabrakan dengan {taken}"))
             return
@@ -297,6 +313,9 @@ class Gazetteer:
         if alias and (acronyms or name_key not in self.acronyms) \
                 and (kind is None or self.by_code[alias].kind == kind):
             return alias, 1.0
+        typed = self.aliases.get(key(f"{kind} {name}")) if kind else None     # "Kabupaten Pontianak"
+        if typed:
+            return typed, 1.0
         codes = self.by_name.get(name_key) if kind is None else self.by_kind_name.get((kind, name_key))
         if not codes:
             return None
@@ -309,6 +328,9 @@ class Gazetteer:
         alias = self.aliases.get(key(value))
         if alias:
             return alias, 1.0, "alias"
+        glued = re.match(r"^(kota|kabupaten|kab|provinsi)([a-z]{4,})$", fold(value))
+        if glued:                                   # "KotaSurakarta"
+            value = f"{glued.group(1)} {glued.group(2)}"
         kind, bare = split_type(value)
         for name in dict.fromkeys([bare, english_to_indonesian(bare)]):
             found = self._lookup(kind, name, province)
@@ -357,6 +379,14 @@ class Gazetteer:
                     codes[code] = max(codes.get(code, 0), score)
         return next(iter(codes)) if len(codes) == 1 else None
 
+    def _harmless_tail(self, words: list[str], province: str | None) -> bool:
+        """Words after a region's name that do not make it another region: a province or
+        region name ("Kabupaten Gowa Sulawesi Selatan"), a type word, numbers, years."""
+        if all(w.isdigit() or w in _TAIL_WORDS for w in words):
+            return True
+        kind, rest = split_type(" ".join(words))
+        return bool(self._name_after(rest.split(), kind, province, fuzzy=False))
+
     def _resolve_institution(self, value: str, province: str | None):
         """An office named after the area it serves: "Polda Metro Jaya", "Kejati Lampung",
         "Pengadilan Negeri Mataram", "Bupati Bandung". A province-level office (police and
@@ -364,6 +394,10 @@ class Gazetteer:
         answers the province of the area it names; a military area named after a hero
         resolves only when data/regions/command_areas.csv names its province."""
         folded = re.sub(r"\s*\([^)]*\)", "", fold(value))     # "Kejaksaan Tinggi (Kejati) Maluku Utara"
+        for english, office in _ENGLISH_OFFICES:        # "Iskandar Muda Regional Military Command"
+            if folded.endswith(" " + english):
+                folded = f"{office} {folded[:-len(english)].strip()}"
+                break
         for match in self._institution_pattern().finditer(folded):
             word = re.sub(r"\s+", " ", match.group(1))
             level, kind = self._institutions()[word]
@@ -374,8 +408,11 @@ class Gazetteer:
                 or self.command_areas.get((force, key(" ".join(words[:1]))))
             if area and level == "province":
                 return area, 0.95, "wilayah komando"
-            if police and words[:1] == ["metro"]:
+            if police and words[:1] == ["metro"] and len(words) > 1:
                 words = words[1:]          # "Polres Metro Jakarta Selatan": Jakarta's district commands
+            trailing = _KIND_WORDS.get(words[-1]) if len(words) > 1 else None
+            if trailing:                   # "Polres Kediri Kota": the city's command
+                words, kind = words[:-1], trailing
             for skip in range(0, min(3, len(words))):       # "Kanwil Kemenkumham Jawa Tengah"
                 kind_here, rest = split_type(" ".join(words[skip:]))
                 found = self._name_after(rest.split(), kind_here or kind, province)
@@ -407,25 +444,38 @@ class Gazetteer:
         """A region named inside a longer text: "Dinas Kesehatan Kota Makassar". A kind written
         in the text rules out a region of another kind ("Kota Jogja" is not the province)."""
         folded = fold(value)
+        either = re.search(r"\b(?:kab(?:upaten)?\.?\s*/\s*kota|kota\s*/\s*kab(?:upaten)?)\.?\s+", folded)
+        if either:        # "Kab/Kota Serang" names both; "Kabupaten/Kota Metro" the one Metro there is
+            found = self._name_after(folded[either.end():].split(), None, province, fuzzy=False)
+            if found:
+                return found[0], 0.9, "kabupaten/kota"
+            return None, 0.0, "kabupaten atau kota: tidak satu wilayah"
         written: set[str] = set()
         for match in _TYPE_IN_TEXT.finditer(folded):
             kind, _ = split_type(match.group(1).rstrip(".") + " x")
             _kind, rest = _after_type(re.split(r"[,;()/]", folded[match.end():])[0].strip(), kind)
-            found = self._name_after(rest.split(), _kind or kind, province)
+            words = rest.split()
+            found = self._name_after(words, _kind or kind, province)
             if found:
+                extra = words[found[1]:]
+                if match.start() == 0 and extra and not self._harmless_tail(extra, province):
+                    return None, 0.0, f"'{' '.join(extra)}' sesudah nama wilayah: wilayah lain?"
                 return found[0], 0.9 if found[2] else 0.85, "dalam nama instansi" if found[2] else "mirip"
             written.add(_kind or kind)
         tokens = re.findall(r"[a-z0-9-]+", folded)
-        hits = set()
+        hits, blocked = set(), set()
         for size in (3, 2, 1):
             for i in range(len(tokens) - size + 1):
                 run = " ".join(tokens[i:i + size])
                 following = tokens[i + size] if i + size < len(tokens) else ""
                 before = tokens[i - 1] if i else ""
                 found = self._lookup(None, run, province, acronyms=False)
-                if found and found[0] and len(key(run)) >= 4 and following not in _DIRECTIONS \
-                        and before not in _ENGLISH:      # "Central Irian Jaya" is not Irian Jaya
-                    hits.add(found[0])
+                if not (found and found[0] and len(key(run)) >= 4) or set(range(i, i + size)) & blocked:
+                    continue
+                if following in _DIRECTIONS or before in _ENGLISH:
+                    blocked |= set(range(i, i + size))   # "Papua Pegunungan Tengah": not Papua either
+                    continue                             # "Central Irian Jaya" is not Irian Jaya
+                hits.add(found[0])
             if written:
                 hits = {c for c in hits if self.by_code[c].kind in written}
             if hits:

@@ -1,6 +1,6 @@
-"""Region resolution against real spellings: tests/fixtures/region_spellings.csv (each row a
+"""Region resolution against real spellings: tests/fixtures/region_spellings*.csv (each row a
 spelling as a public document wrote it, the Kemendagri 2025 code it names or none, and its
-source). Prints accuracy overall and per kind, wrong codes (worse than none), the answers that
+source; table b was assembled by a second helper who saw neither the resolver nor table a). Prints accuracy overall and per kind, wrong codes (worse than none), the answers that
 would be flagged for review, and every miss.
 
     python3 scripts/eval_regions.py [--misses] [--json]
@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from indexer.regions import REVIEW, resolve_region  # noqa: E402
 
-TABLE = ROOT / "tests" / "fixtures" / "region_spellings.csv"
+TABLES = sorted((ROOT / "tests" / "fixtures").glob("region_spellings*.csv"))
 
 
 def evaluate(rows: list[dict]) -> dict:
@@ -46,23 +46,30 @@ def main() -> int:
     parser.add_argument("--misses", action="store_true", help="List every miss and wrong code.")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    with open(TABLE, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    result = evaluate(rows)
+    results = {}
+    for table in TABLES:
+        with open(table, encoding="utf-8", newline="") as handle:
+            results[table.name] = evaluate(list(csv.DictReader(handle)))
     if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=1))
+        print(json.dumps(results, ensure_ascii=False, indent=1))
         return 0
+    for name, result in results.items():
+        print(f"== {name}")
+        show(result, args.misses)
+    return 0
+
+
+def show(result: dict, misses: bool) -> None:
     print(f"{result['rows']} spellings: accuracy {result['accuracy']:.3f}; wrong codes {len(result['wrong_codes'])}; "
           f"missed {len(result['missed'])}; right but below {REVIEW} (flagged) {len(result['right_but_flagged'])}")
     for kind, figures in result["by_kind"].items():
         print(f"  {kind:13} {figures['rows']:4}  {figures['accuracy']:.3f}")
-    if args.misses:
+    if misses:
         for title, entries in (("wrong", result["wrong_codes"]), ("missed", result["missed"]),
                                ("flagged", result["right_but_flagged"])):
             print(f"-- {title}")
             for entry in entries:
                 print("  ", " | ".join(str(e) for e in entry))
-    return 0
 
 
 if __name__ == "__main__":

@@ -1,11 +1,15 @@
 """Region resolution against tables of real spellings."""
+import csv
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from indexer.regions import REVIEW, Gazetteer, gazetteer, resolve_region
 from kms.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 REAL_SPELLINGS = [
     ("Kab. Pangkep", "73.10"), ("KOTA PARE-PARE", "73.72"), ("Pemkot Bima", "52.72"),
@@ -147,3 +151,17 @@ def test_an_alias_naming_another_region_is_refused():
     assert g.aliases.get("metro") != "31"
     assert g.refused_aliases and g.refused_aliases[-1][0] == "Metro"
     assert gazetteer().refused_aliases == []              # the shipped aliases collide with nothing
+
+
+@pytest.mark.parametrize("table", sorted(FIXTURES.glob("region_spellings*.csv")), ids=lambda p: p.name)
+def test_real_spelling_tables_resolve_with_no_more_than_two_wrong_codes(table):
+    """Spellings seen in public documents (each row cites its source): most resolve, and a
+    spelling that cannot be resolved gets no code rather than a wrong one."""
+    rows = list(csv.DictReader(open(table, encoding="utf-8")))
+    right = wrong = 0
+    for row in rows:
+        found = resolve_region(row["spelling"]).code
+        right += found == (row["expected_code"] or None)
+        wrong += found is not None and found != (row["expected_code"] or None)
+    assert len(rows) >= 300
+    assert right / len(rows) >= 0.98 and wrong <= 2, (right / len(rows), wrong)

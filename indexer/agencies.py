@@ -26,18 +26,11 @@ LOCAL_UNIT_WORDS = (
 )
 POLICE_UNITS = ("polda", "polres", "polresta", "polrestabes", "polsek", "korlantas")
 PROSECUTOR_UNITS = ("kejati", "kejari", "kejaksaan tinggi", "kejaksaan negeri")
-BUMD_PATTERNS = (r"\bpdam\b", r"\bperumda\b", r"\bperusda\b", r"\bperseroda\b", r"^pd\.? ",
-                 r"bank pembangunan daerah", r"\bbpd\b",
-                 r"\bbank (jatim|jateng|jabar|bjb|dki|sulselbar|nagari|kalbar|kalsel|kaltimtara|"
-                 r"sumut|riau kepri|sumsel babel|ntb|ntt|papua|bali|aceh|bpd diy|sultra|sulteng|sulutgo)\b")
-BUMN_NAMES = ("pln", "pertamina", "pos indonesia", "telkom", "bank rakyat indonesia", "bri",
-              "bank negara indonesia", "bni", "bank mandiri", "btn", "bank tabungan negara",
-              "jasa marga", "pelindo", "kereta api indonesia", "kai", "garuda indonesia", "pegadaian",
-              "taspen", "asabri", "asdp", "angkasa pura", "bulog", "perhutani", "jamkrindo",
-              "askrindo", "bio farma", "biofarma", "kimia farma", "pupuk indonesia", "semen indonesia",
-              "pgn", "perusahaan gas negara", "permodalan nasional madani", "pnm")
-OTHER_KNOWN = (r"^universitas\b", r"^institut\b", r"^politeknik\b", r"^sekolah tinggi\b",
-               r"^yayasan\b", r"^lsm\b", r"^koperasi\b")
+UNIVERSITY = re.compile(r"^(universitas|univ\.?|institut|politeknik|poltekkes|sekolah tinggi|akademi|uin|iain|"
+                        r"stain|stikes|stie|stmik|stisipol)\b")
+CIVIL_SOCIETY = re.compile(r"^(yayasan|lsm|lembaga swadaya masyarakat|perkumpulan|komunitas|forum|ngo|"
+                           r"organisasi masyarakat|ormas|aliansi|jaringan|gerakan masyarakat)\b")
+OTHER_KNOWN = (r"^koperasi\b", r"^cv\b", r"^ud\b")
 
 GOVERNMENT_TYPE = {"provinsi": "pemprov", "kabupaten": "pemkab", "kota": "pemkot"}
 
@@ -52,20 +45,44 @@ class Agency:
     reason: str = ""
 
 
+def _spellings(row: dict, short: str, name: str) -> list[str]:
+    spellings = [row[short], row[name], row[name].replace("/", " "), _SUFFIX_RI.sub("", row[name])]
+    for also in re.findall(r"also ([^;]+)", row.get("note", "")):
+        spellings += [s.strip(" '") for s in re.split(r"[;,]", also)]
+    return [s for s in spellings if s and len(key(s)) >= 2]
+
+
 @lru_cache(maxsize=1)
 def _ministries() -> dict[str, tuple[str, str]]:
-    """key(spelling) -> (canonical name, type) from ministries.csv, alternates from its notes."""
+    """key(spelling) -> (canonical name, type): ministries.csv, and the national agencies
+    (non-ministerial, non-structural and state institutions) of national_agencies.csv."""
     table: dict[str, tuple[str, str]] = {}
     for row in vocabulary("ministries"):
         kind = "lembaga" if row["note"].startswith("lembaga") else "kementerian"
-        entry = (row["name"], kind)
-        spellings = [row["abbreviation"], row["name"], row["name"].replace("/", " ")]
-        for also in re.findall(r"also ([^;]+)", row["note"]):
-            spellings += [s.strip(" '") for s in re.split(r"[;,]", also)]
-        for spelling in spellings:
-            if spelling and len(key(spelling)) >= 2:
-                table.setdefault(key(spelling), entry)
+        for spelling in _spellings(row, "abbreviation", "name"):
+            table.setdefault(key(spelling), (row["name"], kind))
+    for row in vocabulary("national_agencies"):
+        for spelling in _spellings(row, "abbreviation", "name"):
+            table.setdefault(key(spelling), (row["name"], "lembaga"))
     return table
+
+
+@lru_cache(maxsize=1)
+def _enterprises() -> dict[str, tuple[str, str]]:
+    """key(spelling) -> (canonical name, reason) of the state enterprises and subsidiaries."""
+    table: dict[str, tuple[str, str]] = {}
+    for row in vocabulary("state_enterprises"):
+        reason = "anak usaha BUMN" if row["kind"] == "anak_bumn" else "BUMN"
+        bare = re.sub(r"^(pt|perum)\s+|\s*\((persero)\)|\s+tbk$", "", fold(row["name"])).strip()
+        for spelling in {row["name"], row["short"], bare, *_spellings(row, "short", "name")}:
+            if len(key(spelling)) >= 3:
+                table.setdefault(key(spelling), (row["name"], reason))
+    return table
+
+
+@lru_cache(maxsize=1)
+def _regional_enterprise_patterns() -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(row["pattern"]) for row in vocabulary("regional_enterprises"))
 
 
 def region_government_name(code: str) -> tuple[str, str]:
@@ -96,8 +113,17 @@ def _ministry(folded_text: str, cleaned: str) -> Agency | None:
         return Agency("Kepolisian Negara Republik Indonesia", "lembaga", cleaned, True, None, "unit Polri")
     if bare.startswith(PROSECUTOR_UNITS):
         return Agency("Kejaksaan Agung", "lembaga", cleaned, True, None, "unit Kejaksaan")
+    # A national agency's office in a region: "BNN Kota Makassar", "BPS Kabupaten Gowa",
+    # "Kantor Kementerian Agama Kabupaten Sinjai".
+    tokens = re.sub(r"^(kantor wilayah|kantor|kanwil|balai besar|balai|perwakilan)\s+", "", bare).split()
+    for size in range(min(6, len(tokens) - 1), 0, -1):
+        head = key(" ".join(tokens[:size]))
+        if head in table and len(head) >= 2:
+            place = resolve_region(" ".join(tokens[size:]))
+            if place.code and place.confidence >= REVIEW:
+                name, kind = table[head]
+                return Agency(name, kind, _SUFFIX_RI.sub("", cleaned), True, place.code, "kantor daerah instansi pusat")
     # A unit inside a ministry: its full name or abbreviation at the end of the text.
-    tokens = bare.split()
     for size in range(min(12, len(tokens) - 1), 0, -1):
         tail = key(" ".join(tokens[-size:]))
         if tail in table and len(tail) >= 3:
@@ -107,11 +133,19 @@ def _ministry(folded_text: str, cleaned: str) -> Agency | None:
 
 
 def _company(folded: str, cleaned: str) -> Agency | None:
-    if any(re.search(p, folded) for p in BUMD_PATTERNS):
+    """A state enterprise (its registry name), or one a region owns."""
+    if any(p.search(folded) for p in _regional_enterprise_patterns()):
         return Agency(cleaned, "bumd", None, True, None, "BUMD")
-    name = re.sub(r"^(pt|perum|persero)\s+", "", folded.replace("(persero)", "").replace("tbk", "")).strip(" .")
-    if "(persero)" in folded or folded.startswith("perum ") or name in BUMN_NAMES \
-            or any(folded.startswith(f"pt {n}") for n in BUMN_NAMES):
+    bare = re.sub(r"^(pt|perum|persero)\.?\s+", "", folded.replace("(persero)", ""))
+    bare = re.sub(r"\s+tbk\.?$", "", bare).strip(" .,")
+    table = _enterprises()
+    for size in range(min(6, len(bare.split())), 0, -1):      # "PT PLN (Persero) UP3 Makassar": a unit
+        head = key(" ".join(bare.split()[:size]))
+        if head in table:
+            name, reason = table[head]
+            unit = cleaned if size < len(bare.split()) else None
+            return Agency(name, "bumn", unit, True, None, reason)
+    if "(persero)" in folded or folded.startswith("perum "):
         return Agency(cleaned, "bumn", None, True, None, "BUMN")
     return None
 
@@ -126,7 +160,7 @@ def _region_government(text: str, folded: str, cleaned: str, region_hint: str | 
             name, gov_type = region_government_name(found.code)
             return Agency(name, gov_type, None, True, found.code, "pemerintah daerah")
     found = resolve_region(text, province=(region_hint or "").split(".")[0] or None)
-    if found.code and found.reason == "dalam nama instansi":
+    if found.code and found.reason in ("dalam nama instansi", "nama instansi"):
         name, gov_type = region_government_name(found.code)
         return Agency(name, gov_type, cleaned, True, found.code, "unit pemerintah daerah")
     if _starts_with_unit_word(folded):
@@ -154,8 +188,12 @@ def normalize_agency(text, region_hint: str | None = None) -> Agency | None:
             return found
     if folded.startswith("kementerian "):
         return Agency(_SUFFIX_RI.sub("", cleaned), "kementerian", None, True, None, "pola nama")
+    if UNIVERSITY.match(folded):
+        return Agency(cleaned, "perguruan_tinggi", None, True, None, "perguruan tinggi")
+    if CIVIL_SOCIETY.match(folded):
+        return Agency(cleaned, "lsm", None, True, None, "organisasi masyarakat sipil")
     if re.match(r"^(badan|lembaga|komisi)\b", folded) and "daerah" not in folded:
-        return Agency(cleaned, "lembaga", None, True, None, "pola nama")
+        return Agency(_SUFFIX_RI.sub("", cleaned), "lembaga", None, True, None, "pola nama")   # RI dropped alike
     if any(re.search(p, folded) for p in OTHER_KNOWN):
         return Agency(cleaned, "other", None, True, None, "pola nama")
     return Agency(cleaned, "other", None, False, None, "instansi tidak dikenal")

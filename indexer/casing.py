@@ -97,8 +97,8 @@ def _recase_word(word: str, first: bool) -> str:
             out.append("el")                                   # KTP-el
         elif run in SPECIAL:
             out.append(SPECIAL[run])
-        elif acronym(run):
-            out.append(run.upper())
+        elif acronym(run) or re.search(r"\d", word):
+            out.append(run.upper())                            # and letters among digits: UP3, KM5
         elif run in SMALL_WORDS and not first and n == 0 and len(runs) == 1:
             out.append(run)
         else:

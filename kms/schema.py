@@ -71,7 +71,9 @@ FIELD_LABELS: dict[str, str] = {
     "video_url": "Tautan video", "photos": "Foto", "replication": "Replikasi",
 }
 
-AGENCY_TYPES = ("kementerian", "lembaga", "pemprov", "pemkab", "pemkot", "bumn", "bumd", "other")
+AGENCY_TYPES = ("kementerian", "lembaga", "pemprov", "pemkab", "pemkot", "bumn", "bumd", "perguruan_tinggi",
+                "lsm", "other")
+NATIONAL_AGENCY_TYPES = ("kementerian", "lembaga", "bumn")     # no region of their own
 STAGES = ("inisiatif", "uji_coba", "penerapan")
 STATUSES = ("berlanjut", "berhenti", "unknown")
 DIGITAL = ("yes", "no", "unknown")

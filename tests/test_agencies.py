@@ -31,6 +31,33 @@ SPELLINGS = [
     ("PDAM Kota Makassar", "PDAM Kota Makassar", "bumd", None),
     ("Bank Sulselbar", "Bank Sulselbar", "bumd", None),
     ("Perumda Air Minum Tirta Jeneberang", "Perumda Air Minum Tirta Jeneberang", "bumd", None),
+    # state enterprises and their subsidiaries, by registry (data/vocabularies/state_enterprises.csv)
+    ("PT PLN (PERSERO) UP3 MAKASSAR", "PT PLN (Persero)", "bumn", "PT PLN (Persero) UP3 Makassar"),
+    ("Perum Bulog", "Perum Badan Urusan Logistik", "bumn", None),
+    ("Telkomsel", "PT Telekomunikasi Selular", "bumn", None),
+    ("PT Pegadaian", "PT Pegadaian", "bumn", None),
+    ("PT Bank Rakyat Indonesia (Persero) Tbk", "PT Bank Rakyat Indonesia (Persero) Tbk", "bumn", None),
+    ("PT Kereta Commuter Indonesia", "PT Kereta Commuter Indonesia", "bumn", None),
+    # national agencies outside the ministries (data/vocabularies/national_agencies.csv)
+    ("BPOM", "Badan Pengawas Obat dan Makanan", "lembaga", None),
+    ("Badan POM RI", "Badan Pengawas Obat dan Makanan", "lembaga", None),
+    ("Ombudsman RI", "Ombudsman Republik Indonesia", "lembaga", None),
+    ("Badan Kepegawaian Negara RI", "Badan Kepegawaian Negara", "lembaga", None),
+    ("Badan Narkotika Nasional", "Badan Narkotika Nasional", "lembaga", None),
+    ("BNN Kota Makassar", "Badan Narkotika Nasional", "lembaga", "BNN Kota Makassar"),
+    ("Kantor Kementerian Agama Kabupaten Sinjai", "Kementerian Agama", "kementerian",
+     "Kantor Kementerian Agama Kabupaten Sinjai"),
+    # regional enterprises (data/vocabularies/regional_enterprises.csv)
+    ("PT Jamkrida Jatim", "PT Jamkrida Jatim", "bumd", None),
+    ("PT Transportasi Jakarta", "PT Transportasi Jakarta", "bumd", None),
+    ("Bank Jatim", "Bank Jatim", "bumd", None),
+    ("PERUMDA PASAR JAYA", "Perumda Pasar Jaya", "bumd", None),
+    # network members JIPP counts
+    ("Universitas Hasanuddin", "Universitas Hasanuddin", "perguruan_tinggi", None),
+    ("UIN Alauddin Makassar", "UIN Alauddin Makassar", "perguruan_tinggi", None),
+    ("POLITEKNIK NEGERI UJUNG PANDANG", "Politeknik Negeri Ujung Pandang", "perguruan_tinggi", None),
+    ("Yayasan Kita Bisa", "Yayasan Kita Bisa", "lsm", None),
+    ("LSM Lingkar Hijau", "LSM Lingkar Hijau", "lsm", None),
 ]
 
 

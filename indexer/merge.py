@@ -74,6 +74,12 @@ def merge_fields(sources: list[SourceFields]) -> tuple[dict, list[Conflict]]:
     return merged, conflicts
 
 
+def _same_value(a: str, b: str) -> bool:
+    """Values that differ in letter case, spacing or a full stop only are one value ("PT" and
+    "Pt", "Kota  Makassar" and "Kota Makassar"): not a conflict anybody needs to settle."""
+    return " ".join(a.casefold().replace(".", " ").split()) == " ".join(b.casefold().replace(".", " ").split())
+
+
 def _conflict(name: str, present: list) -> Conflict | None:
     values = [(f"{s.hub}:{s.source_id}", v) for s, v in present]
     distinct = []
@@ -82,7 +88,7 @@ def _conflict(name: str, present: list) -> Conflict | None:
         if name in LONGEST_FIELDS or name in SECTIONS:
             if not any(_same_text(text, seen) for seen in distinct):
                 distinct.append(text)
-        elif text not in distinct:
+        elif not any(_same_value(text, seen) for seen in distinct):
             distinct.append(text)
     if len(distinct) < 2:
         return None

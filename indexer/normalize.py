@@ -23,7 +23,7 @@ from indexer.sources import get_path
 from indexer.textnorm import clean_spaces, fold, key
 from indexer.values import (is_empty, parse_award, parse_date, parse_sdgs, parse_stage,
                             parse_status, parse_year, parse_yes_no)
-from kms.schema import AGENCY_TYPES, CONTENT_FIELDS, SECTIONS
+from kms.schema import AGENCY_TYPES, CONTENT_FIELDS, NATIONAL_AGENCY_TYPES, SECTIONS
 
 _HTML = re.compile(r"<\s*/?\s*(p|br|div|span|b|i|u|ul|ol|li|strong|em|h\d|table|tr|td)\b", re.I)
 _MULTI_TEXT = ("title", *SECTIONS)
@@ -35,7 +35,7 @@ class RecordError(ValueError):
 
 @dataclass(frozen=True)
 class Issue:
-    kind: str        # region | agency | value | encoding
+    kind: str        # region | agency | value | encoding | contradiction
     field: str
     message: str
 
@@ -159,6 +159,33 @@ def choose_region(resolutions: list[Resolution]) -> Resolution | None:
     return max(regencies or accepted, key=lambda r: r.confidence)
 
 
+REGIONLESS_TYPES = (*NATIONAL_AGENCY_TYPES, "lsm", "perguruan_tinggi")
+GOVERNMENT_TYPES = ("pemprov", "pemkab", "pemkot")
+NATIONAL_WORDS = {"nasional", "pusat", "indonesia", "seluruhindonesia", "ri", "republikindonesia", "nkri",
+                  "kantorpusat", "tingkatnasional"}
+
+
+def _regionless(agency) -> bool:
+    """An agency with no region of its own; "Badan ..." by its pattern alone may be a region's."""
+    return agency is not None and agency.type in REGIONLESS_TYPES \
+        and not (agency.type == "lembaga" and agency.reason == "pola nama")
+
+
+def _national(values: list) -> bool:
+    """A region column that says the innovation is national."""
+    return bool(values) and all(key(str(v)) in NATIONAL_WORDS for v in values)
+
+
+def _within(code: str, other: str) -> bool:
+    """Whether two codes can name the same place: equal, or one the province of the other."""
+    return code == other or code.split(".")[0] == other or other.split(".")[0] == code
+
+
+def _agrees(one: Resolution, chosen: Resolution) -> bool:
+    """The same region, or the province the chosen regency lies in."""
+    return one.code == chosen.code or one.code == chosen.province_code
+
+
 def resolve_regions(values: list, codes: str) -> tuple[Resolution | None, list[Issue]]:
     """Resolve every region value given, in order, and pick one."""
     issues: list[Issue] = []
@@ -168,7 +195,12 @@ def resolve_regions(values: list, codes: str) -> tuple[Resolution | None, list[I
     resolutions = [r if r.code else resolve_region(t, codes=codes, province=province)
                    for r, t in zip(first, texts)]
     chosen = choose_region(resolutions)
+    sure = chosen is not None and chosen.confidence >= REVIEW
     for r in resolutions:
+        # A column a better one already settles is no question for a person: a province name
+        # beside a BPS code that gave the regency, an unreadable column beside a coded one.
+        if sure and (r.code is None or _agrees(r, chosen)):
+            continue
         if r.code is None:
             issues.append(Issue("region", "region", f"wilayah '{r.input}' tidak dapat dipastikan"
                                                     f" ({r.reason})"))
@@ -216,7 +248,8 @@ def normalize_record(raw: dict, mapping: Mapping, line: int = 0, most: Limits | 
             if fields[name] is None:
                 issues.append(Issue("value", name, f"tahun '{values[0]}' tidak dikenali"))
 
-    chosen, region_issues = resolve_regions(_mapped(raw, mapping, "region", most.field_chars), mapping.region_codes)
+    region_values = _mapped(raw, mapping, "region", most.field_chars)
+    chosen, region_issues = resolve_regions(region_values, mapping.region_codes)
     issues += region_issues
 
     agency_values = _mapped(raw, mapping, "agency", most.field_chars)
@@ -235,6 +268,16 @@ def normalize_record(raw: dict, mapping: Mapping, line: int = 0, most: Limits | 
         found = resolve_region(str(agency_values[0]))
         if found.code and found.confidence >= ACCEPT:
             chosen = found
+    if chosen is None and (_regionless(agency) or _national(region_values)):
+        # a ministry, a state enterprise, an NGO, a region written as "Nasional": no region is
+        # the right answer, not a question for a person
+        issues = [i for i in issues if i.kind != "region"]
+    if chosen and agency and agency.region_code and agency.type in GOVERNMENT_TYPES \
+            and not _within(chosen.code, agency.region_code):
+        named = gazetteer().by_code[agency.region_code].name
+        issues.append(Issue("contradiction", "region",
+                            f"instansi '{agency.name}' ({named}) bertentangan dengan wilayah "
+                            f"'{chosen.input}' ({chosen.name}): pilih yang benar"))
     if chosen:
         region = gazetteer().by_code[chosen.code]
         province = gazetteer().by_code[region.province_code]

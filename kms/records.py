@@ -220,7 +220,8 @@ def set_review(db, kind: str, record_id: str, hub: str, source_id: str, field: s
 def clear_source_reviews(db, hub: str, source_id: str, keep: set[tuple[str, str]]) -> None:
     """Drop this source's open flags that no longer apply; `keep` holds (kind, field)."""
     for row in rows(db, "SELECT id, kind, field FROM review WHERE hub = ? AND source_id = ? "
-                        "AND kind IN ('region', 'agency', 'value') AND resolved_at IS NULL",
+                        "AND kind IN ('region', 'agency', 'value', 'encoding', 'contradiction') "
+                        "AND resolved_at IS NULL",
                         [hub, source_id]):
         if (row["kind"], row["field"]) not in keep:
             db.execute("DELETE FROM review WHERE id = ?", [row["id"]])
@@ -291,6 +292,13 @@ def review_items(db, include_resolved: bool = False) -> list[dict]:
         row["detail"] = json.loads(row["detail"]) if row["detail"] else None
         items.append(row)
     return items
+
+
+def open_reviews_of(db, record_id: str, kinds: tuple[str, ...]) -> list[dict]:
+    """A record's open review items of some kinds (a contradiction is shown on its page)."""
+    marks = ", ".join("?" for _ in kinds)
+    return rows(db, f"SELECT kind, field, message FROM review WHERE record_id = ? AND kind IN ({marks}) "
+                    "AND resolved_at IS NULL ORDER BY id", [record_id, *kinds])
 
 
 def quarantine_items(db) -> list[dict]:

@@ -6,7 +6,7 @@ from kms.audit import audit_trail
 from kms.completeness import check_record, default_rules
 from kms.links import lineage
 from kms.params import ParameterError
-from kms.records import get_record, records_by_id
+from kms.records import get_record, open_reviews_of, records_by_id
 from kms.results import results_page
 from kms.schema import REPLICATION_STAGES, SECTIONS
 from kms.search.labels import FACET_TITLES, facet_label
@@ -50,4 +50,5 @@ def detail(record_id):
                            completeness=check_record(record, default_rules()), editable=editable,
                            audit=audit_trail(db, record_id), saved=request.args.get("saved"),
                            similar=similar_summaries(db, search_engine(), record, 6), lineage=links,
-                           user=user, stages=REPLICATION_STAGES)
+                           user=user, stages=REPLICATION_STAGES,
+                           contradictions=open_reviews_of(db, record_id, ("contradiction",)))

@@ -50,7 +50,7 @@ def test_a_column_a_better_one_settles_raises_no_item(db, tmp_path, mapping_file
     # the BPS code gives the regency for sure; the province column's spelling is no question then
     _ingest(db, tmp_path, mapping_file, [
         {"id": "1", "judul": "Antrian Daring", "instansi": "Pemkab Gowa", "kode_bps": "7306",
-         "provinsi": "Sulawesi Selatn"},
+         "provinsi": "Sulwesi Seltan"},
         {"id": "2", "judul": "Sampah Jadi Emas", "instansi": "Pemkot Makassar", "kode_bps": "7371",
          "provinsi": "xx-tidak-terbaca"},
     ])

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from indexer.casing import smart_title
-from indexer.reference import vocabulary
+from indexer.reference import DATA_DIR, read_csv, vocabulary
 from indexer.regions import REVIEW, gazetteer, resolve_region, split_type
 from indexer.textnorm import clean_spaces, fold, key
 
@@ -172,6 +172,31 @@ def _region_government(text: str, folded: str, cleaned: str, region_hint: str | 
             name, gov_type = region_government_name(region_hint)
             return Agency(name, gov_type, cleaned, True, region_hint, "unit; wilayah dari rekaman")
     return None
+
+
+_UNIT_WORDS = ((r"\bkab\b\.?", "kabupaten"), (r"\bprov\b\.?", "provinsi"), (r"\bkota adm\b\.?", "kota"),
+               (r"\bkota administrasi\b", "kota"), (r"\bkabupaten administrasi\b", "kabupaten"),
+               (r"\bpemkab\b", "pemerintah kabupaten"), (r"\bpemkot\b", "pemerintah kota"),
+               (r"\bpemprov\b", "pemerintah provinsi"))
+
+
+@lru_cache(maxsize=1)
+def _unit_abbreviations() -> dict[str, str]:
+    """One-word abbreviations of regional units and their expansions (data/search/synonyms.csv)."""
+    return {row["term"]: row["expansion"] for row in read_csv(DATA_DIR / "search" / "synonyms.csv")
+            if row.get("kind") == "abbreviation" and row["term"].isalpha()
+            and row["expansion"].startswith(("dinas", "badan", "sekretariat", "inspektorat", "kantor"))}
+
+
+@lru_cache(maxsize=20_000)
+def unit_key(text: str | None) -> str:
+    """A unit's name as compared: "Dinkes Kab. Sinjai" and "Dinas Kesehatan Kabupaten Sinjai"
+    are one unit."""
+    folded = fold(text or "")
+    for pattern, word in _UNIT_WORDS:
+        folded = re.sub(pattern, word, folded)
+    words = [_unit_abbreviations().get(w, w) for w in re.findall(r"[a-z0-9]+", folded)]
+    return key(" ".join(words))
 
 
 def normalize_agency(text, region_hint: str | None = None) -> Agency | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from indexer.agencies import unit_key
 from indexer.textnorm import key
 from kms.records import hubs_of
 from kms.schema import ROLES
@@ -83,6 +84,7 @@ class User:
     province: str | None = None
     agency: str | None = None
     session_version: int = 0
+    unit: str | None = None           # an agency editor kept to one unit of the agency
 
     @property
     def scope_label(self) -> str:
@@ -92,7 +94,7 @@ class User:
             return f"hub {self.hub}"
         if self.province:
             return f"provinsi {self.province}"
-        return f"instansi {self.agency}"
+        return f"instansi {self.agency}" + (f", unit {self.unit}" if self.unit else "")
 
     def can_manage_campaigns(self) -> bool:
         return self.role in ("admin", "hub_operator")
@@ -103,7 +105,7 @@ def _now() -> dt.datetime:
 
 
 def create_user(db, name: str, role: str, password: str, hub: str | None = None,
-                province: str | None = None, agency: str | None = None) -> User:
+                province: str | None = None, agency: str | None = None, unit: str | None = None) -> User:
     """A new account; raises AccountError naming the problem."""
     name = (name or "").strip()
     if not name or len(name) > 80 or any(c.isspace() for c in name):
@@ -117,6 +119,8 @@ def create_user(db, name: str, role: str, password: str, hub: str | None = None,
         raise AccountError("hub_operator perlu tepat satu dari --hub atau --province")
     if role == "agency_editor" and (hub or province or not agency):
         raise AccountError("agency_editor perlu --agency (nama instansi kanonis)")
+    if unit and role != "agency_editor":
+        raise AccountError("--unit hanya untuk agency_editor")
     if province and not province.replace(".", "").isdigit():
         raise AccountError("--province harus kode Kemendagri, misalnya 73")
     problem = password_problem(name, password)
@@ -128,6 +132,7 @@ def create_user(db, name: str, role: str, password: str, hub: str | None = None,
         db["users"].insert({"name": name, "password_hash": generate_password_hash(password),
                             "role": role, "hub": hub, "province": province,
                             "agency": agency.strip() if agency else None,
+                            "unit": unit.strip() if unit else None,
                             "created_at": _now().isoformat()})
     return get_user(db, name)
 
@@ -138,7 +143,7 @@ def get_user(db, name: str) -> User | None:
         return None
     row = rows[0]
     return User(row["id"], row["name"], row["role"], row["hub"], row["province"], row["agency"],
-                row.get("session_version") or 0)
+                row.get("session_version") or 0, row.get("unit"))
 
 
 def end_sessions(db, name: str) -> None:
@@ -202,7 +207,8 @@ def in_scope(user: User, record: dict, hubs: set[str] | None = None) -> bool:
         code = record.get("province_code") or ""
         return bool(code) and (code == user.province or code.startswith(user.province + "."))
     if user.role == "agency_editor":
-        return bool(record.get("agency")) and key(record["agency"]) == key(user.agency or "")
+        same = bool(record.get("agency")) and key(record["agency"]) == key(user.agency or "")
+        return same and (not user.unit or unit_key(record.get("unit")) == unit_key(user.unit))
     return False
 
 
@@ -212,7 +218,8 @@ def can_edit(db, user: User | None, record: dict) -> bool:
 
 def list_users(db) -> list[dict]:
     """Every account (no password hashes), active first."""
-    return [{k: row[k] for k in ("name", "role", "hub", "province", "agency", "created_at", "disabled_at")}
+    return [{k: row.get(k) for k in ("name", "role", "hub", "province", "agency", "unit", "created_at",
+                                     "disabled_at")}
             for row in db.query("SELECT * FROM users ORDER BY disabled_at IS NOT NULL, name")]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from indexer.agencies import normalize_agency
 from indexer.mapping import Mapping, MappingError, all_hub_mappings, hub_mapping, load_mapping
 from indexer.pipeline import COUNTS, Report, ingest_samples, ingest_with
 from indexer.regions import resolve_region
@@ -335,21 +336,40 @@ def user():
 @click.option("--role", required=True, type=click.Choice(["admin", "hub_operator", "agency_editor"]))
 @click.option("--hub", help="hub_operator: the hub (mapping name) whose records they keep.")
 @click.option("--province", help="hub_operator: the province code whose records they keep.")
-@click.option("--agency", help="agency_editor: canonical agency name (as in `kms export`).")
+@click.option("--agency", help="agency_editor: the agency, in any spelling the ingest reads (Pemkab Sinjai); "
+                               "the canonical name chosen is printed.")
+@click.option("--unit", help="agency_editor: only this unit of the agency (Dinas Kesehatan Kabupaten Sinjai).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def user_add(name, role, hub, province, agency, password_stdin):
+def user_add(name, role, hub, province, agency, unit, password_stdin):
     """Create a staff account (asks for the password unless --password-stdin)."""
-    password = _read_password(password_stdin)
     _config, db = _open_store()
     if hub and hub not in {m.name for m in all_hub_mappings()}:
         click.echo(f"peringatan: hub '{hub}' belum punya berkas pemetaan di data/hubs/", err=True)
-    if agency and not agency_exists(db, agency):
-        click.echo(f"peringatan: belum ada rekaman dengan instansi '{agency}' (cek `kms export`)", err=True)
+    if agency:
+        agency, unit = _agency_scope(agency, unit)
+        if not agency_exists(db, agency):
+            click.echo(f"peringatan: belum ada rekaman dengan instansi '{agency}' (cek `kms export`)", err=True)
+    password = _read_password(password_stdin)
     try:
-        account = create_user(db, name, role, password, hub=hub, province=province, agency=agency)
+        account = create_user(db, name, role, password, hub=hub, province=province, agency=agency, unit=unit)
     except AccountError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(f"akun {account.name} dibuat: {account.role}, {account.scope_label}")
+
+
+def _agency_scope(typed: str, unit: str | None) -> tuple[str, str | None]:
+    """The canonical agency (and unit) for what was typed, as the ingest would store it; an
+    agency the normalizer does not know, or a unit without its region, is refused."""
+    found = normalize_agency(typed)
+    if found is None or not found.known or (found.unit and not found.region_code and found.type in
+                                             ("pemprov", "pemkab", "pemkot")):
+        raise click.UsageError(f"--agency '{typed}' tidak dikenali sebagai satu instansi; tulis nama lengkapnya "
+                               "dengan wilayahnya (mis. 'Pemerintah Kabupaten Sinjai' atau "
+                               "'Dinas Kesehatan Kabupaten Sinjai')")
+    chosen_unit = unit or found.unit
+    if found.name != typed.strip() or chosen_unit:
+        click.echo(f"instansi: '{typed}' -> {found.name}" + (f"; unit: {chosen_unit}" if chosen_unit else ""))
+    return found.name, chosen_unit
 
 
 def _read_password(password_stdin: bool) -> str:

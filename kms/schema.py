@@ -292,3 +292,13 @@ def add_session_version(db: sqlite_utils.Database) -> None:
     # Bumped by sign-out, a password change and disabling: a session carries the version it
     # was signed in with and ends when it no longer matches (a saved cookie stops working).
     db.execute("ALTER TABLE users ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0")
+
+
+@migration
+def add_agency_units(db: sqlite_utils.Database) -> None:
+    # An agency editor may be scoped to one unit of an agency (a Dinas of a regency): the
+    # account keeps the unit, and each score the record's unit, so scope checks stay SQL.
+    db.execute("ALTER TABLE users ADD COLUMN unit TEXT")
+    db.execute("ALTER TABLE completeness_scores ADD COLUMN unit TEXT")
+    db.execute("UPDATE completeness_scores SET unit = (SELECT unit FROM innovations i "
+               "WHERE i.id = completeness_scores.record_id)")

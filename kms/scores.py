@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from indexer.agencies import unit_key
 from indexer.textnorm import key
 from kms.completeness import Rules, check_record, stale_cutoff
 from kms.db import in_chunks, upsert_sql
@@ -22,7 +23,7 @@ from kms.search.query import ParameterError
 GROUPS = {"hub": "Hub", "province": "Provinsi", "agency": "Instansi", "award_year": "Tahun penghargaan"}
 SORT_COLUMNS = ("label", "records", "complete", "incomplete", "stale", "stopped", "mean_score")
 BINS = 10
-FIGURE_COLUMNS = ("province_code", "province_name", "agency", "award_year", "status", "updated_at")
+FIGURE_COLUMNS = ("province_code", "province_name", "agency", "award_year", "status", "updated_at", "unit")
 _AWARD_YEAR = "CASE WHEN s.award_year THEN CAST(s.award_year AS TEXT) ELSE '' END"
 _ACTIVE_HUB = "SELECT 1 FROM score_hubs x WHERE x.record_id = s.record_id"
 _IN_HUB = "s.record_id IN (SELECT record_id FROM score_hubs WHERE hub = ?)"
@@ -92,6 +93,9 @@ def scope_sql(user) -> tuple[str, tuple]:
             return _IN_HUB, (user.hub,)
         return "s.province_code = ? OR s.province_code LIKE ?", (user.province, user.province + ".%")
     if user.role == "agency_editor":
+        if user.unit:
+            return ("s.agency IS NOT NULL AND kms_key(s.agency) = ? AND kms_unit_key(s.unit) = ?",
+                    (key(user.agency or ""), unit_key(user.unit)))
         return "s.agency IS NOT NULL AND kms_key(s.agency) = ?", (key(user.agency or ""),)
     return "0", ()
 
@@ -113,6 +117,7 @@ class _Figures:
     def __init__(self, db, rules: Rules, selection: Selection, threshold: float,
                  today: dt.date | None = None):
         db.conn.create_function("kms_key", 1, lambda v: key(v or ""), deterministic=True)
+        db.conn.create_function("kms_unit_key", 1, unit_key, deterministic=True)
         self.threshold = threshold
         self.cutoff = stale_cutoff(rules.stale_months, today or dt.date.today()).isoformat()
         self.where = ["s.rules = ?"]

@@ -9,10 +9,13 @@ from conftest import EDITOR_AGENCY, PASSWORD
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from kms.accounts import AccountError, create_user
+from kms.accounts import AccountError, create_user, get_user, in_scope
 from kms.app import create_app
 from kms.cli import main
+from kms.completeness import default_rules
 from kms.db import open_db
+from kms.records import iter_records
+from kms.scores import Selection, ensure_scores, score_rows, scope_sql
 
 ROLES = ("anonymous", "editor", "operator", "admin")
 # (method, path, expected status for anonymous, editor, operator, admin)
@@ -129,6 +132,36 @@ def test_user_add_command(sample_copy, monkeypatch, login):
     assert "sudah ada" in again.output
     app = create_app({"TESTING": True, "DATA_DIR": str(sample_copy), "SECRET_KEY": "uji"})
     assert login(app.test_client(), "editor-sinjai").status_code == 302
+
+
+def test_user_add_normalizes_the_agency_and_scopes_a_unit(sample_copy, monkeypatch):
+    monkeypatch.setenv("KMS_DATA_DIR", str(sample_copy))
+    runner = CliRunner()
+    made = runner.invoke(main, ["user", "add", "ed-pemkab", "--role", "agency_editor", "--agency", "Pemkab Sinjai",
+                                "--password-stdin"], input=PASSWORD + "\n")
+    assert made.exit_code == 0, made.output
+    assert "-> Pemerintah Kabupaten Sinjai" in made.output
+    vague = runner.invoke(main, ["user", "add", "ed-vague", "--role", "agency_editor", "--agency", "Dinas Kesehatan",
+                                 "--password-stdin"], input=PASSWORD + "\n")
+    assert vague.exit_code == 2 and "tidak dikenali" in vague.output
+    unit = runner.invoke(main, ["user", "add", "ed-dinkes", "--role", "agency_editor", "--agency",
+                                "Dinas Kesehatan Kabupaten Sinjai", "--password-stdin"], input=PASSWORD + "\n")
+    assert unit.exit_code == 0, unit.output
+    db = open_db(sample_copy / "kms.db")
+    whole, dinkes = get_user(db, "ed-pemkab"), get_user(db, "ed-dinkes")
+    assert (whole.agency, whole.unit) == ("Pemerintah Kabupaten Sinjai", None)
+    assert (dinkes.agency, dinkes.unit) == ("Pemerintah Kabupaten Sinjai", "Dinas Kesehatan Kabupaten Sinjai")
+    health = {"agency": "Pemerintah Kabupaten Sinjai", "unit": "Dinkes Kab. Sinjai", "province_code": "73"}
+    school = {**health, "unit": "Dinas Pendidikan Kabupaten Sinjai"}
+    assert in_scope(dinkes, health, set()) and not in_scope(dinkes, school, set())
+    assert in_scope(whole, health, set()) and in_scope(whole, school, set())
+    rules = default_rules()
+    ensure_scores(db, rules)
+    sql_whole = {r["id"] for r in score_rows(db, rules, Selection(scope=scope_sql(whole)), rules.threshold)}
+    sql_unit = {r["id"] for r in score_rows(db, rules, Selection(scope=scope_sql(dinkes)), rules.threshold)}
+    records = {r["id"]: r for r in iter_records(db)}
+    assert sql_unit and sql_unit < sql_whole            # the unit's records, not the government's
+    assert sql_unit == {i for i in sql_whole if in_scope(dinkes, records[i], set())}
 
 
 def test_public_api_shows_score_staff_in_scope_also_missing(site):

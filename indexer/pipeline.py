@@ -154,7 +154,7 @@ def _ingest_one(db, mapping: Mapping, path: Path, record, report: Report, seen: 
         merged_into = match
     records.save_source(db, hub, source_id, record_id, path.name, record.line, record.data,
                       normalized.fields, digest, normalized.source_updated_at, when)
-    _save_issues(db, hub, source_id, record_id, normalized.issues, when)
+    save_issues(db, hub, source_id, record_id, normalized.issues, when)
     outcome = records.rebuild_record(db, record_id, when)
     if outcome != "unchanged":
         report.changed_ids.add(record_id)
@@ -166,7 +166,8 @@ def _ingest_one(db, mapping: Mapping, path: Path, record, report: Report, seen: 
         setattr(report, outcome, getattr(report, outcome) + 1)
 
 
-def _save_issues(db, hub: str, source_id: str, record_id: str, issues, when: str) -> None:
+def save_issues(db, hub: str, source_id: str, record_id: str, issues, when: str) -> None:
+    """The source's review items as its latest normalization found them (older ones cleared)."""
     keep = set()
     for issue in issues:
         keep.add((issue.kind, issue.field))

@@ -47,6 +47,7 @@ _ENGLISH_OFFICES = [("regional military command", "kodam"), ("military area comm
                     ("regional police", "polda"), ("police", "polres"), ("high court", "pengadilan tinggi"),
                     ("district court", "pengadilan negeri"), ("religious court", "pengadilan agama"),
                     ("district attorney", "kejari"), ("high prosecutor", "kejati")]
+_TYPE_WORDS = {"kabupaten", "kab", "kota", "provinsi", "prov", "propinsi", "pemkab", "pemkot", "pemprov"}
 _KIND_WORDS = {"kota": "kota", "kabupaten": "kabupaten", "kab": "kabupaten"}
 _DIRECTIONS = {"utara", "selatan", "timur", "barat", "tengah", "tenggara", "laut", "daya", "raya"}
 _GENERIC = {"daerah", "istimewa", "khusus", "ibukota", "ibu", "kota", "provinsi", "kabupaten",
@@ -472,9 +473,11 @@ class Gazetteer:
                 found = self._lookup(None, run, province, acronyms=False)
                 if not (found and found[0] and len(key(run)) >= 4) or set(range(i, i + size)) & blocked:
                     continue
-                if following in _DIRECTIONS or before in _ENGLISH:
-                    blocked |= set(range(i, i + size))   # "Papua Pegunungan Tengah": not Papua either
-                    continue                             # "Central Irian Jaya" is not Irian Jaya
+                # "Kabupaten Lampung Tenggara" is not Lampung, nor "Central Irian Jaya" Irian Jaya
+                # (and no part of either); "Puskesmas Sinjai Utara" is in Sinjai (a district of it)
+                if (following in _DIRECTIONS and (i == 0 or before in _TYPE_WORDS)) or before in _ENGLISH:
+                    blocked |= set(range(i, i + size))
+                    continue
                 hits.add(found[0])
             if written:
                 hits = {c for c in hits if self.by_code[c].kind in written}

@@ -146,6 +146,16 @@ def get_user(db, name: str) -> User | None:
                 row.get("session_version") or 0, row.get("unit"))
 
 
+def rename_agency_scope(db, old: str, new: str) -> int:
+    """Accounts scoped to agency `old` (compared folded) now scoped to `new`; how many."""
+    names = [row["name"] for row in db.query("SELECT name, agency FROM users WHERE agency IS NOT NULL")
+             if key(row["agency"]) == key(old)]
+    with db.conn:
+        for name in names:
+            db.execute("UPDATE users SET agency = ? WHERE name = ?", [new, name])
+    return len(names)
+
+
 def end_sessions(db, name: str) -> None:
     """Every session of this account ends at its next request (sign-out, new password)."""
     with db.conn:

@@ -23,6 +23,7 @@ from kms.db import open_db
 from kms.links import candidate_count
 from kms.params import ParameterError
 from kms.records import agency_exists, count_records, iter_records, quarantine_items, review_items
+from kms.renormalize import renormalize as renormalize_store
 from kms.replication import detect_candidates
 from kms.schema import LIST_FIELDS, RECORD_FIELDS
 from kms.scores import ensure_scores, group_table, outdated_ids, save_scores, score_rows, summary
@@ -91,6 +92,30 @@ def ingest(paths, hub, mapping_file, as_json):
         _print_report(report)
     if report.failed_files:
         sys.exit(1)
+
+
+@main.command()
+@click.option("--hub", help="Only this hub's sources.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def renormalize(hub, as_json):
+    """Normalize and merge the stored sources again (what the normalizer learnt reaches old records)."""
+    config, db = _open_store()
+    _sync(config, db)
+    report = renormalize_store(db, hub)
+    _sync(config, db)             # the index, similarity and scores follow the changed records
+    if as_json:
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False))
+        return
+    click.echo(f"sumber: {report.sources}, berubah {report.changed_sources}, tetap {report.unchanged}; "
+               f"rekaman berubah {len(report.changed_records)}")
+    for name, count in sorted(report.fields_changed.items()):
+        click.echo(f"  {name}: {count} rekaman")
+    for old, new, count in report.scopes_renamed:
+        click.echo(f"  cakupan akun: '{old}' -> '{new}' ({count} akun)")
+    for hub_name, count in sorted(report.no_mapping.items()):
+        click.echo(f"  hub {hub_name}: {count} sumber tanpa berkas pemetaan di data/hubs/, dibiarkan", err=True)
+    for failure in report.failed:
+        click.echo(f"  {failure['hub']}:{failure['source_id']}: {failure['reason']} (disimpan seperti semula)", err=True)
 
 
 @main.command("load-samples")

@@ -121,6 +121,20 @@ def save_source(db, hub: str, source_id: str, record_id: str, file: str, line: i
          source_updated_at, when, when])
 
 
+def active_source_batches(db, hub: str | None, size: int) -> Iterator[list[dict]]:
+    """Every active source (of one hub, or all), in batches, in a stable order."""
+    last = ("", "")
+    while True:
+        where = "dropped_at IS NULL AND (hub, source_id) > (?, ?)" + (" AND hub = ?" if hub else "")
+        params = [*last, *([hub] if hub else []), size]
+        batch = list(rows(db, f"SELECT hub, source_id, record_id, file, line, raw, content_hash, last_seen "
+                              f"FROM sources WHERE {where} ORDER BY hub, source_id LIMIT ?", params))
+        if not batch:
+            return
+        yield batch
+        last = (batch[-1]["hub"], batch[-1]["source_id"])
+
+
 def source_rows(db, record_id: str, active_only: bool = True) -> list[dict]:
     """Source rows of a record, oldest first."""
     sql = "SELECT * FROM sources WHERE record_id = ?"

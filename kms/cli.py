@@ -289,7 +289,7 @@ def serve(host, port, workers, threads):
 
 
 @main.command()
-@params.click_options(params.FILTERS + (params.AGENCY,))
+@params.click_options(params.FILTERS)
 @click.option("--by", type=click.Choice(["hub", "province", "agency", "award_year"]), default="hub",
               show_default=True, help="Group the summary by.")
 @click.option("--threshold", type=click.FloatRange(0, 100), help="Score counted as complete "
@@ -303,7 +303,7 @@ def serve(host, port, workers, threads):
 @click.option("--snapshot", is_flag=True, help="Save this scoring run as a snapshot (of the "
               "campaign, with --campaign).")
 @click.option("--json", "as_json", is_flag=True, help="Print summary and groups as JSON.")
-def check(agency, by, threshold, output, include_stale, campaign_id, snapshot, as_json, **filters):
+def check(by, threshold, output, include_stale, campaign_id, snapshot, as_json, **filters):
     """Completeness summary per hub (or province, agency, award year), and a worklist."""
     if output and output.suffix.lower() not in (".csv", ".xlsx"):
         raise click.UsageError("--output harus berakhiran .csv atau .xlsx")
@@ -326,7 +326,7 @@ def check(agency, by, threshold, output, include_stale, campaign_id, snapshot, a
         threshold = campaign.threshold if campaign else rules.threshold
     engine = _sync(config, db)[0]
     ensure_scores(db, rules)
-    chosen = selection(engine, query, agency)
+    chosen = selection(engine, query)          # --agency is a shared filter, in the query
     figures = summary(db, rules, chosen, threshold, campaign.starts_on if campaign else None)
     table = group_table(db, rules, chosen, by, threshold, "label", descending=False)
     if snapshot:

@@ -16,7 +16,7 @@ import click
 
 from indexer.reference import urusan_labels
 from indexer.regions import resolve_region
-from kms.schema import AGENCY_TYPES, STAGES, STATUSES
+from kms.schema import AGENCY_TYPES, DIGITAL, STAGES, STATUSES
 from kms.search.engine import FACETS, SORTS
 
 MAX_PER_PAGE = 100
@@ -217,13 +217,15 @@ _FACET_HELP = {
     "year": "Year of the innovation", "agency_type": "Kind of agency",
     "sector": "Urusan (government affair) key", "category": "Category (e.g. digital, non-digital)",
     "award": "Award tier key (e.g. top45)", "sdg": "SDG number 1-17", "stage": "Stage of the innovation",
-    "status": "Whether it still runs", "hub": "The hub that sent the record"}
+    "status": "Whether it still runs", "hub": "The hub that sent the record",
+    "agency": "Canonical agency name, as in `kms export`", "digital": "Whether the innovation is digital"}
 _FACET_KIND = {"province": {"kind": "code"}, "regency": {"kind": "code"},
                "year": {"kind": "int", "low": 1900, "high": 2100},
                "sdg": {"kind": "int", "low": 1, "high": 17},
                "agency_type": {"kind": "choice", "choices": AGENCY_TYPES},
                "stage": {"kind": "choice", "choices": STAGES},
-               "status": {"kind": "choice", "choices": STATUSES}}
+               "status": {"kind": "choice", "choices": STATUSES},
+               "digital": {"kind": "choice", "choices": DIGITAL}}
 
 QUERY = Param("q", "Free text; quoted phrases; syntax that does not parse is read as plain words.",
               max_length=500, truncate=True)
@@ -236,13 +238,12 @@ PAGING = (Param("page", "Result page", "int", 1, MAX_PAGE, default=1),
           Param("per_page", "Results per page", "int", 1, MAX_PER_PAGE),
           Param("sort", "Order of results", "choice", choices=SORTS, default="relevance"))
 SEARCH = FILTERS + PAGING
-AGENCY = Param("agency", "Canonical agency name, as in `kms export`.")
 SCORE_RANGE = (Param("min_score", "Lowest completeness score", "number", 0, 100),
                Param("max_score", "Highest completeness score", "number", 0, 100))
 MAX_LIST = 1000
 LIST_PAGING = (Param("page", "Result page", "int", 1, MAX_PAGE, default=1),
                Param("per_page", "Rows per page", "int", 1, MAX_LIST, default=100))
-COMPLETENESS = FILTERS + (AGENCY, *SCORE_RANGE, *LIST_PAGING)
+COMPLETENESS = FILTERS + (*SCORE_RANGE, *LIST_PAGING)      # `agency` is a shared filter
 
 
 def limit(default: int) -> Param:

@@ -288,3 +288,23 @@ def test_corrections_stop_when_their_time_budget_is_spent():
     assert list(fixed) == words[:len(fixed)]          # the first words, in order
     everything = corrector.corrections(_SlowVocabulary(), words, budget=60)
     assert len(everything) == len(words)
+
+
+def test_agency_and_digital_are_shared_filters(sample_dir):
+    everything = search(sample_dir, per_page=1)
+    agencies = everything["facets"]["agency"]
+    top = agencies[0]
+    found = search(sample_dir, agency=top["value"], per_page=100)
+    assert found["total"] == top["count"] > 0
+    app = create_app({"TESTING": True, "DATA_DIR": str(sample_dir)})
+    client = app.test_client()
+    for hit in ids(found):
+        assert client.get(f"/api/innovations/{hit}").get_json()["agency"] == top["value"]
+    two = search(sample_dir, agency=[agencies[0]["value"], agencies[1]["value"]], per_page=1)
+    assert two["total"] == agencies[0]["count"] + agencies[1]["count"]          # OR within the name
+    digital = {item["value"]: item["count"] for item in everything["facets"]["digital"]}
+    assert sum(digital.values()) == everything["total"]
+    assert search(sample_dir, digital="yes", per_page=1)["total"] == digital.get("yes", 0)
+    assert client.get("/api/search?digital=mungkin").status_code == 400
+    listed = {p["name"] for p in client.get("/api/openapi.json").get_json()["paths"]["/api/search"]["get"]["parameters"]}
+    assert {"agency", "digital"} <= listed

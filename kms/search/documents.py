@@ -10,7 +10,8 @@ from kms.search.engine import IndexDocument
 BODY_FIELDS = (*SECTIONS, "agency", "unit", "regency_name", "province_name", "category", "innovator")
 _SINGLE = {"province": "province_code", "regency": "regency_code", "year": "year",
            "agency_type": "agency_type", "sector": "sector", "category": "category",
-           "award": "award", "stage": "stage", "status": "status"}
+           "award": "award", "stage": "stage", "status": "status", "agency": "agency",
+           "digital": "digital"}
 
 
 def document_text(record: dict) -> tuple[str, str]:

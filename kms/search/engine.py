@@ -20,7 +20,7 @@ FIELD_BOOSTS = {"title": 2.0, "body": 1.0}
 # Facets of several values per record (a record has many SDGs, comes from many hubs).
 MULTI_FACETS = ("sdg", "hub")
 FACETS = ("province", "regency", "year", "agency_type", "sector", "category", "award", "sdg",
-          "stage", "status", "hub")
+          "stage", "status", "hub", "agency", "digital")
 SORTS = ("relevance", "newest", "title")
 
 

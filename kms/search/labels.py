@@ -10,7 +10,7 @@ DIGITAL_LABELS = {"yes": "Ya", "no": "Tidak", "unknown": "Tidak diketahui"}
 FACET_TITLES = {"province": "Provinsi", "regency": "Kabupaten/Kota", "year": "Tahun",
                 "agency_type": "Jenis instansi", "sector": "Urusan", "category": "Kategori",
                 "award": "Penghargaan", "sdg": "SDGs", "stage": "Tahapan", "status": "Status",
-                "hub": "Sumber (hub)"}
+                "hub": "Sumber (hub)", "agency": "Instansi", "digital": "Digital"}
 
 
 def facet_label(name: str, value: str) -> str:

@@ -72,10 +72,13 @@ def facet_order(name: str):
     return lambda item: (-item["count"], item["label"])
 
 
+FACET_LIMITS = {"agency": 100}     # thousands of agencies nationally: the most frequent ones
+
+
 def facet_lists(counts: dict) -> dict[str, list[dict]]:
     """facet -> [{value, label, count}] in display order."""
     return {name: sorted(({"value": v, "label": facet_label(name, v), "count": n}
-                          for v, n in values.items()), key=facet_order(name))
+                          for v, n in values.items()), key=facet_order(name))[:FACET_LIMITS.get(name)]
             for name, values in counts.items()}
 
 

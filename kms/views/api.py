@@ -95,7 +95,7 @@ def completeness():
     query = SearchQuery.from_mapping(values)
     db, rules = get_db(), default_rules()
     ensure_scores(db, rules)
-    chosen = selection(search_engine(), query, values["agency"], scope_sql(current_user()),
+    chosen = selection(search_engine(), query, None, scope_sql(current_user()),
                        values["min_score"], values["max_score"])
     figures = summary(db, rules, chosen, rules.threshold)
     page, per_page = values["page"], values["per_page"]

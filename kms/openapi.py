@@ -15,8 +15,11 @@ SIMILAR_ITEM = {"type": "object", "properties": {k: {} for k in (
     "id", "title", "agency", "regency_code", "year", "score", "reasons", "nearby")}}
 
 
+TOO_LONG = {"description": "The request line is longer than the server reads (8,190 bytes)"}
+
+
 def openapi_document() -> dict:
-    return {
+    document = {
         "openapi": "3.0.3",
         "info": {"title": "Inovasi KMS API", "version": "0.1.0",
                  "description": "Search Indonesian public-service innovations."},
@@ -82,3 +85,6 @@ def openapi_document() -> dict:
                                           "responses": {"200": {"description": "OpenAPI 3"}}}},
         },
     }
+    for path in document["paths"].values():          # answered by the server before the app
+        path["get"]["responses"]["414"] = TOO_LONG
+    return document

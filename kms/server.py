@@ -55,4 +55,5 @@ def serve(host: str, port: int, workers: int = 1, threads: int = THREADS) -> Non
         os.environ["KMS_SECRET_KEY"] = secrets.token_hex(32)
     _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread",
                "threads": threads, "timeout": 120, "graceful_timeout": 10, "accesslog": None,
+               "limit_request_line": 8190,         # gunicorn's largest; a longer URL is a 414
                "preload_app": False}).run()

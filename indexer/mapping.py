@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from indexer.reference import HUBS_DIR
@@ -39,6 +39,18 @@ class Mapping:
     html_fields: tuple[str, ...] = ()
     samples: tuple[str, ...] = ()
     records_hub: str = ""       # replication exports: the hub whose ids `original`/`replica` use
+    text: str = ""              # the TOML it was read from (kept with the store for renormalize)
+
+
+def with_decisions(mapping: Mapping, decisions: dict[str, dict[str, str]]) -> Mapping:
+    """The mapping with staff decisions (field -> {spelling: value}, from `kms decide`) added to
+    its [values.FIELD] tables; the mapping file's own entries win."""
+    if not decisions:
+        return mapping
+    values = {name: dict(table) for name, table in mapping.values.items()}
+    for name, table in decisions.items():
+        values[name] = {**table, **values.get(name, {})}
+    return replace(mapping, values=values)
 
 
 def _as_list(value) -> list[str]:
@@ -85,10 +97,19 @@ def load_mapping(path: str | Path) -> Mapping:
     """Read and check one mapping file."""
     path = Path(path)
     try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
+        text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise MappingError(f"{path}: file pemetaan tidak ditemukan") from None
+    except UnicodeDecodeError as exc:
+        raise MappingError(f"{path}: bukan UTF-8: {exc}") from None
+    return mapping_from_text(text, path)
+
+
+def mapping_from_text(text: str, path: str | Path) -> Mapping:
+    """Check one mapping's TOML text (`path` names it in errors)."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise MappingError(f"{path}: TOML tidak valid: {exc}") from None
 
@@ -130,7 +151,7 @@ def load_mapping(path: str | Path) -> Mapping:
         sheet=data.get("sheet", ""), fields=fields, values=values,
         defaults={k: str(v) for k, v in data.get("defaults", {}).items()},
         html_fields=tuple(html), samples=tuple(_as_list(data.get("samples", []))),
-        records_hub=data.get("records_hub", ""),
+        records_hub=data.get("records_hub", ""), text=text,
     )
 
 

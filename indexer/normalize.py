@@ -38,6 +38,7 @@ class Issue:
     kind: str        # region | agency | value | encoding | contradiction
     field: str
     message: str
+    value: str = ""  # the spelling in question, for a decision (kms decide)
 
 
 @dataclass
@@ -203,10 +204,10 @@ def resolve_regions(values: list, codes: str) -> tuple[Resolution | None, list[I
             continue
         if r.code is None:
             issues.append(Issue("region", "region", f"wilayah '{r.input}' tidak dapat dipastikan"
-                                                    f" ({r.reason})"))
+                                                    f" ({r.reason})", r.input))
         elif r.confidence < REVIEW:
             issues.append(Issue("region", "region", f"wilayah '{r.input}' ditebak sebagai {r.name}"
-                                                    f" (keyakinan {r.confidence:.2f}, {r.reason})"))
+                                                    f" (keyakinan {r.confidence:.2f}, {r.reason})", r.input))
     if chosen:
         clash = [r for r in resolutions if r.code and r.province_code != chosen.province_code]
         for r in clash:
@@ -246,7 +247,7 @@ def normalize_record(raw: dict, mapping: Mapping, line: int = 0, most: Limits | 
         if values:
             fields[name] = parse_year(values[0])
             if fields[name] is None:
-                issues.append(Issue("value", name, f"tahun '{values[0]}' tidak dikenali"))
+                issues.append(Issue("value", name, f"tahun '{values[0]}' tidak dikenali", str(values[0])))
 
     region_values = _mapped(raw, mapping, "region", most.field_chars)
     chosen, region_issues = resolve_regions(region_values, mapping.region_codes)
@@ -259,7 +260,8 @@ def normalize_record(raw: dict, mapping: Mapping, line: int = 0, most: Limits | 
         fields["unit"] = fields["unit"] or agency.unit
         if not agency.known:
             issues.append(Issue("agency", "agency", f"instansi '{agency_values[0]}' tidak dikenal "
-                                                    f"({agency.reason}); nama dibersihkan dipakai"))
+                                                    f"({agency.reason}); nama dibersihkan dipakai",
+                                str(agency_values[0])))
         if chosen is None and agency.region_code:
             found = resolve_region(agency.region_code)
             chosen = found
@@ -277,7 +279,9 @@ def normalize_record(raw: dict, mapping: Mapping, line: int = 0, most: Limits | 
         named = gazetteer().by_code[agency.region_code].name
         issues.append(Issue("contradiction", "region",
                             f"instansi '{agency.name}' ({named}) bertentangan dengan wilayah "
-                            f"'{chosen.input}' ({chosen.name}): pilih yang benar"))
+                            f"'{chosen.input}' ({chosen.name}): pilih yang benar",
+                            json.dumps({"region": chosen.input, "agency": str(agency_values[0]),
+                                        "agency_region": agency.region_code, "region_code": chosen.code})))
     if chosen:
         region = gazetteer().by_code[chosen.code]
         province = gazetteer().by_code[region.province_code]
@@ -312,7 +316,7 @@ def _parse_controlled(raw: dict, mapping: Mapping, fields: dict, issues: list[Is
     if values:
         fields["sector"], ok = parse_sector(values[0])
         if not ok:
-            issues.append(Issue("value", "sector", f"urusan '{values[0]}' tidak dikenal"))
+            issues.append(Issue("value", "sector", f"urusan '{values[0]}' tidak dikenal", str(values[0])))
     values = _mapped(raw, mapping, "sdgs", most.field_chars)
     fields["sdgs"], ok = parse_sdgs(values) if values else ([], True)
     if not ok:
@@ -322,7 +326,7 @@ def _parse_controlled(raw: dict, mapping: Mapping, fields: dict, issues: list[Is
         tier, year, ok = parse_award(values[0])
         fields["award"], fields["award_year"] = tier, year
         if not ok:
-            issues.append(Issue("value", "award", f"penghargaan '{values[0]}' tidak dikenali"))
+            issues.append(Issue("value", "award", f"penghargaan '{values[0]}' tidak dikenali", str(values[0])))
     year_values = _mapped(raw, mapping, "award_year", most.field_chars)
     if year_values:
         fields["award_year"] = parse_year(year_values[0])
@@ -333,6 +337,6 @@ def _parse_controlled(raw: dict, mapping: Mapping, fields: dict, issues: list[Is
         if values:
             fields[name], ok = parser(values[0])
             if not ok:
-                issues.append(Issue("value", name, f"nilai '{values[0]}' tidak dikenali"))
+                issues.append(Issue("value", name, f"nilai '{values[0]}' tidak dikenali", str(values[0])))
     fields["digital"] = fields["digital"] or "unknown"
     fields["status"] = fields["status"] or "unknown"

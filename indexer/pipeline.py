@@ -5,7 +5,7 @@ import itertools
 from pathlib import Path
 
 from indexer.dedupe import find_duplicate
-from indexer.mapping import Mapping, all_hub_mappings
+from indexer.mapping import Mapping, all_hub_mappings, with_decisions
 from indexer.normalize import RecordError, normalize_record
 from indexer.reference import SAMPLES_DIR
 from indexer.replications import ingest_link_row, link_named_original
@@ -35,6 +35,9 @@ def ingest_files(db, paths: list[Path], mapping: Mapping, row_handler=None) -> R
     `row_handler` takes the place of innovation rows for other kinds of export (those keep
     no per-source provenance, so nothing is marked dropped)."""
     report = Report(mapping.name)
+    with db.conn:
+        records.remember_mapping(db, mapping.name, str(mapping.path), mapping.text, records.now_iso())
+    mapping = with_decisions(mapping, records.hub_decisions(db, mapping.name))    # kms decide
     handle_row = row_handler or _ingest_one
     for path in paths:
         path = Path(path)
@@ -172,7 +175,7 @@ def save_issues(db, hub: str, source_id: str, record_id: str, issues, when: str)
     for issue in issues:
         keep.add((issue.kind, issue.field))
         records.set_review(db, issue.kind, record_id, hub, source_id, issue.field, issue.message,
-                         {}, when)
+                           {"value": issue.value} if issue.value else {}, when)
     records.clear_source_reviews(db, hub, source_id, keep)
 
 

@@ -13,13 +13,14 @@ from indexer.mapping import Mapping, MappingError, all_hub_mappings, hub_mapping
 from indexer.pipeline import COUNTS, Report, ingest_samples, ingest_with
 from indexer.regions import resolve_region
 from kms import faults, params, server
-from kms.accounts import AccountError, create_user, disable_user, list_users, set_password
+from kms.accounts import AccountError, create_user, disable_user, get_user, list_users, set_password
 from kms.backup import backup_store
 from kms.campaigns import (get_campaign, save_snapshot, selection, worklist, worklist_csv, worklist_only,
                            worklist_xlsx)
 from kms.completeness import RulesError, default_rules
 from kms.config import SETTINGS, db_path, load_config, setting_help
 from kms.db import open_db
+from kms.decisions import DecisionError, decide as decide_item
 from kms.links import candidate_count
 from kms.params import ParameterError
 from kms.records import agency_exists, count_records, iter_records, quarantine_items, review_items
@@ -209,9 +210,29 @@ def review(as_json, kind):
             click.echo(json.dumps(item, ensure_ascii=False, default=str))
         else:
             where = f"{item['hub']}:{item['source_id']}" if item["hub"] else ""
-            click.echo(f"[{item['kind']}] {item['record_id']} {where} {item['message']}".replace("  ", " "))
+            click.echo(f"#{item['id']} [{item['kind']}] {item['record_id']} {where} {item['message']}"
+                       .replace("  ", " "))
     if not as_json:
         click.echo(f"{len(items)} item perlu ditinjau")
+
+
+@main.command()
+@click.argument("item", type=int)
+@click.argument("value")
+@click.option("--as", "account", required=True, help="The staff account deciding (it must be able to edit the record).")
+def decide(item, value, account):
+    """Decide a review item (its number in `kms review --json`): the region, agency or value a
+    hub's spelling means, a conflict's value, which side of a contradiction is right."""
+    config, db = _open_store()
+    user = get_user(db, account)
+    if user is None:
+        raise click.UsageError(f"--as: tidak ada akun aktif '{account}'")
+    try:
+        done = decide_item(db, item, value, user)
+    except DecisionError as exc:
+        raise click.UsageError(str(exc)) from None
+    _sync(config, db)
+    click.echo(f"item {item}: {done}")
 
 
 @main.command("detect-replications")

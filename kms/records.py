@@ -135,6 +135,12 @@ def active_source_batches(db, hub: str | None, size: int) -> Iterator[list[dict]
         last = (batch[-1]["hub"], batch[-1]["source_id"])
 
 
+def active_source(db, hub: str, source_id: str) -> dict | None:
+    found = list(rows(db, "SELECT hub, source_id, record_id, file, line, raw, content_hash, last_seen "
+                          "FROM sources WHERE hub = ? AND source_id = ? AND dropped_at IS NULL", [hub, source_id]))
+    return found[0] if found else None
+
+
 def source_rows(db, record_id: str, active_only: bool = True) -> list[dict]:
     """Source rows of a record, oldest first."""
     sql = "SELECT * FROM sources WHERE record_id = ?"
@@ -313,6 +319,48 @@ def open_reviews_of(db, record_id: str, kinds: tuple[str, ...]) -> list[dict]:
     marks = ", ".join("?" for _ in kinds)
     return rows(db, f"SELECT kind, field, message FROM review WHERE record_id = ? AND kind IN ({marks}) "
                     "AND resolved_at IS NULL ORDER BY id", [record_id, *kinds])
+
+
+def remember_mapping(db, hub: str, path: str, text: str, when: str) -> None:
+    """The mapping a hub was ingested with (the latest one wins)."""
+    if text:
+        db.execute("INSERT INTO hub_mappings (hub, path, text, saved_at) VALUES (?, ?, ?, ?) ON CONFLICT (hub) "
+                   "DO UPDATE SET path = excluded.path, text = excluded.text, saved_at = excluded.saved_at",
+                   [hub, path, text, when])
+
+
+def remembered_mapping(db, hub: str) -> tuple[str, str] | None:
+    """(path, TOML text) of the mapping a hub was last ingested with."""
+    found = list(rows(db, "SELECT path, text FROM hub_mappings WHERE hub = ?", [hub]))
+    return (found[0]["path"], found[0]["text"]) if found else None
+
+
+def hub_decisions(db, hub: str) -> dict[str, dict[str, str]]:
+    """field -> {spelling: value}: what staff decided this hub's spellings mean."""
+    out: dict[str, dict[str, str]] = {}
+    for row in rows(db, "SELECT field, spelling, value FROM hub_decisions WHERE hub = ?", [hub]):
+        out.setdefault(row["field"], {})[row["spelling"]] = row["value"]
+    return out
+
+
+def save_decision(db, hub: str, field: str, spelling: str, value: str, user: str, when: str) -> None:
+    db.execute("INSERT INTO hub_decisions (hub, field, spelling, value, decided_by, decided_at) "
+               "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hub, field, spelling) DO UPDATE SET "
+               "value = excluded.value, decided_by = excluded.decided_by, decided_at = excluded.decided_at",
+               [hub, field, spelling, value, user, when])
+
+
+def review_item(db, item_id: int) -> dict | None:
+    found = list(rows(db, "SELECT * FROM review WHERE id = ?", [item_id]))
+    if not found:
+        return None
+    item = dict(found[0])
+    item["detail"] = json.loads(item["detail"]) if item["detail"] else {}
+    return item
+
+
+def resolve_review(db, item_id: int, when: str) -> None:
+    db.execute("UPDATE review SET resolved_at = ? WHERE id = ?", [when, item_id])
 
 
 def quarantine_items(db) -> list[dict]:

@@ -8,8 +8,8 @@ record merged again from all its sources, staff overrides applied on top as at i
 are never touched). Review items are refreshed the way an ingest refreshes them. Records
 renamed to a new canonical agency carry the accounts scoped to the old name along. Changed
 records go through the index journal like any write, so the index follows at the next sync.
-Sources of a hub with no mapping in data/hubs/ (ingested with an ad-hoc --mapping) are
-counted and left as they are.
+A hub's mapping is its bundled one (data/hubs/), else the one it was last ingested with (kept
+in the store); sources of a hub with neither are counted and left as they are.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from indexer.mapping import Mapping, MappingError, hub_mapping
+from indexer.mapping import Mapping, MappingError, hub_mapping, mapping_from_text, with_decisions
 from indexer.normalize import RecordError, normalize_record
 from indexer.pipeline import save_issues
 from kms import accounts, records
@@ -55,7 +55,7 @@ def renormalize(db, hub: str | None = None, mappings: dict[str, Mapping] | None 
         with db.atomic():
             for row in batch:
                 report.sources += 1
-                mapping = _mapping(found, row["hub"])
+                mapping = _mapping(db, found, row["hub"])
                 if mapping is None:
                     report.no_mapping[row["hub"]] += 1
                     continue
@@ -69,13 +69,30 @@ def renormalize(db, hub: str | None = None, mappings: dict[str, Mapping] | None 
     return report
 
 
-def _mapping(found: dict, hub: str) -> Mapping | None:
+def _mapping(db, found: dict, hub: str) -> Mapping | None:
+    """The hub's mapping: the bundled one, else the one it was last ingested with."""
     if hub not in found:
         try:
             found[hub] = hub_mapping(hub)
         except MappingError:
-            found[hub] = None
-    return found[hub]
+            kept = records.remembered_mapping(db, hub)
+            try:
+                found[hub] = mapping_from_text(kept[1], kept[0]) if kept else None
+            except MappingError:
+                found[hub] = None
+    if found[hub] is None:
+        return None
+    return with_decisions(found[hub], records.hub_decisions(db, hub))
+
+
+def renormalize_source(db, hub: str, source_id: str, mapping: Mapping | None = None) -> Renormalized:
+    """One source normalized again (after a decision about it)."""
+    report = Renormalized()
+    row = records.active_source(db, hub, source_id)
+    mapping = with_decisions(mapping, records.hub_decisions(db, hub)) if mapping else _mapping(db, {}, hub)
+    if row and mapping:
+        _one(db, mapping, row, records.now_iso(), report, defaultdict(Counter))
+    return report
 
 
 def _one(db, mapping: Mapping, row: dict, when: str, report: Renormalized, renamed: dict) -> None:

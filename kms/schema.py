@@ -302,3 +302,21 @@ def add_agency_units(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE completeness_scores ADD COLUMN unit TEXT")
     db.execute("UPDATE completeness_scores SET unit = (SELECT unit FROM innovations i "
                "WHERE i.id = completeness_scores.record_id)")
+
+
+@migration
+def add_hub_decisions(db: sqlite_utils.Database) -> None:
+    # A person's answer to a review item, kept per hub and spelling so the question never comes
+    # back: the region or agency a hub's spelling means, the canonical value of a value it sends.
+    # Applied at every ingest and renormalization like the mapping's own [values.FIELD] table.
+    db.execute("CREATE TABLE hub_decisions (hub TEXT NOT NULL, field TEXT NOT NULL, spelling TEXT NOT NULL, "
+               "value TEXT NOT NULL, decided_by TEXT NOT NULL, decided_at TEXT NOT NULL, "
+               "PRIMARY KEY (hub, field, spelling))")
+
+
+@migration
+def add_hub_mappings(db: sqlite_utils.Database) -> None:
+    # The mapping each hub was last ingested with (its TOML text), so `kms renormalize` and a
+    # decision can normalize a source again though its mapping was given with --mapping FILE.
+    db.execute("CREATE TABLE hub_mappings (hub TEXT PRIMARY KEY, path TEXT NOT NULL, text TEXT NOT NULL, "
+               "saved_at TEXT NOT NULL)")

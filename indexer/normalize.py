@@ -21,8 +21,8 @@ from indexer.reference import vocabulary
 from indexer.regions import ACCEPT, REVIEW, Resolution, gazetteer, resolve_region
 from indexer.sources import get_path
 from indexer.textnorm import clean_spaces, fold, key
-from indexer.values import (is_empty, parse_award, parse_date, parse_sdgs, parse_stage,
-                            parse_status, parse_year, parse_yes_no)
+from indexer.values import (is_empty, parse_award, parse_category, parse_date, parse_sdgs,
+                            parse_stage, parse_status, parse_year, parse_yes_no)
 from kms.schema import AGENCY_TYPES, CONTENT_FIELDS, NATIONAL_AGENCY_TYPES, SECTIONS
 
 _HTML = re.compile(r"<\s*/?\s*(p|br|div|span|b|i|u|ul|ol|li|strong|em|h\d|table|tr|td)\b", re.I)
@@ -238,9 +238,15 @@ def normalize_record(raw: dict, mapping: Mapping, line: int = 0, most: Limits | 
     if not title:
         raise RecordError("judul inovasi (title) kosong")
     fields["title"] = smart_title(title)
-    for name in ("category", "innovator", "unit"):
+    for name in ("innovator", "unit"):
         if fields[name]:
             fields[name] = smart_title(fields[name])
+    if fields["category"]:                     # a key of data/vocabularies/categories.csv
+        written = fields["category"]
+        fields["category"], known = parse_category(written)
+        if not known:
+            fields["category"] = smart_title(written)
+            issues.append(Issue("value", "category", f"kategori '{written}' tidak ada di kosakata", written))
 
     for name in ("year", "start_year"):
         values = _mapped(raw, mapping, name, most.field_chars)

@@ -5,6 +5,8 @@ import csv
 from functools import lru_cache
 from pathlib import Path
 
+from indexer.textnorm import key
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 REGIONS_DIR = DATA_DIR / "regions"
 VOCAB_DIR = DATA_DIR / "vocabularies"
@@ -44,6 +46,23 @@ def sdg_labels() -> dict[int, str]:
 
 
 @lru_cache(maxsize=None)
+@lru_cache(maxsize=None)
+def category_labels() -> dict[str, str]:
+    """Category key -> label (data/vocabularies/categories.csv)."""
+    return {row["key"]: row["label"] for row in vocabulary("categories")}
+
+
+@lru_cache(maxsize=None)
+def category_variants() -> dict[str, str]:
+    """key(spelling) -> category key: each key, label and listed variant."""
+    from_key = {}
+    for row in vocabulary("categories"):
+        for spelling in [row["key"], row["label"], *row["variants"].split(";")]:
+            if spelling.strip():
+                from_key[key(spelling)] = row["key"]
+    return from_key
+
+
 def agency_type_labels() -> dict[str, str]:
     """Agency type key -> label."""
     return {row["key"]: row["label"] for row in vocabulary("agency_types")}

@@ -9,8 +9,8 @@ import datetime as dt
 import re
 from functools import lru_cache
 
-from indexer.reference import vocabulary
-from indexer.textnorm import fold, key
+from indexer.reference import category_variants, vocabulary
+from indexer.textnorm import clean_spaces, fold, key
 
 MIN_YEAR, MAX_YEAR = 1990, 2035
 _YEAR = re.compile(r"(?<!\d)(19[9]\d|20[0-3]\d)(?!\d)")
@@ -86,6 +86,20 @@ def _award_keys() -> dict[str, str]:
     table.update({"oapsi": "oapsi", "iga": "iga", "tidakada": "none", "tidak": "none",
                   "belumada": "none", "terpuji": "terpuji", "topinovasiterpuji": "terpuji"})
     return table
+
+
+def parse_category(value) -> tuple[str | None, bool]:
+    """A category key from its key, label or a variant (data/vocabularies/categories.csv), with
+    or without "Inovasi"/"Kategori" before it; an unknown one is kept as written (False)."""
+    if is_empty(value):
+        return None, True
+    text = clean_spaces(str(value))
+    table = category_variants()
+    for candidate in (text, re.sub(r"^(kategori|inovasi|bentuk inovasi)\s*:?\s+", "", text, flags=re.I)):
+        found = table.get(key(candidate))
+        if found:
+            return found, True
+    return text, False
 
 
 def parse_award(value) -> tuple[str | None, int | None, bool]:

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import parse_qsl, urlencode
 
 import sqlite_utils
 
 from indexer.dedupe import title_keys
+from indexer.reference import category_variants
+from indexer.textnorm import key
 
 # Narrative sections of a KIPP/JIPPNas profile, in reading order, with Indonesian labels.
 SECTIONS: dict[str, str] = {
@@ -320,3 +323,16 @@ def add_hub_mappings(db: sqlite_utils.Database) -> None:
     # decision can normalize a source again though its mapping was given with --mapping FILE.
     db.execute("CREATE TABLE hub_mappings (hub TEXT PRIMARY KEY, path TEXT NOT NULL, text TEXT NOT NULL, "
                "saved_at TEXT NOT NULL)")
+
+
+@migration
+def category_filters_as_keys(db: sqlite_utils.Database) -> None:
+    # Categories are keys of data/vocabularies/categories.csv now: saved campaign filters that
+    # name a category by a label or a variant name it by its key (the records themselves follow
+    # with `kms renormalize`, which reads their raw payloads again).
+    table = category_variants()
+    for row in list(db.query("SELECT id, filters FROM campaigns")):
+        pairs = parse_qsl(row["filters"] or "", keep_blank_values=True)
+        keyed = [(name, table.get(key(value), value) if name == "category" else value) for name, value in pairs]
+        if keyed != pairs:
+            db.execute("UPDATE campaigns SET filters = ? WHERE id = ?", [urlencode(keyed), row["id"]])

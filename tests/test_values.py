@@ -3,8 +3,10 @@ import datetime as dt
 
 import pytest
 
-from indexer.values import (parse_award, parse_date, parse_sdgs, parse_stage, parse_status,
-                            parse_year, parse_yes_no)
+from indexer.values import (parse_award, parse_category, parse_date, parse_sdgs, parse_stage,
+                            parse_status, parse_year, parse_yes_no)
+from kms.campaigns import create_campaign, get_campaign
+from kms.schema import category_filters_as_keys
 
 
 @pytest.mark.parametrize("text,tier,year", [
@@ -70,3 +72,25 @@ def test_years(value, expected):
                                             ("1 Maret 2024", "2024-03-01"), ("31/02/2024", None)])
 def test_dates(value, expected):
     assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize("written, key", [
+    ("Pelayanan Publik", "pelayanan_publik"), ("Inovasi Pelayanan Publik", "pelayanan_publik"),
+    ("INOVASI TATA KELOLA PEMERINTAHAN", "tata_kelola"), ("Tata Kelola Pemerintahan Daerah", "tata_kelola"),
+    ("Kategori: Pendidikan", "pendidikan"), ("Pelayanan Kesehatan", "kesehatan"),
+    ("Pemberantasan Kemiskinan", "pengentasan_kemiskinan"), ("Inovasi Daerah Lainnya", "daerah_lainnya"),
+])
+def test_categories_become_vocabulary_keys(written, key):
+    assert parse_category(written) == (key, True)
+
+
+def test_an_unknown_category_is_kept_as_written_and_flagged():
+    assert parse_category("Urusan Kebersihan Pasar") == ("Urusan Kebersihan Pasar", False)
+    assert parse_category("  ") == (None, True)
+
+
+def test_saved_campaign_filters_name_categories_by_key(db):
+    campaign = create_campaign(db, "Uji", "q=sampah&category=Pelayanan+Publik&category=Kesehatan&province=73",
+                               80, None, "admin")
+    category_filters_as_keys(db)
+    assert get_campaign(db, campaign).query().filters["category"] == ("pelayanan_publik", "kesehatan")

@@ -1,7 +1,7 @@
 """Display labels for facet values (the values themselves stay canonical codes and keys)."""
 from __future__ import annotations
 
-from indexer.reference import agency_type_labels, award_labels, sdg_labels, urusan_labels
+from indexer.reference import agency_type_labels, award_labels, category_labels, sdg_labels, urusan_labels
 from indexer.regions import gazetteer
 
 STAGE_LABELS = {"inisiatif": "Inisiatif", "uji_coba": "Uji coba", "penerapan": "Penerapan"}
@@ -27,6 +27,8 @@ def facet_label(name: str, value: str) -> str:
         return f"{value}. {label}" if label else value
     if name == "agency_type":
         return agency_type_labels().get(value, value)
+    if name == "category":
+        return category_labels().get(value, value)
     if name == "stage":
         return STAGE_LABELS.get(value, value)
     if name == "status":

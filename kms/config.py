@@ -18,6 +18,9 @@ SETTINGS: dict[str, tuple[object, str]] = {
                         "without signing in (429 beyond it; 0: no limit)."),
     "SECURE_COOKIES": (0, "1: the session cookie is sent over HTTPS only (set it when the site is served "
                           "over HTTPS, directly or behind a proxy)."),
+    "INDEX_COMPACT_BELOW": (200_000, "An engine that counts deleted documents in its relevance statistics "
+                                     "(tantivy) is rebuilt after a write while it holds at most this many "
+                                     "documents, so results equal a rebuild's; above it `kms reindex` compacts."),
     "INGEST_MAX_FILE_MB": (512, "An export file larger than this is refused whole, with the reason."),
     "INGEST_MAX_FIELD_KB": (256, "A source value longer than this (in thousands of characters) quarantines "
                                  "its record, naming the column."),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kms.completeness import RulesError, default_rules
+from kms.config import load_config
 from kms.filelock import file_lock
 from kms.indexing import index_current, rebuild_index, update_index
 from kms.replication import detect_candidates
@@ -85,6 +86,10 @@ def sync(db, engine, detect: bool = True, progress=None, rebuild: bool = False) 
             except IndexDamaged as exc:
                 report_damage(db, str(exc))
                 reason, rebuild = "indeks rusak; dibangun ulang dari basis data…", True
+        if not rebuild and ids and _stale(engine):
+            # relevance must not depend on what was deleted before: an engine that counts deleted
+            # documents (tantivy) is rebuilt from the store while it is small enough
+            reason, rebuild = "indeks dipadatkan…", True
         if rebuild:
             if progress:
                 progress(reason)
@@ -115,6 +120,12 @@ def sync(db, engine, detect: bool = True, progress=None, rebuild: bool = False) 
             set_state(db, "damaged", None)
             set_state(db, "rebuild", None)
     return report
+
+
+def _stale(engine) -> bool:
+    stale = getattr(engine, "stale_statistics", None)
+    limit = int(load_config()["INDEX_COMPACT_BELOW"])
+    return stale is not None and stale() > 0 and engine.document_count() <= limit
 
 
 def sync_all(config, db, progress=None) -> SyncReport:

@@ -11,9 +11,10 @@ from indexer.pipeline import ingest_files
 from kms.app import create_app
 from kms.config import load_config
 from kms.db import open_db
+from kms.editing import apply_edit
 from kms.indexing import index_current, update_index
-from kms.records import records_by_id
-from kms.search import corrector, engine_for, service
+from kms.records import record_ids, records_by_id
+from kms.search import ENGINES, corrector, engine_for, service
 from kms.search.query import SearchQuery
 from kms.search.analysis import terms
 from kms.search.present import present
@@ -308,3 +309,34 @@ def test_agency_and_digital_are_shared_filters(sample_dir):
     assert client.get("/api/search?digital=mungkin").status_code == 400
     listed = {p["name"] for p in client.get("/api/openapi.json").get_json()["paths"]["/api/search"]["get"]["parameters"]}
     assert {"agency", "digital"} <= listed
+
+
+@pytest.mark.parametrize("engine_name", [
+    "tantivy",
+    # Whoosh expands a prefix per segment: a prefix option scores a rewritten record differently
+    # until its segment is merged (the issue note; terms and phrases are exact, see the contract)
+    pytest.param("whoosh", marks=pytest.mark.xfail(strict=True, reason="Whoosh prefix expansion per segment")),
+])
+def test_after_updates_every_engine_answers_as_a_rebuild_does(sample_copy, engine_name):
+    """Records rewritten through the store and synced: the same hits, order and scores as an
+    index rebuilt from the same store (tantivy through its compaction, kms.sync)."""
+    config = load_config({"DATA_DIR": str(sample_copy), "SEARCH_ENGINE": engine_name})
+    db = open_db(sample_copy / "kms.db")
+    engine = engine_for(config)
+    sync(db, engine, rebuild=True, detect=False)
+    for record_id in record_ids(db)[::7]:             # hubs send new text for every seventh record
+        apply_edit(db, record_id, {"summary": "Pelayanan sampah dan kesehatan warga desa diperbarui."}, "uji")
+    sync(db, engine, detect=False)
+    queries = [{"q": "sampah"}, {"q": "pelayanan kesehatan desa"}, {"q": "warga", "province": "73"}]
+
+    def answers():
+        found = []
+        for params in queries:
+            query = SearchQuery.from_args(MultiDict(params), 50)
+            result = service.search(engine_for(config), query)
+            found.append((result.total, [(h.id, h.score) for h in result.hits]))
+        return found
+    updated = answers()
+    shutil.rmtree(sample_copy / "index")
+    sync(db, engine_for(config), detect=False)            # missing: rebuilt
+    assert answers() == updated

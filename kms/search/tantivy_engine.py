@@ -415,6 +415,12 @@ class TantivyEngine:
 
     # -- vocabulary -----------------------------------------------------------------------------
     @_guarded
+    def stale_statistics(self) -> int:
+        """Documents deleted or rewritten since the last rebuild: tantivy keeps counting them in
+        its relevance statistics until it merges their segment (kms.sync compacts)."""
+        return max(0, int(self._meta().get("next_ord", 0)) - self._searcher().num_docs)
+
+    @_guarded
     def document_count(self) -> int:
         return self._searcher().num_docs
 

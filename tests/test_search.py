@@ -311,12 +311,7 @@ def test_agency_and_digital_are_shared_filters(sample_dir):
     assert {"agency", "digital"} <= listed
 
 
-@pytest.mark.parametrize("engine_name", [
-    "tantivy",
-    # Whoosh expands a prefix per segment: a prefix option scores a rewritten record differently
-    # until its segment is merged (the issue note; terms and phrases are exact, see the contract)
-    pytest.param("whoosh", marks=pytest.mark.xfail(strict=True, reason="Whoosh prefix expansion per segment")),
-])
+@pytest.mark.parametrize("engine_name", sorted(ENGINES))
 def test_after_updates_every_engine_answers_as_a_rebuild_does(sample_copy, engine_name):
     """Records rewritten through the store and synced: the same hits, order and scores as an
     index rebuilt from the same store (tantivy through its compaction, kms.sync)."""

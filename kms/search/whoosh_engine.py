@@ -23,7 +23,7 @@ import numpy as np
 from whoosh.analysis import RegexTokenizer
 from whoosh.filedb.filestore import FileStorage
 from whoosh.fields import ID, STORED, TEXT, Schema
-from whoosh.query import And, AndMaybe, Or, Phrase, Prefix, Term
+from whoosh.query import And, AndMaybe, Or, Phrase, Term
 
 from kms import faults
 from kms.filelock import file_lock as writer_lock   # one writer across commands and the web app
@@ -188,7 +188,7 @@ class WhooshEngine:
     def search(self, query: EngineQuery) -> EngineResult:
         searcher = self._searcher()
         arrays = self._facet_arrays(searcher)
-        text_query = _whoosh_query(query.clauses)
+        text_query = _whoosh_query(query.clauses, self._expander(searcher))
         if text_query is not None and not query.facets and not _narrowed(query) \
                 and query.min_weight <= 0 and query.sort == "relevance" and not query.boosts:
             # one pass: scoring every match (no block skipping) counts them exactly
@@ -214,7 +214,8 @@ class WhooshEngine:
     def matching_ids(self, query: EngineQuery) -> list[str]:
         searcher = self._searcher()
         arrays = self._facet_arrays(searcher)
-        _matched, _selections, final = self._masks(searcher, arrays, query, _whoosh_query(query.clauses))
+        _matched, _selections, final = self._masks(searcher, arrays, query,
+                                                   _whoosh_query(query.clauses, self._expander(searcher)))
         return [arrays.ids[d] for d in np.flatnonzero(final)]
 
     def _masks(self, searcher, arrays: FacetArrays, query: EngineQuery, text_query):
@@ -241,7 +242,7 @@ class WhooshEngine:
                 continue
             hit = np.zeros(arrays.size, dtype=bool)
             for option in clause.options:
-                for part in _option(option):
+                for part in _option(option, self._expander(searcher)):
                     hit[self._docnums(searcher, arrays, part)] = True
             covered[hit] += clause.weight
         return covered
@@ -277,7 +278,7 @@ class WhooshEngine:
             # boosts re-rank the best RERANK matches (and their ties) by the clauses' own score
             # (a phrase checked on every match would cost seconds on a long query)
             scores = dict(leading_hits(fetch, max(stop, RERANK), arrays.ids))
-            _add_boosts(searcher, query.boosts, scores)
+            _add_boosts(searcher, query.boosts, scores, self._expander(searcher))
             ranked = sorted(scores.items(), key=lambda item: (-item[1], arrays.ids[item[0]]))
             return ranked[start:stop]
         return sorted_page(arrays, final, query)
@@ -348,6 +349,18 @@ class WhooshEngine:
         local.searcher = searcher
         return searcher
 
+    def _expander(self, searcher):
+        """(field, prefix) -> the live terms starting with it, kept per index generation."""
+        generation = self._generation(searcher)
+        stats = live_stats(searcher)
+
+        def expand(field: str, prefix: str) -> list[str]:
+            def look():
+                found = [_text(t) for t in searcher.reader().expand_prefix(field, prefix)]
+                return [t for t in found if stats.term(field, t)[0]]
+            return self._fuzzy.get(generation, ("prefix", field, prefix), look)
+        return expand
+
     def _generation(self, searcher) -> tuple:
         reader = searcher.reader()
         # deletions can leave the generation as it was: the live document count tells them apart
@@ -368,11 +381,11 @@ class WhooshEngine:
             return arrays
 
 
-def _add_boosts(searcher, boosts, scores: dict) -> None:
+def _add_boosts(searcher, boosts, scores: dict, expand) -> None:
     """Add each boost clause's score to the documents in `scores` it matches."""
     docnums = sorted(scores)
     for clause in boosts:
-        for part in (q for option in clause.options for q in _option(option)):
+        for part in (q for option in clause.options for q in _option(option, expand)):
             matcher = part.matcher(searcher)
             for docnum in docnums:
                 if not matcher.is_active():
@@ -400,21 +413,28 @@ def _text(term) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
-def _option(option) -> list:
+def _option(option, expand) -> list:
     if isinstance(option, seam.Term):
         return [Term(f, option.term, boost=option.boost) for f in option.fields]
     if isinstance(option, seam.Prefix):
-        return [Prefix(f, option.prefix, boost=option.boost) for f in option.fields]
+        # expanded over the whole index's live terms, each term boosted: Whoosh's own Prefix
+        # expands per segment, and drops its boost in a segment where one term matches
+        parts = []
+        for f in option.fields:
+            words = [Term(f, w, boost=option.boost) for w in expand(f, option.prefix)]
+            if words:
+                parts.append(words[0] if len(words) == 1 else Or(words))
+        return parts
     if len(option.terms) == 1:
         return [Term(f, option.terms[0], boost=option.boost) for f in option.fields]
     return [Phrase(f, list(option.terms), slop=option.slop, boost=option.boost) for f in option.fields]
 
 
-def _whoosh_query(clauses):
+def _whoosh_query(clauses, expand):
     """Whoosh's query for the seam's clauses (None: no clauses, every document)."""
     required, optional = [], []
     for clause in clauses:
-        parts = [q for option in clause.options for q in _option(option)]
+        parts = [q for option in clause.options for q in _option(option, expand)]
         if not parts:
             continue
         (required if clause.required else optional).append(parts[0] if len(parts) == 1 else Or(parts))

@@ -285,7 +285,8 @@ def normalize_record(raw: dict, mapping: Mapping, line: int = 0, most: Limits | 
         named = gazetteer().by_code[agency.region_code].name
         issues.append(Issue("contradiction", "region",
                             f"instansi '{agency.name}' ({named}) bertentangan dengan wilayah "
-                            f"'{chosen.input}' ({chosen.name}): pilih yang benar",
+                            f"'{chosen.input}'" + (f" ({chosen.name})" if chosen.input != chosen.name else "")
+                            + ": putuskan dengan `kms decide`",
                             json.dumps({"region": chosen.input, "agency": str(agency_values[0]),
                                         "agency_region": agency.region_code, "region_code": chosen.code})))
     if chosen:

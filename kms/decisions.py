@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 
 from indexer.agencies import normalize_agency, region_government_name
+from indexer.reference import award_labels
 from indexer.regions import REVIEW, resolve_region
 from indexer.textnorm import fold
 from kms import records
@@ -66,11 +67,17 @@ def _canonical(field: str, value: str) -> str:
         if found is None or not found.known:
             raise DecisionError(f"instansi '{value}' tidak dikenali; beri nama lengkapnya")
         return found.name
+    if field == "award":                       # not a field staff edit, so checked here
+        if value not in award_labels():
+            raise DecisionError(f"penghargaan '{value}' bukan kunci yang dikenal ({', '.join(award_labels())})")
+        return value
     try:
-        parsed = parse_form({field: value}).get(field)
+        parsed = parse_form({field: value})
     except EditError as exc:
         raise DecisionError(str(exc)) from None
-    return str(parsed) if parsed is not None else value
+    if field not in parsed:
+        raise DecisionError(f"kolom '{field}' tidak dapat diputuskan dari baris perintah")
+    return str(parsed[field])
 
 
 def _spelling(db, item: dict, field: str, value: str, user: User, when: str) -> str:

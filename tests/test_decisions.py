@@ -110,3 +110,15 @@ def test_kms_decide_command(sample_copy, monkeypatch):
     assert again.exit_code == 2 and "tidak ada item" in again.output
     nobody = runner.invoke(main, ["decide", "1", "x", "--as", "siapa"])
     assert nobody.exit_code == 2
+
+
+def test_a_value_decision_takes_only_a_canonical_value(db, tmp_path, mapping_file, admin):
+    mapping = MAPPING.replace('innovator = "inovator"', 'innovator = "inovator"\naward = "penghargaan"')
+    _ingest(db, tmp_path, mapping_file, [{"id": "1", "judul": "Perahu Pustaka", "instansi": "Pemkab Bulukumba",
+                                          "wilayah": "Kabupaten Bulukumba", "penghargaan": "Juara Harapan Lomba"}],
+            mapping)
+    (item,) = [i for i in _open(db, "value") if i["field"] == "award"]
+    with pytest.raises(DecisionError, match="bukan kunci"):
+        decide(db, item["id"], "juara-harapan", admin)
+    decide(db, item["id"], "none", admin)
+    assert next(iter_records(db))["award"] == "none" and not [i for i in _open(db, "value") if i["field"] == "award"]

@@ -317,8 +317,8 @@ def review_items(db, include_resolved: bool = False) -> list[dict]:
 def open_reviews_of(db, record_id: str, kinds: tuple[str, ...]) -> list[dict]:
     """A record's open review items of some kinds (a contradiction is shown on its page)."""
     marks = ", ".join("?" for _ in kinds)
-    return rows(db, f"SELECT kind, field, message FROM review WHERE record_id = ? AND kind IN ({marks}) "
-                    "AND resolved_at IS NULL ORDER BY id", [record_id, *kinds])
+    return list(rows(db, f"SELECT kind, field, message FROM review WHERE record_id = ? AND kind IN ({marks}) "
+                         "AND resolved_at IS NULL ORDER BY id", [record_id, *kinds]))
 
 
 def remember_mapping(db, hub: str, path: str, text: str, when: str) -> None:

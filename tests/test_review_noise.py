@@ -87,3 +87,10 @@ def test_an_agency_contradicting_the_region_is_flagged_and_shown(db, tmp_path, m
     page = response.text
     assert response.status_code == 200, page[:300]
     assert 'id="contradiction"' in page and "Sinjai" in page
+    db.execute("UPDATE review SET resolved_at = '2026-12-01' WHERE kind = 'contradiction'")
+    db.conn.commit()
+    db.conn.execute("VACUUM INTO ?", [str(tmp_path / "resolved.db")])
+    (folder / "kms.db").unlink()
+    (tmp_path / "resolved.db").rename(folder / "kms.db")
+    settled = create_app({"TESTING": True, "DATA_DIR": str(folder)}).test_client().get(f"/inovasi/{record['id']}")
+    assert settled.status_code == 200 and 'id="contradiction"' not in settled.text   # no notice once resolved

@@ -237,12 +237,13 @@ class WhooshEngine:
     def _covered(self, searcher, arrays: FacetArrays, query: EngineQuery):
         """Per document, the summed weight of the optional clauses it matches."""
         covered = np.zeros(arrays.size, dtype=np.float64)
+        expand = self._expander(searcher)
         for clause in query.clauses:
             if clause.required:
                 continue
             hit = np.zeros(arrays.size, dtype=bool)
             for option in clause.options:
-                for part in _option(option, self._expander(searcher)):
+                for part in _option(option, expand):
                     hit[self._docnums(searcher, arrays, part)] = True
             covered[hit] += clause.weight
         return covered
@@ -296,10 +297,17 @@ class WhooshEngine:
 
     @_guarded
     def terms_with_prefix(self, field: str, prefix: str) -> list[tuple[str, int]]:
-        searcher = self._searcher()
+        return self._live_prefix(self._searcher(), field, prefix)
+
+    def _live_prefix(self, searcher, field: str, prefix: str) -> list[tuple[str, int]]:
+        """(term, live documents) of the terms starting with `prefix`, kept per generation."""
         stats = live_stats(searcher)
-        found = [(_text(t), stats.term(field, _text(t))[0]) for t in searcher.reader().expand_prefix(field, prefix)]
-        return [(t, n) for t, n in found if n]
+
+        def look():
+            words = [_text(t) for t in searcher.reader().expand_prefix(field, prefix)]
+            counted = [(t, stats.term(field, t)[0]) for t in words]
+            return [(t, n) for t, n in counted if n]
+        return self._fuzzy.get(self._generation(searcher), ("prefix", field, prefix), look)
 
     @_guarded
     def fuzzy_terms(self, field: str, word: str, max_distance: int) -> list[tuple[str, int, int]]:
@@ -350,16 +358,8 @@ class WhooshEngine:
         return searcher
 
     def _expander(self, searcher):
-        """(field, prefix) -> the live terms starting with it, kept per index generation."""
-        generation = self._generation(searcher)
-        stats = live_stats(searcher)
-
-        def expand(field: str, prefix: str) -> list[str]:
-            def look():
-                found = [_text(t) for t in searcher.reader().expand_prefix(field, prefix)]
-                return [t for t in found if stats.term(field, t)[0]]
-            return self._fuzzy.get(generation, ("prefix", field, prefix), look)
-        return expand
+        """(field, prefix) -> the live terms starting with it (for this searcher's queries)."""
+        return lambda field, prefix: [t for t, _n in self._live_prefix(searcher, field, prefix)]
 
     def _generation(self, searcher) -> tuple:
         reader = searcher.reader()

@@ -369,16 +369,8 @@ class Gazetteer:
 
     def _close_name(self, run: str, kind: str | None, province: str | None) -> str | None:
         """One region whose name is a near spelling of `run` (>= 90%, clear of the next)."""
-        choices = {k: n for k, (kd, n) in self._fuzzy_choices().items() if kind in (None, kd)}
-        best = process.extract(key(run), choices, scorer=fuzz.ratio, limit=3)
-        codes = {}
-        for _name, score, choice in best:
-            if score < 90:
-                continue
-            for code in self.by_kind_name[self._fuzzy_choices()[choice]]:
-                if not province or code.split(".")[0] == province:
-                    codes[code] = max(codes.get(code, 0), score)
-        return next(iter(codes)) if len(codes) == 1 else None
+        codes = [code for code, score in self._near_codes(key(run), kind, province, 3).items() if score >= 90]
+        return codes[0] if len(codes) == 1 else None
 
     def _harmless_tail(self, words: list[str], province: str | None) -> bool:
         """Words after a region's name that do not make it another region: a province or
@@ -491,21 +483,24 @@ class Gazetteer:
     def _fuzzy_choices(self) -> dict[str, tuple[str, str]]:
         return {f"{kind}|{name}": (kind, name) for kind, name in self.by_kind_name}
 
+    def _near_codes(self, name_key: str, kind: str | None, province: str | None, limit: int) -> dict[str, float]:
+        """code -> the best similarity among the `limit` names (of `kind`, in `province`)
+        nearest `name_key`."""
+        choices = {k: n for k, (kd, n) in self._fuzzy_choices().items() if kind in (None, kd)}
+        scored: dict[str, float] = {}
+        for _name, score, choice in process.extract(name_key, choices, scorer=fuzz.ratio, limit=limit):
+            for code in self.by_kind_name[self._fuzzy_choices()[choice]]:
+                if not province or code.split(".")[0] == province:
+                    scored[code] = max(scored.get(code, 0.0), score)
+        return scored
+
     def _resolve_fuzzy(self, value: str, province: str | None):
         kind, bare = split_type(value)
         bare = english_to_indonesian(bare)
         name_key = key(bare)
         if len(name_key) < 4:
             return None
-        choices = {k: n for k, (kd, n) in self._fuzzy_choices().items() if kind in (None, kd)}
-        best = process.extract(name_key, choices, scorer=fuzz.ratio, limit=5)
-        scored: dict[str, float] = {}
-        for _, score, choice in best:
-            kd, nm = self._fuzzy_choices()[choice]
-            for code in self.by_kind_name[(kd, nm)]:
-                if province and code.split(".")[0] != province:
-                    continue
-                scored[code] = max(scored.get(code, 0.0), score)
+        scored = self._near_codes(name_key, kind, province, 5)
         if not scored:
             return None
         ranked = sorted(scored.items(), key=lambda item: -item[1])

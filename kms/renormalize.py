@@ -48,7 +48,7 @@ def renormalize(db, hub: str | None = None, mappings: dict[str, Mapping] | None 
     """Normalize every active source (of `hub`, or all) again; `mappings` by hub name override
     the bundled ones."""
     report = Renormalized()
-    found: dict[str, Mapping | None] = dict(mappings or {})
+    found = {name: _decided(db, name, mapping) for name, mapping in (mappings or {}).items()}
     renamed: dict[str, Counter] = defaultdict(Counter)      # old agency -> new agency -> records
     when = records.now_iso()
     for batch in records.active_source_batches(db, hub, BATCH):
@@ -70,26 +70,30 @@ def renormalize(db, hub: str | None = None, mappings: dict[str, Mapping] | None 
 
 
 def _mapping(db, found: dict, hub: str) -> Mapping | None:
-    """The hub's mapping: the bundled one, else the one it was last ingested with."""
+    """The hub's mapping with its staff decisions, read once per run: the bundled one, else
+    the one it was last ingested with."""
     if hub not in found:
         try:
-            found[hub] = hub_mapping(hub)
+            mapping = hub_mapping(hub)
         except MappingError:
             kept = records.remembered_mapping(db, hub)
             try:
-                found[hub] = mapping_from_text(kept[1], kept[0]) if kept else None
+                mapping = mapping_from_text(kept[1], kept[0]) if kept else None
             except MappingError:
-                found[hub] = None
-    if found[hub] is None:
-        return None
-    return with_decisions(found[hub], records.hub_decisions(db, hub))
+                mapping = None
+        found[hub] = _decided(db, hub, mapping)
+    return found[hub]
 
 
-def renormalize_source(db, hub: str, source_id: str, mapping: Mapping | None = None) -> Renormalized:
+def _decided(db, hub: str, mapping: Mapping | None) -> Mapping | None:
+    return with_decisions(mapping, records.hub_decisions(db, hub)) if mapping else None
+
+
+def renormalize_source(db, hub: str, source_id: str) -> Renormalized:
     """One source normalized again (after a decision about it)."""
     report = Renormalized()
     row = records.active_source(db, hub, source_id)
-    mapping = with_decisions(mapping, records.hub_decisions(db, hub)) if mapping else _mapping(db, {}, hub)
+    mapping = _mapping(db, {}, hub)
     if row and mapping:
         _one(db, mapping, row, records.now_iso(), report, defaultdict(Counter))
     return report

@@ -121,14 +121,18 @@ def save_source(db, hub: str, source_id: str, record_id: str, file: str, line: i
          source_updated_at, when, when])
 
 
+# what normalizing a source again needs of it
+_SOURCE_ROW = "hub, source_id, record_id, file, line, raw, content_hash, last_seen"
+
+
 def active_source_batches(db, hub: str | None, size: int) -> Iterator[list[dict]]:
     """Every active source (of one hub, or all), in batches, in a stable order."""
     last = ("", "")
     while True:
         where = "dropped_at IS NULL AND (hub, source_id) > (?, ?)" + (" AND hub = ?" if hub else "")
         params = [*last, *([hub] if hub else []), size]
-        batch = list(rows(db, f"SELECT hub, source_id, record_id, file, line, raw, content_hash, last_seen "
-                              f"FROM sources WHERE {where} ORDER BY hub, source_id LIMIT ?", params))
+        batch = list(rows(db, f"SELECT {_SOURCE_ROW} FROM sources WHERE {where} ORDER BY hub, source_id LIMIT ?",
+                          params))
         if not batch:
             return
         yield batch
@@ -136,8 +140,8 @@ def active_source_batches(db, hub: str | None, size: int) -> Iterator[list[dict]
 
 
 def active_source(db, hub: str, source_id: str) -> dict | None:
-    found = list(rows(db, "SELECT hub, source_id, record_id, file, line, raw, content_hash, last_seen "
-                          "FROM sources WHERE hub = ? AND source_id = ? AND dropped_at IS NULL", [hub, source_id]))
+    found = list(rows(db, f"SELECT {_SOURCE_ROW} FROM sources WHERE hub = ? AND source_id = ? "
+                          "AND dropped_at IS NULL", [hub, source_id]))
     return found[0] if found else None
 
 

@@ -23,7 +23,8 @@ from indexer.sources import get_path
 from indexer.textnorm import clean_spaces, fold, key
 from indexer.values import (is_empty, parse_award, parse_category, parse_date, parse_sdgs,
                             parse_stage, parse_status, parse_year, parse_yes_no)
-from kms.schema import AGENCY_TYPES, CONTENT_FIELDS, NATIONAL_AGENCY_TYPES, SECTIONS
+from kms.schema import (AGENCY_TYPES, CONTENT_FIELDS, NATIONAL_AGENCY_TYPES, REGION_GOVERNMENT_TYPES,
+                        SECTIONS)
 
 _HTML = re.compile(r"<\s*/?\s*(p|br|div|span|b|i|u|ul|ol|li|strong|em|h\d|table|tr|td)\b", re.I)
 _MULTI_TEXT = ("title", *SECTIONS)
@@ -161,7 +162,6 @@ def choose_region(resolutions: list[Resolution]) -> Resolution | None:
 
 
 REGIONLESS_TYPES = (*NATIONAL_AGENCY_TYPES, "lsm", "perguruan_tinggi")
-GOVERNMENT_TYPES = ("pemprov", "pemkab", "pemkot")
 NATIONAL_WORDS = {"nasional", "pusat", "indonesia", "seluruhindonesia", "ri", "republikindonesia", "nkri",
                   "kantorpusat", "tingkatnasional"}
 
@@ -280,7 +280,7 @@ def normalize_record(raw: dict, mapping: Mapping, line: int = 0, most: Limits | 
         # a ministry, a state enterprise, an NGO, a region written as "Nasional": no region is
         # the right answer, not a question for a person
         issues = [i for i in issues if i.kind != "region"]
-    if chosen and agency and agency.region_code and agency.type in GOVERNMENT_TYPES \
+    if chosen and agency and agency.region_code and agency.type in REGION_GOVERNMENT_TYPES \
             and not _within(chosen.code, agency.region_code):
         named = gazetteer().by_code[agency.region_code].name
         issues.append(Issue("contradiction", "region",

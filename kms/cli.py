@@ -26,7 +26,7 @@ from kms.params import ParameterError
 from kms.records import agency_exists, count_records, iter_records, quarantine_items, review_items
 from kms.renormalize import renormalize as renormalize_store
 from kms.replication import detect_candidates
-from kms.schema import LIST_FIELDS, RECORD_FIELDS
+from kms.schema import LIST_FIELDS, RECORD_FIELDS, REGION_GOVERNMENT_TYPES
 from kms.scores import ensure_scores, group_table, outdated_ids, save_scores, score_rows, summary
 from kms.search import ENGINES, engine_for
 from kms.search.query import SearchQuery
@@ -407,8 +407,8 @@ def _agency_scope(typed: str, unit: str | None) -> tuple[str, str | None]:
     """The canonical agency (and unit) for what was typed, as the ingest would store it; an
     agency the normalizer does not know, or a unit without its region, is refused."""
     found = normalize_agency(typed)
-    if found is None or not found.known or (found.unit and not found.region_code and found.type in
-                                             ("pemprov", "pemkab", "pemkot")):
+    if found is None or not found.known or (found.unit and not found.region_code
+                                            and found.type in REGION_GOVERNMENT_TYPES):
         raise click.UsageError(f"--agency '{typed}' tidak dikenali sebagai satu instansi; tulis nama lengkapnya "
                                "dengan wilayahnya (mis. 'Pemerintah Kabupaten Sinjai' atau "
                                "'Dinas Kesehatan Kabupaten Sinjai')")

@@ -77,6 +77,7 @@ FIELD_LABELS: dict[str, str] = {
 AGENCY_TYPES = ("kementerian", "lembaga", "pemprov", "pemkab", "pemkot", "bumn", "bumd", "perguruan_tinggi",
                 "lsm", "other")
 NATIONAL_AGENCY_TYPES = ("kementerian", "lembaga", "bumn")     # no region of their own
+REGION_GOVERNMENT_TYPES = ("pemprov", "pemkab", "pemkot")       # a region's own government
 STAGES = ("inisiatif", "uji_coba", "penerapan")
 STATUSES = ("berlanjut", "berhenti", "unknown")
 DIGITAL = ("yes", "no", "unknown")

@@ -81,10 +81,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     def security_headers(response):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        signed_in = current_user() is not None
-        if signed_in or (request.endpoint or "").startswith("auth."):
+        private = current_user() is not None or (request.endpoint or "").startswith("auth.")
+        if private:
             response.headers["Cache-Control"] = "no-store"    # what a signed-in account sees, sign-in
-        return compress(response, signed_in)
+        return compress(response, private)
 
     @app.teardown_appcontext
     def close_db(_exc):

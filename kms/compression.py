@@ -30,19 +30,16 @@ def accepts_gzip(header: str) -> bool:
     return False
 
 
-def carries_secret(signed_in: bool) -> bool:
-    return signed_in or bool(g.get("csrf_token")) or (request.endpoint or "").startswith("auth.")
-
-
-def compress(response, signed_in: bool):
-    """The response gzipped when the client accepts it and nothing in it is secret."""
+def compress(response, private: bool):
+    """The response gzipped when the client accepts it and nothing in it is secret (`private`:
+    a signed-in account's page or a sign-in page; a page with a CSRF token is secret too)."""
     mimetype = response.mimetype or ""
     if not mimetype.startswith(COMPRESSIBLE):
         return response
     response.vary.add("Accept-Encoding")
     streamed = response.is_streamed and not response.direct_passthrough     # (a file is read whole)
     if response.status_code != 200 or streamed or "Content-Encoding" in response.headers \
-            or not accepts_gzip(request.headers.get("Accept-Encoding", "")) or carries_secret(signed_in):
+            or not accepts_gzip(request.headers.get("Accept-Encoding", "")) or private or g.get("csrf_token"):
         return response
     response.direct_passthrough = False      # a static file: read it (they are small)
     data = response.get_data()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kms.config import load_config
+from kms.config import setting
 
 
 @dataclass(frozen=True)
@@ -21,16 +21,16 @@ class Limits:
 
 
 def current() -> Limits:
-    """The limits the settings give now (read at each file: a test or an operator may change them)."""
-    config = load_config()
-    return Limits(file_bytes=int(config["INGEST_MAX_FILE_MB"]) * 2**20,
-                  field_chars=int(config["INGEST_MAX_FIELD_KB"]) * 1024,
-                  record_chars=int(config["INGEST_MAX_RECORD_KB"]) * 1024,
-                  nesting=int(config["INGEST_MAX_NESTING"]),
-                  sheet_rows=int(config["INGEST_MAX_SHEET_ROWS"]),
-                  sheet_columns=int(config["INGEST_MAX_SHEET_COLUMNS"]),
-                  unzipped_bytes=int(config["INGEST_MAX_UNZIPPED_MB"]) * 2**20,
-                  zip_ratio=int(config["INGEST_MAX_ZIP_RATIO"]))
+    """The limits the settings give now (read again by each ingest: a test or an operator may
+    change them between runs)."""
+    return Limits(file_bytes=int(setting("INGEST_MAX_FILE_MB")) * 2**20,
+                  field_chars=int(setting("INGEST_MAX_FIELD_KB")) * 1024,
+                  record_chars=int(setting("INGEST_MAX_RECORD_KB")) * 1024,
+                  nesting=int(setting("INGEST_MAX_NESTING")),
+                  sheet_rows=int(setting("INGEST_MAX_SHEET_ROWS")),
+                  sheet_columns=int(setting("INGEST_MAX_SHEET_COLUMNS")),
+                  unzipped_bytes=int(setting("INGEST_MAX_UNZIPPED_MB")) * 2**20,
+                  zip_ratio=int(setting("INGEST_MAX_ZIP_RATIO")))
 
 
 def depth(value, stop: int) -> int:

@@ -217,7 +217,8 @@ def resolve_regions(values: list, codes: str) -> tuple[Resolution | None, list[I
 
 
 def normalize_record(raw: dict, mapping: Mapping, line: int = 0, most: Limits | None = None) -> Normalized:
-    """Canonical fields of one source record (`most`: the ingest limits, read once per file)."""
+    """Canonical fields of one source record (`most`: the ingest limits; read from the settings
+    when not given)."""
     most = most or limits.current()
     check_size(raw, most)
     fields: dict = {name: None for name in CONTENT_FIELDS}

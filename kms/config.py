@@ -43,13 +43,18 @@ def setting_help(name: str) -> str:
     return SETTINGS[name][1]
 
 
+def setting(name: str):
+    """One setting: its KMS_<NAME> environment variable, else its default."""
+    default = SETTINGS[name][0]
+    env = os.environ.get(f"KMS_{name}")
+    if env is None:
+        return default
+    return type(default)(env) if isinstance(default, int) else env
+
+
 def load_config(overrides: dict | None = None) -> dict:
     """Defaults, then KMS_<NAME> environment variables, then explicit overrides."""
-    config = {name: default for name, (default, _help) in SETTINGS.items()}
-    for name, (default, _help) in SETTINGS.items():
-        env = os.environ.get(f"KMS_{name}")
-        if env is not None:
-            config[name] = type(default)(env) if isinstance(default, int) else env
+    config = {name: setting(name) for name in SETTINGS}
     config.update(overrides or {})
     return config
 

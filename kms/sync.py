@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kms.completeness import RulesError, default_rules
-from kms.config import load_config
+from kms.config import setting
 from kms.filelock import file_lock
 from kms.indexing import index_current, rebuild_index, update_index
 from kms.replication import detect_candidates
@@ -124,7 +124,7 @@ def sync(db, engine, detect: bool = True, progress=None, rebuild: bool = False) 
 
 def _stale(engine) -> bool:
     stale = getattr(engine, "stale_statistics", None)
-    limit = int(load_config()["INDEX_COMPACT_BELOW"])
+    limit = int(setting("INDEX_COMPACT_BELOW"))
     return stale is not None and stale() > 0 and engine.document_count() <= limit
 
 

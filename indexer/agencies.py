@@ -170,7 +170,7 @@ def _region_government(text: str, folded: str, cleaned: str, region_hint: str | 
                           "unit; wilayah dari nama")
         if region_hint:
             name, gov_type = region_government_name(region_hint)
-            return Agency(name, gov_type, cleaned, True, region_hint, "unit; wilayah dari rekaman")
+            return Agency(name, gov_type, cleaned, True, region_hint, "unit; wilayah dari entri")
     return None
 
 

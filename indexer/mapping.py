@@ -40,6 +40,7 @@ class Mapping:
     samples: tuple[str, ...] = ()
     records_hub: str = ""       # replication exports: the hub whose ids `original`/`replica` use
     text: str = ""              # the TOML it was read from (kept with the store for renormalize)
+    label: str = ""             # the hub's name for people ("Hub JIPP Sulawesi Selatan"); pages show it
 
 
 def with_decisions(mapping: Mapping, decisions: dict[str, dict[str, str]]) -> Mapping:
@@ -59,7 +60,7 @@ def _as_list(value) -> list[str]:
 
 # Every key a mapping file may hold and its type: the one place mapping keys are declared.
 KEYS: dict[str, tuple[type, ...]] = {
-    "name": (str,), "format": (str,), "kind": (str,), "encoding": (str,), "delimiter": (str,),
+    "name": (str,), "label": (str,), "format": (str,), "kind": (str,), "encoding": (str,), "delimiter": (str,),
     "region_codes": (str,), "records_at": (str,), "id": (str,), "sheet": (str,), "fields": (dict,),
     "values": (dict,), "defaults": (dict,), "html": (dict,), "samples": (str, list), "records_hub": (str,),
 }
@@ -151,7 +152,7 @@ def mapping_from_text(text: str, path: str | Path) -> Mapping:
         sheet=data.get("sheet", ""), fields=fields, values=values,
         defaults={k: str(v) for k, v in data.get("defaults", {}).items()},
         html_fields=tuple(html), samples=tuple(_as_list(data.get("samples", []))),
-        records_hub=data.get("records_hub", ""), text=text,
+        records_hub=data.get("records_hub", ""), text=text, label=data.get("label", "").strip(),
     )
 
 

@@ -55,7 +55,7 @@ def check_size(raw: dict, most: Limits) -> None:
     the column (a 10 MB field would slow every later ingest in its province)."""
     total, largest = limits.size(raw)
     if total > most.record_chars:
-        raise RecordError(f"rekaman berisi {total} karakter, lebih dari batas {most.record_chars} "
+        raise RecordError(f"entri berisi {total} karakter, lebih dari batas {most.record_chars} "
                           f"(INGEST_MAX_RECORD_KB); kolom terbesar '{largest}'")
 
 

@@ -36,7 +36,8 @@ def ingest_files(db, paths: list[Path], mapping: Mapping, row_handler=None) -> R
     no per-source provenance, so nothing is marked dropped)."""
     report = Report(mapping.name)
     with db.conn:
-        records.remember_mapping(db, mapping.name, str(mapping.path), mapping.text, records.now_iso())
+        records.remember_mapping(db, mapping.name, str(mapping.path), mapping.text, records.now_iso(),
+                                 mapping.label)
     mapping = with_decisions(mapping, records.hub_decisions(db, mapping.name))    # kms decide
     handle_row = row_handler or _ingest_one
     for path in paths:
@@ -188,8 +189,8 @@ def _drop_missing(db, mapping: Mapping, path: Path, seen: set[str], report: Repo
             continue
         records.drop_source(db, mapping.name, row["source_id"], when)
         records.set_review(db, "dropped_source", row["record_id"], mapping.name, row["source_id"], "",
-                         f"rekaman '{row['source_id']}' tidak ada lagi di {path.name}; "
-                         f"rekaman kanonik dipertahankan", {}, when)
+                         f"entri '{row['source_id']}' tidak ada lagi di {path.name}; "
+                         f"entri kanonik dipertahankan", {}, when)
         if records.rebuild_record(db, row["record_id"], when) != "unchanged":
             report.changed_ids.add(row["record_id"])
         report.dropped_sources += 1

@@ -51,7 +51,7 @@ def resolve_reference(db, reference: str, title: str, unit: str, hub: str | None
             raise ReferenceError_(f"{field}: id '{reference}' dipakai beberapa hub; sebutkan hub")
         if not title:
             where = f" di hub {hub}" if hub else ""
-            raise ReferenceError_(f"{field}: tidak ada rekaman dengan id '{reference}'{where}")
+            raise ReferenceError_(f"{field}: tidak ada entri dengan id '{reference}'{where}")
     if not title:
         raise ReferenceError_(f"{field}: kosong (perlu id atau judul)")
     wanted = key(title)
@@ -63,9 +63,9 @@ def resolve_reference(db, reference: str, title: str, unit: str, hub: str | None
     if len(rows) == 1:
         return rows[0]["id"]
     if not rows:
-        raise ReferenceError_(f"{field}: tidak ada rekaman berjudul '{title}'"
+        raise ReferenceError_(f"{field}: tidak ada entri berjudul '{title}'"
                               + (f" (id '{reference}' juga tidak dikenal)" if reference else ""))
-    raise ReferenceError_(f"{field}: judul '{title}' cocok dengan {len(rows)} rekaman: "
+    raise ReferenceError_(f"{field}: judul '{title}' cocok dengan {len(rows)} entri: "
                           + ", ".join(r["id"] for r in rows[:5]))
 
 

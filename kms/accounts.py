@@ -89,7 +89,7 @@ class User:
     @property
     def scope_label(self) -> str:
         if self.role == "admin":
-            return "semua rekaman"
+            return "semua data"
         if self.hub:
             return f"hub {self.hub}"
         if self.province:

@@ -13,36 +13,45 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kms.compression import compress
 from kms.config import ROOT, load_config
+from kms.display import tanggal, waktu
 from kms.links import origin_label
 from kms.params import ParameterError
 from kms.ratelimit import RateLimiter
+from kms.photos import image_hosts
 from kms.repair import start_repair
 from kms.search.engine import IndexDamaged
 from kms.search.labels import facet_label
 from kms.sync import report_damage
-from kms.views import api, auth, edit, health, replication, search, staff
+from kms.views import api, auth, edit, health, replication, search, site, staff
 from kms.web import api_error, current_user, get_db
 
 RETRY_AFTER = 30      # seconds, in the 503 that answers while the index is rebuilt
 MAX_BODY = 2 * 2**20  # bytes a request may send (forms are small; uploads come with the ingest desk)
 HTTP_MESSAGES = {
     400: "Permintaan tidak valid.",
+    401: "Halaman ini hanya untuk staf yang sudah masuk.",
     403: "Anda tidak berhak membuka halaman ini.",
     404: "Halaman tidak ditemukan. Periksa alamatnya, atau mulai dari pencarian.",
     405: "Cara membuka halaman ini tidak diizinkan.",
     413: f"Kiriman terlalu besar (paling banyak {MAX_BODY // 2**20} MB).",
     429: "Terlalu banyak permintaan. Coba lagi sebentar lagi.",
+    500: "Terjadi kesalahan di server. Kesalahan ini sudah dicatat; coba lagi nanti.",
+    503: "Layanan sedang tidak tersedia. Coba lagi sebentar lagi.",
 }
-# No page runs a script or an inline style: the policy says so, and no page can be framed.
+ERROR_TITLES = {400: "Permintaan tidak valid", 401: "Perlu masuk", 403: "Akses ditolak",
+                404: "Halaman tidak ditemukan", 405: "Metode tidak diizinkan", 413: "Kiriman terlalu besar",
+                429: "Terlalu banyak permintaan", 500: "Kesalahan server", 503: "Sedang tidak tersedia"}
+# No page runs an inline script or style (only the site's own files), nothing loads from other
+# hosts but the photo hosts a setting allows, and no page can be framed.
+CONTENT_POLICY = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:{hosts}; "
+                  "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; "
-                               "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
-BLUEPRINTS = (search, api, auth, staff, edit, replication, health)
-LIMITED = {"search.results", "search.detail"}     # and every /api/ route: anonymous traffic is limited
+BLUEPRINTS = (search, api, auth, staff, edit, replication, health, site)
+LIMITED = {"search.results", "search.detail", "search.export"}     # and every /api/ route: anonymous traffic is limited
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -63,6 +72,8 @@ def create_app(overrides: dict | None = None) -> Flask:
         proxies = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     limiter = RateLimiter(int(app.config.get("RATE_LIMIT") or 0))
+    headers = {"Content-Security-Policy": CONTENT_POLICY.format(
+        hosts="".join(f" https://{host}" for host in image_hosts(app.config))), **SECURITY_HEADERS}
 
     @app.before_request
     def rate_limit():
@@ -75,11 +86,11 @@ def create_app(overrides: dict | None = None) -> Flask:
         if _is_api():
             body, status = api_error(None, f"too many requests from this address; retry in {wait} s", 429)
             return body, status, headers
-        return render_template("errors/error.html", code=429, message=HTTP_MESSAGES[429]), 429, headers
+        return error_page(429, HTTP_MESSAGES[429]), 429, headers
 
     @app.after_request
     def security_headers(response):
-        for name, value in SECURITY_HEADERS.items():
+        for name, value in headers.items():
             response.headers.setdefault(name, value)
         private = current_user() is not None or (request.endpoint or "").startswith("auth.")
         if private:
@@ -95,6 +106,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.globals.update(
         label_award=lambda key: facet_label("award", key), current_user=current_user,
         label_field=facet_label, origin_label=origin_label)
+    app.jinja_env.filters.update(tanggal=tanggal, waktu=waktu)
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
     register_error_pages(app)
@@ -105,6 +117,12 @@ def _is_api() -> bool:
     return request.path.startswith("/api/")
 
 
+def error_page(code: int, message: str) -> str:
+    """The one error page, in Indonesian, for every status."""
+    return render_template("errors/error.html", code=code, title=ERROR_TITLES.get(code, "Kesalahan"),
+                           message=message)
+
+
 def register_error_pages(app: Flask) -> None:
     """JSON errors under /api/, Indonesian pages elsewhere; never a traceback."""
 
@@ -112,15 +130,14 @@ def register_error_pages(app: Flask) -> None:
     def bad_parameter(exc):
         """The one place a malformed parameter becomes a 400."""
         if _is_api():
-            return api_error(exc.parameter, exc.message, exc.status)
-        return render_template("errors/error.html", code=exc.status,
-                               message=f"Parameter {exc.parameter} tidak valid: {exc.message}"), exc.status
+            return api_error(exc.parameter, exc.message, exc.status, exc.code)
+        return error_page(exc.status, f"Parameter {exc.parameter} tidak valid: {exc.pesan}"), exc.status
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
         message = "Formulir ditolak: token keamanan (CSRF) tidak ada atau kedaluwarsa. " \
                   "Muat ulang halaman lalu kirim lagi."
-        return render_template("errors/error.html", code=400, message=message), 400
+        return error_page(400, message), 400
 
     @app.errorhandler(IndexDamaged)
     def index_damaged(exc):
@@ -132,7 +149,7 @@ def register_error_pages(app: Flask) -> None:
                                            "ulang); retry shortly", 503)
             return body, status, headers
         message = "Indeks pencarian sedang dibangun ulang dari basis data. Coba lagi sebentar lagi."
-        return render_template("errors/error.html", code=503, message=message), 503, headers
+        return error_page(503, message), 503, headers
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
@@ -143,11 +160,11 @@ def register_error_pages(app: Flask) -> None:
         message = exc.description
         if message == type(exc).description:      # werkzeug's own English text: say it in Indonesian
             message = HTTP_MESSAGES.get(exc.code, "Permintaan tidak dapat dilayani.")
-        return render_template("errors/error.html", code=exc.code, message=message), exc.code, headers
+        return error_page(exc.code, message), exc.code, headers
 
     @app.errorhandler(Exception)
     def unexpected(exc):
         app.logger.exception("unexpected error")
         if _is_api():
             return api_error(None, "internal error", 500)
-        return render_template("errors/error.html", code=500, message="Terjadi kesalahan."), 500
+        return error_page(500, HTTP_MESSAGES[500]), 500

@@ -133,7 +133,7 @@ def worklist_csv(items: list[dict]) -> bytes:
     writer = csv.writer(handle)
     writer.writerow([label for _, label in WORKLIST_COLUMNS])
     for item in items:
-        writer.writerow([_safe_cell(item[name]) for name, _ in WORKLIST_COLUMNS])
+        writer.writerow([safe_cell(item[name]) for name, _ in WORKLIST_COLUMNS])
     return ("\ufeff" + handle.getvalue()).encode("utf-8")
 
 
@@ -148,7 +148,7 @@ def worklist_xlsx(items: list[dict]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for item in items:
-        sheet.append([_safe_cell(item[name]) for name, _ in WORKLIST_COLUMNS])
+        sheet.append([safe_cell(item[name]) for name, _ in WORKLIST_COLUMNS])
     widths = {"A": 16, "B": 45, "C": 40, "D": 22, "E": 24, "F": 18, "G": 8, "H": 10, "I": 80,
               "J": 10, "K": 14, "L": 40}
     for column, width in widths.items():
@@ -159,7 +159,7 @@ def worklist_xlsx(items: list[dict]) -> bytes:
     return handle.getvalue()
 
 
-def _safe_cell(value):
+def safe_cell(value):
     """Text that a spreadsheet would run as a formula is kept as text."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
@@ -190,4 +190,4 @@ def filter_description(query: SearchQuery, agency: str | None = None) -> str:
         parts.append(f"Tahun {query.year_from or ''}-{query.year_to or ''}")
     if agency:
         parts.append(f"Instansi: {agency}")
-    return "; ".join(parts) or "semua rekaman"
+    return "; ".join(parts) or "semua data"

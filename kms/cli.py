@@ -108,9 +108,9 @@ def renormalize(hub, as_json):
         click.echo(json.dumps(report.as_json(), ensure_ascii=False))
         return
     click.echo(f"sumber: {report.sources}, berubah {report.changed_sources}, tetap {report.unchanged}; "
-               f"rekaman berubah {len(report.changed_records)}")
+               f"entri berubah {len(report.changed_records)}")
     for name, count in sorted(report.fields_changed.items()):
-        click.echo(f"  {name}: {count} rekaman")
+        click.echo(f"  {name}: {count} entri")
     for old, new, count in report.scopes_renamed:
         click.echo(f"  cakupan akun: '{old}' -> '{new}' ({count} akun)")
     for hub_name, count in sorted(report.no_mapping.items()):
@@ -254,7 +254,7 @@ def reindex(engine_name):
     if engine_name:
         config = {**config, "SEARCH_ENGINE": engine_name}
     engine, report = _sync(config, db, rebuild=True)   # and detection for what was pending
-    click.echo(f"indeks {engine.name} dibangun ulang: {report.documents} rekaman")
+    click.echo(f"indeks {engine.name} dibangun ulang: {report.documents} entri")
 
 
 @main.command()
@@ -297,13 +297,13 @@ def serve(host, port, workers, threads):
     engine, _report = _sync(config, db)     # the index is whole and current before the first request
     records = count_records(db)
     db.close()
-    click.echo(f"mesin pencarian: {engine.name} ({records} rekaman)")
+    click.echo(f"mesin pencarian: {engine.name} ({records} entri)")
     if not config.get("SECRET_KEY"):
         click.echo("peringatan: KMS_SECRET_KEY belum diatur: sesi ditandatangani kunci acak per proses, "
                    "staf keluar sendiri saat server dimulai ulang (dan tiap proses punya kuncinya sendiri)",
                    err=True)
     if engine.name == "whoosh" and records > TANTIVY_ABOVE:
-        click.echo(f"saran: di atas {TANTIVY_ABOVE} rekaman gunakan tantivy: `kms reindex --engine "
+        click.echo(f"saran: di atas {TANTIVY_ABOVE} entri gunakan tantivy: `kms reindex --engine "
                    "tantivy`, lalu jalankan dengan KMS_SEARCH_ENGINE=tantivy", err=True)
     click.echo(f"Inovasi KMS berjalan di http://{host}:{port}/ ({workers} proses x {threads} thread)")
     server.serve(host, port, workers, threads)
@@ -340,7 +340,7 @@ def check(by, threshold, output, include_stale, campaign_id, snapshot, as_json, 
         query = SearchQuery.from_args(args, 20)
         rules = default_rules()
     except ParameterError as exc:
-        raise click.UsageError(f"--{exc.parameter.replace('_', '-')}: {exc.message}") from None
+        raise click.UsageError(f"--{exc.parameter.replace('_', '-')}: {exc.pesan}") from None
     except RulesError as exc:
         raise click.UsageError(str(exc)) from None
     if threshold is None:
@@ -355,10 +355,10 @@ def check(by, threshold, output, include_stale, campaign_id, snapshot, as_json, 
     if as_json:
         click.echo(json.dumps({"summary": figures, "groups": table}, ensure_ascii=False))
     else:
-        click.echo(f"Kelengkapan: {figures['records']} rekaman, skor rata-rata {figures['mean_score']}, "
+        click.echo(f"Kelengkapan: {figures['records']} entri, skor rata-rata {figures['mean_score']}, "
                    f"lengkap (skor >= {threshold:g}) {figures['complete']}, belum lengkap "
                    f"{figures['incomplete']}, kedaluwarsa {figures['stale']}, berhenti {figures['stopped']}")
-        header = ("", "rekaman", "lengkap", "belum", "kedaluwarsa", "berhenti", "rata-rata")
+        header = ("", "entri", "lengkap", "belum", "kedaluwarsa", "berhenti", "rata-rata")
         width = max([len(str(g["label"])) for g in table] + [len(by)]) + 2
         click.echo(f"{by:<{width}}" + "".join(f"{h:>12}" for h in header[1:]))
         for g in table:
@@ -369,7 +369,7 @@ def check(by, threshold, output, include_stale, campaign_id, snapshot, as_json, 
         items = worklist(rows, config.get("PUBLIC_URL", ""))
         body = worklist_xlsx(items) if output.suffix.lower() == ".xlsx" else worklist_csv(items)
         output.write_bytes(body)
-        click.echo(f"daftar kerja: {len(items)} rekaman ditulis ke {output}", err=as_json)
+        click.echo(f"daftar kerja: {len(items)} entri ditulis ke {output}", err=as_json)
 
 
 @main.group()
@@ -394,7 +394,7 @@ def user_add(name, role, hub, province, agency, unit, password_stdin):
     if agency:
         agency, unit = _agency_scope(agency, unit)
         if not agency_exists(db, agency):
-            click.echo(f"peringatan: belum ada rekaman dengan instansi '{agency}' (cek `kms export`)", err=True)
+            click.echo(f"peringatan: belum ada entri dengan instansi '{agency}' (cek `kms export`)", err=True)
     password = _read_password(password_stdin)
     try:
         account = create_user(db, name, role, password, hub=hub, province=province, agency=agency, unit=unit)
@@ -421,7 +421,7 @@ def _agency_scope(typed: str, unit: str | None) -> tuple[str, str | None]:
 def _read_password(password_stdin: bool) -> str:
     if password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    return click.prompt("Kata sandi", hide_input=True, confirmation_prompt=True)
+    return click.prompt("Kata sandi", hide_input=True, confirmation_prompt="Ulangi kata sandi")
 
 
 @user.command("list")
@@ -488,7 +488,7 @@ def backup(target):
         info = backup_store(db, target)
     except (OSError, ValueError) as exc:
         raise click.UsageError(f"backup: {exc}") from None
-    click.echo(f"cadangan ditulis ke {target}: {info['records']} rekaman, generasi indeks "
+    click.echo(f"cadangan ditulis ke {target}: {info['records']} entri, generasi indeks "
                f"{info['generation']}, {info['bytes']} byte")
 
 
@@ -503,4 +503,4 @@ def rescore():
         raise click.UsageError(str(exc)) from None
     before = len(outdated_ids(db, rules))
     count = save_scores(db, rules)
-    click.echo(f"kelengkapan dinilai ulang: {count} rekaman ({before} sebelumnya usang)")
+    click.echo(f"kelengkapan dinilai ulang: {count} entri ({before} sebelumnya usang)")

@@ -11,7 +11,9 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "SECRET_KEY": (None, "Signs sessions and CSRF tokens; set KMS_SECRET_KEY in production "
                          "(a random per-process key is used when unset)."),
     "PUBLIC_URL": ("", "The site's address (https://...), used for links in worklists written by "
-                       "`kms check`."),
+                       "`kms check`, canonical links and the sitemap (unset: the address a request came to)."),
+    "IMAGE_HOSTS": ("", "Hosts (comma-separated, e.g. jippnas.menpan.go.id) whose photo URLs record pages may "
+                        "show as images; photos elsewhere are listed as links, never loaded from unknown hosts."),
     "PER_PAGE": (20, "Search results per page on the web."),
     "SEARCH_ENGINE": ("whoosh", "The full-text engine behind the search seam (kms.search.ENGINES)."),
     "RATE_LIMIT": (120, "Requests per minute one address may make to the search pages and the API "

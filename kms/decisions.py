@@ -39,7 +39,7 @@ def decide(db, item_id: int, value: str, user: User) -> str:
         raise DecisionError(f"tidak ada item tinjauan terbuka nomor {item_id}")
     record = records.get_record(db, item["record_id"]) if item["record_id"] else None
     if record is None or not can_edit(db, user, record):
-        raise DecisionError(f"akun {user.name} tidak berhak atas rekaman item {item_id}")
+        raise DecisionError(f"akun {user.name} tidak berhak atas entri item {item_id}")
     kind, when = item["kind"], records.now_iso()
     with db.conn:
         if kind in ACKNOWLEDGED:

@@ -50,7 +50,7 @@ def save_link(db, original_id: str, replica_id: str, *, origin: str, status: str
     """Insert or update one link; answers (id, "new" | "updated" | "unchanged").
     A confirmed or rejected decision is never turned back into a candidate."""
     if original_id == replica_id:
-        raise LinkError("original dan replika tidak boleh rekaman yang sama")
+        raise LinkError("original dan replika tidak boleh entri yang sama")
     for name, record_id in (("original", original_id), ("replica", replica_id)):
         if not record_exists(db, record_id):
             raise LinkError(f"{name}: tidak ada inovasi dengan id {record_id}")
@@ -61,7 +61,7 @@ def save_link(db, original_id: str, replica_id: str, *, origin: str, status: str
     reverse = list(db.query("SELECT id FROM replications WHERE original_id = ? AND replica_id = ? "
                             "AND status = 'confirmed'", [replica_id, original_id]))
     if reverse and status == "confirmed":
-        raise LinkError("arah terbalik: rekaman ini sudah tercatat sebagai replika dari yang lain")
+        raise LinkError("arah terbalik: entri ini sudah tercatat sebagai replika dari yang lain")
     dates = {name: (dates or {}).get(name) for name in DATE_FIELDS}
     row = {"original_id": original_id, "replica_id": replica_id, "stage": stage, **dates,
            "original_agency": original_agency, "original_unit": original_unit,

@@ -26,7 +26,7 @@ def openapi_document() -> dict:
         "paths": {
             "/api/search": {"get": {
                 "summary": "Search with facets",
-                "parameters": params.openapi(params.SEARCH),
+                "parameters": params.openapi(params.API_SEARCH),
                 "responses": {
                     "200": {"description": "Results", "content": {"application/json": {"schema": {
                         "type": "object", "properties": {

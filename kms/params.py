@@ -34,13 +34,16 @@ _CODE = re.compile(r"[0-9]{1,4}(\.[0-9]{1,4}){0,3}")  # 73, 73.71, 73.71.01, 73.
 
 
 class ParameterError(ValueError):
-    """A malformed parameter; names the parameter."""
+    """A malformed parameter; names the parameter. `message` is English (the API's), `pesan`
+    the same in Indonesian (pages and commands), `code` a stable name of the kind of error."""
     status = 400
 
-    def __init__(self, parameter: str, message: str):
+    def __init__(self, parameter: str, message: str, pesan: str | None = None, code: str = "invalid"):
         super().__init__(message)
         self.parameter = parameter
         self.message = message
+        self.pesan = pesan or message
+        self.code = code
 
 
 class UnknownValue(ParameterError):
@@ -77,49 +80,61 @@ class Param:
                     raise ValueError(raw)       # ASCII digits only: not "²", "١٢", "1_000" or "1e400"
                 value = int(raw) if self.kind == "int" else float(raw)
             except ValueError:
-                kind = "an integer" if self.kind == "int" else "a number"
-                raise ParameterError(name, f"{name} must be {kind}"
-                                     + self._range_text()) from None
+                kind, jenis = ("an integer", "bilangan bulat") if self.kind == "int" else ("a number", "angka")
+                raise ParameterError(name, f"{name} must be {kind}" + self._range_text(" between {} and {}"),
+                                     f"{name} harus {jenis}" + self._range_text(" antara {} dan {}"),
+                                     "not_a_number") from None
             if value != value or (self.low is not None and value < self.low) \
                     or (self.high is not None and value > self.high):
-                raise ParameterError(name, f"{name} must be between {self.low:g} and {self.high:g}")
+                raise ParameterError(name, f"{name} must be between {self.low:g} and {self.high:g}",
+                                     f"{name} harus antara {self.low:g} dan {self.high:g}", "out_of_range")
             return value
         if self.kind == "choice":
             if raw not in self.allowed():
-                raise ParameterError(name, f"{name} must be one of {', '.join(self.allowed())}")
+                choices = ", ".join(self.allowed())
+                raise ParameterError(name, f"{name} must be one of {choices}",
+                                     f"{name} harus salah satu dari: {choices}", "not_a_choice")
             return raw
         if self.kind == "code":
             if not _CODE.fullmatch(raw) or len(raw) > 20:
-                raise ParameterError(name, f"{name} must be a dotted Kemendagri code such as 73 or 73.71")
+                raise ParameterError(name, f"{name} must be a dotted Kemendagri code such as 73 or 73.71",
+                                     f"{name} harus kode wilayah Kemendagri bertitik, mis. 73 atau 73.71",
+                                     "not_a_region_code")
             return raw
         if self.kind == "region":
             found = resolve_region(raw[:self.max_length])
             if not found.code:
                 reason = getattr(found, "reason", "")
-                error = ParameterError if reason.startswith("ambigu") else UnknownValue   # 400 / 404
-                raise error(name, f"{name} '{raw}' is not a known province or regency"
-                                     + (f" ({reason})" if reason else ""))
+                ambiguous = reason.startswith("ambigu")
+                error = ParameterError if ambiguous else UnknownValue   # 400 / 404
+                detail = f" ({reason})" if reason else ""
+                raise error(name, f"{name} '{raw}' is not a known province or regency" + detail,
+                            f"{name} '{raw}' bukan provinsi atau kabupaten/kota yang dikenal" + detail,
+                            "ambiguous_region" if ambiguous else "unknown_region")
             return found.code
         if len(raw) > self.max_length:
             if self.truncate:
                 return raw[:self.max_length]
-            raise ParameterError(name, f"{name} is too long (at most {self.max_length} characters)")
+            raise ParameterError(name, f"{name} is too long (at most {self.max_length} characters)",
+                                 f"{name} terlalu panjang (paling banyak {self.max_length} karakter)", "too_long")
         return raw
 
-    def _range_text(self) -> str:
+    def _range_text(self, template: str) -> str:
         if self.low is None or self.high is None:
             return ""
-        return f" between {self.low:g} and {self.high:g}"
+        return template.format(f"{self.low:g}", f"{self.high:g}")
 
     def parse(self, raws: list[str], strict: bool = False):
         """The value(s) of this parameter. A blank value counts as absent (a form's empty field),
         except under `strict` (the API) for anything but text, which its schema does not allow."""
         if strict and self.kind != "text" and any(raw is None or not str(raw).strip(BLANK) for raw in raws):
-            raise ParameterError(self.name, f"{self.name} is empty: give a value or leave it out")
+            raise ParameterError(self.name, f"{self.name} is empty: give a value or leave it out",
+                                 f"{self.name} kosong: isi nilainya atau hilangkan", "empty")
         values = [str(raw).strip(BLANK) for raw in raws if raw is not None and str(raw).strip(BLANK)]
         if not values:
             if self.required:
-                raise ParameterError(self.name, f"{self.name} is required: {self.help}")
+                raise ParameterError(self.name, f"{self.name} is required: {self.help}",
+                                     f"{self.name} wajib diisi", "required")
             return () if self.repeat else self.default
         if self.repeat:
             return tuple(dict.fromkeys(self.convert(str(v)) for v in values))
@@ -190,8 +205,24 @@ def parse(params: Iterable[Param], args, strict: bool = False) -> dict:
             if name not in known:
                 close = difflib.get_close_matches(name, known, n=1)
                 hint = f" (did you mean {close[0]}?)" if close else ""
-                raise ParameterError(name[:40], f"unknown parameter {name[:40]!r}{hint}; known: {', '.join(known)}")
-    return {param.name: param.parse(_values(args, param.name), strict) for param in params}
+                saran = f" (maksud Anda {close[0]}?)" if close else ""
+                raise ParameterError(name[:40], f"unknown parameter {name[:40]!r}{hint}; known: {', '.join(known)}",
+                                     f"parameter {name[:40]!r} tidak dikenal{saran}", "unknown_parameter")
+    values = {param.name: param.parse(_values(args, param.name), strict) for param in params}
+    check_ranges(values)
+    return values
+
+
+RANGES = (("year_from", "year_to"), ("min_score", "max_score"))
+
+
+def check_ranges(values: dict) -> None:
+    """A range whose start lies after its end selects nothing by mistake: malformed."""
+    for low, high in RANGES:
+        if values.get(low) is not None and values.get(high) is not None and values[low] > values[high]:
+            raise ParameterError(low, f"{low} ({values[low]:g}) is after {high} ({values[high]:g})",
+                                 f"{low} ({values[low]:g}) lebih besar dari {high} ({values[high]:g}); "
+                                 "tukar keduanya", "inverted_range")
 
 
 def openapi(params: Iterable[Param]) -> list[dict]:
@@ -238,6 +269,8 @@ PAGING = (Param("page", "Result page", "int", 1, MAX_PAGE, default=1),
           Param("per_page", "Results per page", "int", 1, MAX_PER_PAGE),
           Param("sort", "Order of results", "choice", choices=SORTS, default="relevance"))
 SEARCH = FILTERS + PAGING
+API_SEARCH = SEARCH + (Param("facet_limit", "Values per facet, most frequent first (default: every value)",
+                             "int", 1, 100_000),)
 SCORE_RANGE = (Param("min_score", "Lowest completeness score", "number", 0, 100),
                Param("max_score", "Highest completeness score", "number", 0, 100))
 MAX_LIST = 1000

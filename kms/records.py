@@ -325,12 +325,18 @@ def open_reviews_of(db, record_id: str, kinds: tuple[str, ...]) -> list[dict]:
                          "AND resolved_at IS NULL ORDER BY id", [record_id, *kinds]))
 
 
-def remember_mapping(db, hub: str, path: str, text: str, when: str) -> None:
-    """The mapping a hub was ingested with (the latest one wins)."""
+def remember_mapping(db, hub: str, path: str, text: str, when: str, label: str = "") -> None:
+    """The mapping a hub was ingested with (the latest one wins), and the hub's label."""
     if text:
-        db.execute("INSERT INTO hub_mappings (hub, path, text, saved_at) VALUES (?, ?, ?, ?) ON CONFLICT (hub) "
-                   "DO UPDATE SET path = excluded.path, text = excluded.text, saved_at = excluded.saved_at",
-                   [hub, path, text, when])
+        db.execute("INSERT INTO hub_mappings (hub, path, text, saved_at, label) VALUES (?, ?, ?, ?, ?) "
+                   "ON CONFLICT (hub) DO UPDATE SET path = excluded.path, text = excluded.text, "
+                   "saved_at = excluded.saved_at, label = excluded.label", [hub, path, text, when, label or None])
+
+
+def hub_labels(db) -> dict[str, str]:
+    """hub name -> its label for people (the mapping's `label`; the name when it has none)."""
+    return {row["hub"]: row["label"] or row["hub"]
+            for row in rows(db, "SELECT hub, label FROM hub_mappings")}
 
 
 def remembered_mapping(db, hub: str) -> tuple[str, str] | None:
@@ -435,6 +441,12 @@ def records_by_id(db, record_ids) -> dict[str, dict]:
 
 def record_ids(db) -> list[str]:
     return [row["id"] for row in rows(db, "SELECT id FROM innovations ORDER BY id")]
+
+
+def record_dates(db, offset: int = 0, limit: int = -1) -> list[tuple[str, str]]:
+    """(id, updated_at) of records in id order, a slice of them (the sitemap's pages)."""
+    return [(row["id"], row["updated_at"]) for row in
+            rows(db, "SELECT id, updated_at FROM innovations ORDER BY id LIMIT ? OFFSET ?", [limit, offset])]
 
 
 def count_records(db) -> int:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from urllib.parse import parse_qsl, urlencode
 
 import sqlite_utils
@@ -337,3 +338,17 @@ def category_filters_as_keys(db: sqlite_utils.Database) -> None:
         keyed = [(name, table.get(key(value), value) if name == "category" else value) for name, value in pairs]
         if keyed != pairs:
             db.execute("UPDATE campaigns SET filters = ? WHERE id = ?", [urlencode(keyed), row["id"]])
+
+
+@migration
+def hub_labels(db: sqlite_utils.Database) -> None:
+    # A hub's name for people (the mapping's `label` key), read from the mapping each hub was
+    # last ingested with; pages and exports show it instead of the machine name.
+    db.execute("ALTER TABLE hub_mappings ADD COLUMN label TEXT")
+    for row in list(db.query("SELECT hub, text FROM hub_mappings")):
+        try:
+            label = str(tomllib.loads(row["text"]).get("label") or "").strip()
+        except tomllib.TOMLDecodeError:
+            label = ""
+        if label:
+            db.execute("UPDATE hub_mappings SET label = ? WHERE hub = ?", [label, row["hub"]])

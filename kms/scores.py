@@ -179,9 +179,11 @@ class _Figures:
 
 def _check(by: str | None = None, sort: str | None = None) -> None:
     if by is not None and by not in GROUPS:
-        raise ParameterError("by", f"by must be one of {', '.join(GROUPS)}")
+        raise ParameterError("by", f"by must be one of {', '.join(GROUPS)}",
+                             f"by harus salah satu dari: {', '.join(GROUPS)}", "not_a_choice")
     if sort is not None and sort not in SORT_COLUMNS:
-        raise ParameterError("sort", f"sort must be one of {', '.join(SORT_COLUMNS)}")
+        raise ParameterError("sort", f"sort must be one of {', '.join(SORT_COLUMNS)}",
+                             f"sort harus salah satu dari: {', '.join(SORT_COLUMNS)}", "not_a_choice")
 
 
 class _Sums:

@@ -9,6 +9,7 @@ Views import this module, never each other; the app (kms.app) imports the views.
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import quote
 
 from flask import abort, current_app, g, jsonify, render_template, request, session
 
@@ -27,12 +28,32 @@ def get_db():
     return g.db
 
 
+def streamed(body):
+    """A response body written after the view returns (a large export): `body(db)` gets a
+    connection of its own, closed when the last chunk is sent (the request's is closed by then)."""
+    path = db_path(current_app.config)
+
+    def chunks():
+        db = open_db(path)
+        try:
+            yield from body(db)
+        finally:
+            db.close()
+    return chunks()
+
+
 def search_engine():
     """The configured engine for this request. While the store says the index is damaged (a
     rebuild is on its way, in this process or another) it raises IndexDamaged: 503."""
     if state(get_db(), "damaged") is not None:
         raise IndexDamaged("indeks sedang dibangun ulang")
     return engine_for(current_app.config)
+
+
+def public_url(path: str) -> str:
+    """The absolute address of a path on this site (PUBLIC_URL, else the address asked)."""
+    base = str(current_app.config.get("PUBLIC_URL") or "").rstrip("/") or request.url_root.rstrip("/")
+    return base + path
 
 
 def query_thesaurus():
@@ -107,5 +128,12 @@ def require_edit_right(record: dict) -> User:
     """The account, if it may edit this record; 403 otherwise."""
     user = current_user()
     if not can_edit(get_db(), user, record):
-        abort(403, "Rekaman ini di luar wewenang akun Anda.")
+        abort(403, "Data ini di luar wewenang akun Anda.")
     return user
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition for any file name: an ASCII fallback, and the name itself in
+    UTF-8 (RFC 5987 `filename*`), so an agency or region name in any script never breaks it."""
+    ascii_name = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in filename)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -95,7 +95,7 @@ def test_login_edit_save(writable_server, browser):
     from selenium.webdriver.support.ui import WebDriverWait
 
     wait = WebDriverWait(browser, 20)
-    browser.get(writable_server + "/kampanye/rekaman?only=incomplete")
+    browser.get(writable_server + "/kampanye/data?only=incomplete")
     # not signed in: the sign-in form, which brings the editor back here
     browser.find_element(By.ID, "name").send_keys("editor-sinjai")
     browser.find_element(By.ID, "password").send_keys("kata-sandi-uji-123")

@@ -163,7 +163,7 @@ def test_scores_are_stored_with_the_record_and_rescored_when_rules_change(sample
     assert ensure_scores(db, lighter) == len(records) and outdated_ids(db, lighter) == []
     monkeypatch.setenv("KMS_DATA_DIR", str(sample_copy))
     out = CliRunner().invoke(main, ["rescore"])
-    assert out.exit_code == 0 and f"{len(records)} rekaman" in out.output
+    assert out.exit_code == 0 and f"{len(records)} entri" in out.output
 
 
 def _reference_figures(rows, threshold):

@@ -61,7 +61,7 @@ def test_every_api_route_lives_in_the_api_blueprint():
 
 def test_openapi_parameters_are_the_declared_ones():
     document = create_app({"TESTING": True}).test_client().get("/api/openapi.json").json
-    for path, declared in (("/api/search", params.SEARCH), ("/api/suggest", params.SUGGEST),
+    for path, declared in (("/api/search", params.API_SEARCH), ("/api/suggest", params.SUGGEST),
                            ("/api/gaps", params.GAPS), ("/api/completeness", params.COMPLETENESS)):
         listed = [p["name"] for p in document["paths"][path]["get"]["parameters"] if p["in"] == "query"]
         assert listed == [p.name for p in declared], path

@@ -21,7 +21,6 @@ from werkzeug.datastructures import MultiDict
 
 from kms.config import load_config
 from kms.search import ENGINES, engine_for, service
-from kms.search.present import FACET_LIMITS
 from kms.search.query import SearchQuery
 
 MAPPING = """
@@ -162,12 +161,9 @@ def as_api(snap: list) -> list:
 
 
 def comparable(snap: list) -> list:
-    """Snapshots side by side: ids when they fit on a page, facets as the API lists them (the
-    most frequent values only, for a facet with a limit)."""
-    def listed(facets):
-        return {name: dict(sorted(values.items(), key=lambda item: (-item[1], item[0]))[:FACET_LIMITS.get(name)])
-                for name, values in facets.items()}
-    return [(total, ids if total <= 100 else None, listed(facets)) for total, ids, facets in snap]
+    """Snapshots side by side: ids when they fit on a page, facets as the API lists them (every
+    value)."""
+    return [(total, ids if total <= 100 else None, dict(facets)) for total, ids, facets in snap]
 
 
 def test_an_ingest_killed_before_the_index_is_repaired_by_the_server_start(exported, uninterrupted, tmp_path):

@@ -32,8 +32,18 @@ def test_security_headers_on_every_route(site):
             assert response.status_code < 500, path
             for name, value in SECURITY_HEADERS.items():
                 assert response.headers.get(name) == value, (path, name)
-    assert "frame-ancestors 'none'" in SECURITY_HEADERS["Content-Security-Policy"]
-    assert "script-src" not in SECURITY_HEADERS["Content-Security-Policy"]     # default-src 'none': none run
+            policy = response.headers["Content-Security-Policy"]
+            assert "frame-ancestors 'none'" in policy and "default-src 'none'" in policy, path
+            assert "script-src 'self';" in policy and "unsafe" not in policy, path   # the site's own file only
+            assert "img-src 'self' data:;" in policy, path         # no photo host allowed unless set
+
+
+def test_listed_photo_hosts_and_only_them_are_allowed_images(sample_dir):
+    from kms.app import create_app
+
+    app = create_app({"TESTING": True, "DATA_DIR": str(sample_dir), "IMAGE_HOSTS": "foto.example.go.id, B.example"})
+    policy = app.test_client().get("/healthz").headers["Content-Security-Policy"]
+    assert "img-src 'self' data: https://foto.example.go.id https://b.example;" in policy
 
 
 def test_staff_pages_are_not_cached_and_public_ones_may_be(site):

@@ -21,7 +21,7 @@ ROLES = ("anonymous", "editor", "operator", "admin")
 # (method, path, expected status for anonymous, editor, operator, admin)
 ROUTES = [
     ("GET", "/kampanye", (401, 200, 200, 200)),
-    ("GET", "/kampanye/rekaman", (401, 200, 200, 200)),
+    ("GET", "/kampanye/data", (401, 200, 200, 200)),
     ("GET", "/kampanye/daftar-kerja.csv", (401, 200, 200, 200)),
     ("GET", "/kampanye/daftar-kerja.xlsx", (401, 200, 200, 200)),
     ("GET", "/api/completeness", (401, 200, 200, 200)),
@@ -236,7 +236,7 @@ def test_dashboard_tables_sort_and_drill_down(site):
     hub_table = page.split('data-group="hub"')[1].split("</table>")[0]
     scores = [float(s) for s in re.findall(r"<td>(\d+\.\d)</td>\s*<td><a", hub_table)]
     assert scores == sorted(scores) and len(scores) >= 4
-    drill = client.get("/kampanye/rekaman?by=hub&value=lan&only=incomplete").text
+    drill = client.get("/kampanye/data?by=hub&value=lan&only=incomplete").text
     count = int(re.search(r'id="count">(\d+)', drill).group(1))
     assert count > 0 and drill.count("data-id=") == count
     assert client.get("/kampanye?sort=warna").status_code == 400
@@ -308,7 +308,7 @@ def test_kms_check_prints_per_hub_and_writes_worklists(sample_copy, monkeypatch,
     for hub in ("jipp-sulsel", "jippnas", "inovasi-daerah", "lan", "jipp-jatim"):
         assert re.search(rf"^{hub}\s+\d+", result.output, re.MULTILINE)
     sheet = load_workbook(tmp_path / "kerja.xlsx").active
-    written = int(re.search(r"daftar kerja: (\d+) rekaman", result.output).group(1))
+    written = int(re.search(r"daftar kerja: (\d+) entri", result.output).group(1))
     assert sheet.max_row - 1 == written > 0
     result = runner.invoke(main, ["check", "--province", "35", "--output", str(tmp_path / "k.csv"), "--json"])
     assert result.exit_code == 0

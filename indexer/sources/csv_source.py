@@ -81,8 +81,8 @@ def _rows(reader, header: list[str], path: Path) -> Iterator[SourceRecord]:
         swallowed = _swallowed_row(row, header, reader.dialect.delimiter) if line - start > 1 else None
         if swallowed:
             raw = dict(zip(header, row))
-            yield SourceRecord(start, raw, f"baris {start}-{line - 1} terbaca sebagai satu rekaman: tanda kutip "
-                                           f"tidak seimbang? Di dalamnya ada baris yang tampak seperti rekaman "
+            yield SourceRecord(start, raw, f"baris {start}-{line - 1} terbaca sebagai satu entri: tanda kutip "
+                                           f"tidak seimbang? Di dalamnya ada baris yang tampak seperti entri "
                                            f"tersendiri ('{swallowed[:60]}')")
             continue
         if len(row) != len(header):

@@ -30,7 +30,7 @@ def read(path: Path, mapping) -> Iterator[SourceRecord]:
         records = [records]
     if not isinstance(records, list):
         where = f"'{mapping.records_at}'" if mapping.records_at else "akar dokumen"
-        raise SourceError(f"{path.name}: {where} bukan daftar rekaman")
+        raise SourceError(f"{path.name}: {where} bukan daftar entri")
     return _items(records)
 
 
@@ -69,7 +69,7 @@ def _bad_number(value, where: str = "", depth: int = 0) -> str | None:
 
 def _record(number: int, item, nesting: int) -> SourceRecord:
     if not isinstance(item, dict):
-        return SourceRecord(number, {"_value": str(item)[:2000]}, "rekaman bukan objek JSON")
+        return SourceRecord(number, {"_value": str(item)[:2000]}, "entri bukan objek JSON")
     levels = limits.depth(item, nesting)
     if levels > nesting:
         return SourceRecord(number, {"_value": _shown(item)},

@@ -72,17 +72,20 @@ def facet_order(name: str):
     return lambda item: (-item["count"], item["label"])
 
 
-FACET_LIMITS = {"agency": 100}     # thousands of agencies nationally: the most frequent ones
+def labeller(hub_labels: dict[str, str] | None = None):
+    """label(name, value): facet_label, with each hub's label from its mapping."""
+    hubs = hub_labels or {}
+    return lambda name, value: hubs.get(value, value) if name == "hub" else facet_label(name, value)
 
 
-def facet_lists(counts: dict) -> dict[str, list[dict]]:
-    """facet -> [{value, label, count}] in display order."""
-    return {name: sorted(({"value": v, "label": facet_label(name, v), "count": n}
-                          for v, n in values.items()), key=facet_order(name))[:FACET_LIMITS.get(name)]
+def facet_lists(counts: dict, label=facet_label, limit: int | None = None) -> dict[str, list[dict]]:
+    """facet -> [{value, label, count}] in display order: every value, or the first `limit`."""
+    return {name: sorted(({"value": v, "label": label(name, v), "count": n}
+                          for v, n in values.items()), key=facet_order(name))[:limit]
             for name, values in counts.items()}
 
 
-def present(result, records: dict[str, dict]) -> dict:
+def present(result, records: dict[str, dict], label=facet_label, facet_limit: int | None = None) -> dict:
     """What the pages and the API show: each hit with its record, title and snippet marked."""
     hits = []
     for hit in result.hits:
@@ -91,7 +94,7 @@ def present(result, records: dict[str, dict]) -> dict:
         hits.append({"id": hit.id, "score": hit.score, "record": record,
                      "title_html": mark(title, spans(title, result.parsed)),
                      "snippet": snippet(body, result.parsed)})
-    return {"total": result.total, "hits": hits, "facets": facet_lists(result.facets),
+    return {"total": result.total, "hits": hits, "facets": facet_lists(result.facets, label, facet_limit),
             "page": result.page, "per_page": result.per_page,
             "corrected_query": result.corrected_query, "corrected": result.corrected,
             "match": result.match, "no_close_match": result.no_close_match,

@@ -6,9 +6,10 @@ from kms import params
 from kms.accounts import can_edit
 from kms.campaigns import selection
 from kms.completeness import check_record, default_rules
+from kms.field_policy import visible_record
 from kms.links import lineage
 from kms.openapi import openapi_document
-from kms.records import get_record
+from kms.records import get_record, hub_labels
 from kms.scores import ensure_scores, scope_sql, score_rows, summary
 from kms.results import api_hit, results_page
 from kms.search.query import SearchQuery
@@ -22,8 +23,9 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.get("/search")
 def search():
     """Search with filters, facets and corrections."""
-    query = SearchQuery.from_args(request.args, 20, strict=True)
-    found = results_page(get_db(), search_engine(), query, query_thesaurus())
+    values = params.parse(params.API_SEARCH, request.args, strict=True)
+    query = SearchQuery.from_mapping(values, 20)
+    found = results_page(get_db(), search_engine(), query, query_thesaurus(), facet_limit=values["facet_limit"])
     return jsonify({"total": found["total"], "page": query.page, "per_page": query.per_page,
                     "results": [api_hit(hit) for hit in found["hits"]], "facets": found["facets"],
                     "corrected_query": found["corrected_query"], "corrected": found["corrected"],
@@ -34,16 +36,20 @@ def search():
 @bp.get("/innovations/<record_id>")
 def innovation(record_id):
     """The whole canonical record with its sources."""
-    record = get_record(get_db(), record_id)
+    db = get_db()
+    record = get_record(db, record_id)
     if record is None:
         return api_error("id", f"no innovation with id {record_id}", 404)
     result = check_record(record, default_rules())
-    record["completeness"] = {"score": result.score}
+    labels = hub_labels(db)
+    for source in record["sources"]:
+        source["hub_label"] = labels.get(source["hub"], source["hub"])
     user = current_user()
-    if user is not None and can_edit(get_db(), user, record):
-        record["completeness"].update({"missing": [g.as_json() for g in result.gaps],
-                                       "stale": result.stale})
-    return jsonify(record)
+    shown = visible_record(record, user is not None)
+    shown["completeness"] = {"score": result.score}
+    if user is not None and can_edit(db, user, record):
+        shown["completeness"].update({"missing": [g.as_json() for g in result.gaps], "stale": result.stale})
+    return jsonify(shown)
 
 
 @bp.get("/innovations/<record_id>/similar")

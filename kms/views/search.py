@@ -1,34 +1,78 @@
 """The search page and the detail page."""
-from flask import Blueprint, abort, current_app, render_template, request
+from urllib.parse import parse_qsl, urlencode
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from kms.accounts import can_edit
 from kms.audit import audit_trail
 from kms.completeness import check_record, default_rules
+from kms.exports import FORMATS, as_csv, as_jsonl, as_xlsx, exported_records, result_ids
+from kms.field_policy import visible_record, visible_rows
 from kms.links import lineage
 from kms.params import ParameterError
-from kms.records import get_record, open_reviews_of, records_by_id
-from kms.results import results_page
+from kms.photos import gallery
+from kms.records import get_record, hub_labels, open_reviews_of, records_by_id
+from kms.results import active_filters, results_page
 from kms.schema import REPLICATION_STAGES, SECTIONS
-from kms.search.labels import FACET_TITLES, facet_label
+from kms.search.labels import FACET_TITLES
+from kms.search.present import labeller
 from kms.search.query import SearchQuery
 from kms.similar import similar_summaries
-from kms.web import current_user, get_db, query_thesaurus, search_engine
+from kms.web import attachment, current_user, get_db, public_url, query_thesaurus, search_engine, streamed
 
 bp = Blueprint("search", __name__)
+VISIBLE_FACET_VALUES = 12      # the rest of a facet behind "Tampilkan semua (N)"
 
 
 @bp.get("/")
 @bp.get("/cari")
 def results():
-    """Hits and facet counts for the query in the URL."""
+    """Hits and facet counts for the query in the URL; a page past the end goes to the last."""
     try:
         query = SearchQuery.from_args(request.args, current_app.config["PER_PAGE"])
     except ParameterError as exc:
-        return render_template("search/results.html", error=exc, query=SearchQuery(), found=None,
-                               facet_titles=FACET_TITLES), 400
+        typed = SearchQuery(q=(request.args.get("q") or "")[:500])
+        return render_template("search/results.html", error=exc, query=typed, found=None,
+                               facet_titles=FACET_TITLES, chips=[]), 400
     found = results_page(get_db(), search_engine(), query, query_thesaurus())
+    if query.page > found["pages"]:
+        return redirect(url_for("search.results") + "?" + urlencode(query.as_args(page=found["pages"])))
     return render_template("search/results.html", query=query, found=found, error=None,
-                           facet_titles=FACET_TITLES)
+                           facet_titles=FACET_TITLES, chips=active_filters(query, found["label"]),
+                           shown=VISIBLE_FACET_VALUES, context=urlencode(query.as_args(page=query.page)))
+
+
+@bp.get("/cari.<fmt>")
+def export(fmt):
+    """The whole result set of the search in the URL, public fields only (for everyone: the
+    file may be passed on), in the page's order."""
+    if fmt not in FORMATS:
+        abort(404)
+    query = SearchQuery.from_args(request.args, current_app.config["PER_PAGE"])
+    ids = result_ids(search_engine(), query, query_thesaurus())
+    base = public_url("")
+    if fmt == "xlsx":
+        response = Response(as_xlsx(exported_records(get_db(), ids, base)), mimetype=FORMATS[fmt])
+    else:
+        def body(db):
+            records = exported_records(db, ids, base)
+            return as_csv(records) if fmt == "csv" else as_jsonl(records)
+        response = Response(streamed(body), mimetype=FORMATS[fmt])
+        response.charset = "utf-8"
+    response.headers["Content-Disposition"] = attachment(f"inovasi.{fmt}")
+    return response
+
+
+def search_context(text: str | None) -> str:
+    """The search a visitor came from (the `cari` parameter of a record link), read again as a
+    query so that only search parameters survive; '' when there is none or it does not parse."""
+    if not text:
+        return ""
+    try:
+        query = SearchQuery.from_args(parse_qsl(text[:4000]), current_app.config["PER_PAGE"])
+    except ParameterError:
+        return ""
+    return urlencode(query.as_args(page=query.page))
 
 
 @bp.get("/inovasi/<record_id>")
@@ -37,7 +81,7 @@ def detail(record_id):
     db = get_db()
     record = get_record(db, record_id)
     if record is None:
-        abort(404)
+        abort(404, "Inovasi dengan ID ini tidak ada. Mungkin sudah digabung dengan data lain; cari judulnya.")
     user = current_user()
     editable = can_edit(db, user, record)
     links = lineage(db, record_id)
@@ -46,9 +90,16 @@ def detail(record_id):
         for candidate in links["candidates"]:
             other = others.get(candidate["id"])
             candidate["actionable"] = editable or bool(other and can_edit(db, user, other))
-    return render_template("search/detail.html", record=record, sections=SECTIONS, label=facet_label,
+    staff = user is not None
+    back = search_context(request.args.get("cari"))
+    return render_template("search/detail.html", record=visible_record(record, staff), sections=SECTIONS,
+                           label=labeller(hub_labels(db)),
                            completeness=check_record(record, default_rules()), editable=editable,
-                           audit=audit_trail(db, record_id), saved=request.args.get("saved"),
+                           audit=visible_rows(audit_trail(db, record_id), staff, "audit."),
+                           saved=request.args.get("saved"),
                            similar=similar_summaries(db, search_engine(), record, 6), lineage=links,
-                           user=user, stages=REPLICATION_STAGES,
+                           user=user, stages=REPLICATION_STAGES, staff=staff,
+                           photos=gallery(record.get("photos") or [], current_app.config),
+                           back=url_for("search.results") + ("?" + back if back else ""),
+                           canonical=public_url(url_for("search.detail", record_id=record_id)),
                            contradictions=open_reviews_of(db, record_id, ("contradiction",)))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import quote
 
 from flask import (Blueprint, Response, abort, redirect, render_template, request,
                    url_for)
@@ -16,7 +15,7 @@ from kms.records import open_edit_conflicts
 from kms.scores import (GROUPS, SORT_COLUMNS, ensure_scores, group_tables, scope_sql, score_rows,
                         selected_ids, summary)
 from kms.search_log import OUTCOMES, failed_searches
-from kms.web import campaign_manager_required, current_user, get_db, search_engine, staff_required
+from kms.web import attachment, campaign_manager_required, current_user, get_db, search_engine, staff_required
 
 bp = Blueprint("staff", __name__)
 
@@ -78,7 +77,7 @@ def dashboard(campaign_id=None):
         "staff/dashboard.html", campaign=campaign, summary=figures, tables=tables, groups=GROUPS,
         sort=sort, descending=descending, sort_columns=SORT_COLUMNS, user=current_user(),
         campaigns=list_campaigns(db, current_user()), history=snapshots(db, campaign.id if campaign else None),
-        description=filter_description(campaign.query()) if campaign else "semua rekaman",
+        description=filter_description(campaign.query()) if campaign else "semua data",
         conflicts=conflicts, today=dt.date.today().isoformat(),
         stale_months=default_rules().stale_months)
 
@@ -93,7 +92,7 @@ def create():
                                       form.get("deadline") or None, current_user().name)
     except ParameterError as exc:
         return render_template("errors/error.html", code=400,
-                               message=f"Kolom {exc.parameter} tidak valid: {exc.message}"), 400
+                               message=f"Kolom {exc.parameter} tidak valid: {exc.pesan}"), 400
     return redirect(url_for("staff.dashboard", campaign_id=campaign_id))
 
 
@@ -116,7 +115,7 @@ def _selected_rows(values: dict, only: str | None = None):
     return campaign, threshold, rows, by, value
 
 
-@bp.get("/kampanye/rekaman")
+@bp.get("/kampanye/data")
 @staff_required
 def records():
     values = parse(RECORDS, request.args)
@@ -145,13 +144,6 @@ def worklist_file(fmt):
         response.charset = "utf-8"
     response.headers["Content-Disposition"] = attachment(f"{stem}.{fmt}")
     return response
-
-
-def attachment(filename: str) -> str:
-    """A Content-Disposition for any file name: an ASCII fallback, and the name itself in
-    UTF-8 (RFC 5987 `filename*`), so an agency or region name in any script never breaks it."""
-    ascii_name = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in filename)
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 FAILED = (Param("outcome", "none: nothing close was found; partial: no record had every word",

@@ -1,0 +1,108 @@
+"""A search's whole result set as a file (CSV, JSON Lines, Excel), in the order the page shows
+it, with the fields the field policy makes public (kms.field_policy): the same cut as the pages
+and the API. Written in batches, so a national result set never sits in memory at once."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import replace
+from typing import Iterator
+
+from openpyxl import Workbook
+
+from kms.campaigns import safe_cell
+from kms.field_policy import visible_record
+from kms.records import active_hubs, hub_labels, records_by_id
+from kms.search import service
+from kms.search.labels import facet_label
+from kms.search.query import SearchQuery
+
+BATCH = 500
+MAX_ROWS = 200_000
+FORMATS = {"csv": "text/csv", "jsonl": "application/x-ndjson",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+# (field, column heading) of the flat files; a field the policy keeps for staff is left out.
+COLUMNS = (("id", "id"), ("url", "alamat"), ("title", "judul"), ("agency", "instansi"),
+           ("agency_type", "jenis_instansi"), ("unit", "unit"), ("province_code", "kode_provinsi"),
+           ("province_name", "provinsi"), ("regency_code", "kode_kabkota"), ("regency_name", "kabkota"),
+           ("year", "tahun"), ("start_year", "tahun_mulai"), ("sector", "urusan"), ("category", "kategori"),
+           ("award", "penghargaan"), ("award_year", "tahun_penghargaan"), ("sdgs", "sdgs"),
+           ("stage", "tahapan"), ("digital", "digital"), ("status", "status"), ("innovator", "inovator"),
+           ("contact", "kontak"), ("video_url", "video"), ("photos", "foto"), ("summary", "ringkasan"),
+           ("background", "latar_belakang"), ("goals", "tujuan"), ("novelty", "kebaruan"),
+           ("implementation", "implementasi"), ("impact", "dampak"), ("adaptability", "adaptabilitas"),
+           ("resources", "sumber_daya"), ("sustainability", "keberlanjutan"), ("hubs", "hub"),
+           ("updated_at", "diperbarui"), ("ingested_at", "disimpan"))
+DERIVED = {"url", "hubs"}
+
+
+def result_ids(engine, query: SearchQuery, thesaurus=None) -> list[str]:
+    """Every id the search selects, in its order (relevance, newest or title)."""
+    first = service.search(engine, replace(query, page=1, per_page=1), thesaurus, facets=False)
+    if not first.total:
+        return []
+    every = service.search(engine, replace(query, page=1, per_page=min(first.total, MAX_ROWS)), thesaurus,
+                           facets=False)
+    return [hit.id for hit in every.hits]
+
+
+def exported_records(db, ids: list[str], base_url: str, staff: bool = False) -> Iterator[dict]:
+    """Each record as the reader may see it, with its address and its hubs' labels."""
+    labels = hub_labels(db)
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        found, hubs = records_by_id(db, chunk), active_hubs(db, chunk)
+        for record_id in chunk:
+            record = found.get(record_id)
+            if record is None:
+                continue
+            shown = visible_record(record, staff)
+            shown["url"] = f"{base_url}/inovasi/{record_id}"
+            shown["hubs"] = sorted(labels.get(hub, hub) for hub in hubs.get(record_id, ()))
+            yield shown
+
+
+def columns(staff: bool = False) -> list[tuple[str, str]]:
+    probe = visible_record({name: None for name, _ in COLUMNS if name not in DERIVED}, staff)
+    return [(name, heading) for name, heading in COLUMNS if name in DERIVED or name in probe]
+
+
+def _flat(record: dict, name: str):
+    value = record.get(name)
+    if name == "sdgs" and value:
+        return "; ".join(facet_label("sdg", str(n)) for n in value)
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return "" if value is None else value
+
+
+def as_csv(records: Iterator[dict], staff: bool = False) -> Iterator[str]:
+    """UTF-8 with a byte-order mark (spreadsheets then read the Indonesian text right)."""
+    chosen = columns(staff)
+    handle = io.StringIO()
+    writer = csv.writer(handle)
+    writer.writerow([heading for _, heading in chosen])
+    yield "\ufeff" + handle.getvalue()
+    for record in records:
+        handle.seek(0)
+        handle.truncate()
+        writer.writerow([safe_cell(_flat(record, name)) for name, _ in chosen])
+        yield handle.getvalue()
+
+
+def as_jsonl(records: Iterator[dict]) -> Iterator[str]:
+    for record in records:
+        yield json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def as_xlsx(records: Iterator[dict], staff: bool = False) -> bytes:
+    chosen = columns(staff)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Inovasi")
+    sheet.append([heading for _, heading in chosen])
+    for record in records:
+        sheet.append([safe_cell(_flat(record, name)) for name, _ in chosen])
+    handle = io.BytesIO()
+    book.save(handle)
+    return handle.getvalue()

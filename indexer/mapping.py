@@ -4,6 +4,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 from indexer.reference import HUBS_DIR
@@ -166,6 +167,12 @@ def hub_mapping(name: str, hubs_dir: Path = HUBS_DIR) -> Mapping:
     if mapping.name != name:
         raise MappingError(f"{path}: name '{mapping.name}' harus sama dengan nama berkas '{name}'")
     return mapping
+
+
+@cache
+def bundled_labels() -> dict[str, str]:
+    """hub name -> label of every bundled hub mapping that has one."""
+    return {m.name: m.label for m in all_hub_mappings() if m.label}
 
 
 def all_hub_mappings(hubs_dir: Path = HUBS_DIR) -> list[Mapping]:

@@ -12,6 +12,7 @@ from typing import Iterator
 import sqlite_utils
 
 from indexer.dedupe import title_keys
+from indexer.mapping import bundled_labels
 from indexer.merge import SourceFields, merge_fields
 from indexer.textnorm import printable
 from kms.db import in_chunks, rows, upsert_sql
@@ -334,8 +335,10 @@ def remember_mapping(db, hub: str, path: str, text: str, when: str, label: str =
 
 
 def hub_labels(db) -> dict[str, str]:
-    """hub name -> its label for people (the mapping's `label`; the name when it has none)."""
-    return {row["hub"]: row["label"] or row["hub"]
+    """hub name -> its label for people: the `label` of the mapping it was last ingested with,
+    else of its bundled mapping, else the name itself."""
+    bundled = bundled_labels()
+    return {row["hub"]: row["label"] or bundled.get(row["hub"]) or row["hub"]
             for row in rows(db, "SELECT hub, label FROM hub_mappings")}
 
 

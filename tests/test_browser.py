@@ -1,8 +1,10 @@
 """A real browser: search, click a facet, check the result count (Debian's headless Chromium)."""
 import os
+import re
 import shutil
 import socket
 import threading
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -134,3 +136,188 @@ def test_problem_to_suggestions(server, browser):
     assert 3 <= len(cards) <= 10
     assert "cocok dengan masalah" in cards[0].text and "akta" in cards[0].text
     assert browser.find_elements(By.CSS_SELECTOR, "p.nearby")
+
+
+# -- the public site at phone width ----------------------------------------------------------
+PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
+OVERFLOW = """
+const width = window.innerWidth;
+function insideScroller(el) {
+  for (let p = el.parentElement; p && p !== document.body && p !== document.documentElement; p = p.parentElement) {
+    const style = getComputedStyle(p);
+    if (style.overflowX === "auto" || style.overflowX === "scroll") return true;
+  }
+  return false;
+}
+const past = [];
+for (const el of document.body.querySelectorAll("*")) {
+  const box = el.getBoundingClientRect();
+  if (box.width === 0 && box.height === 0) continue;
+  if (box.right > width + 0.5 && !insideScroller(el)) past.push(el.tagName + "." + el.className + "#" + el.id + " right=" + Math.round(box.right));
+}
+const clipped = [document.documentElement, document.body]
+  .filter(el => ["hidden", "clip"].includes(getComputedStyle(el).overflowX)).map(el => el.tagName);
+return {width: width, scrollWidth: document.documentElement.scrollWidth, past: past.slice(0, 5), clipped: clipped};
+"""
+
+
+def page_paths(app, record_id: str) -> list[str]:
+    """Every GET route of the app that answers a page (HTML), with fixture values, and the
+    states of the search and replication pages people reach (filters, errors, a past page)."""
+    values = {"record_id": record_id, "campaign_id": "1", "number": "1"}
+    client = app.test_client()
+    paths = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.rule.startswith(("/api/", "/static/")):
+            continue
+        if set(rule.arguments) - set(values):
+            continue                # a file name or format: files, not pages
+        path = rule.rule
+        for name in rule.arguments:
+            path = re.sub(rf"<(?:\w+:)?{name}>", values[name], path)
+        if client.get(path).mimetype == "text/html":
+            paths.append(path)
+    return sorted(set(paths)) + [
+        "/cari?q=sampah&province=73&province=35&year_from=2018", "/cari?q=layanan&page=2",
+        "/cari?year_from=2022&year_to=2019", f"/inovasi/{record_id}?cari=q%3Dsampah",
+        "/replikasi?problem=warga+harus+antre+lama+di+puskesmas&region=Kabupaten+Sinjai&gap_region=Kabupaten+Sinjai",
+        "/tidak-ada"]
+
+
+@pytest.fixture
+def phone(browser):
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    return browser
+
+
+def _richest_record(data_dir) -> str:
+    """A record with replicas, photos and sources from more than one hub, if any."""
+    from kms.db import open_db
+
+    db = open_db(data_dir / "kms.db")
+    row = next(iter(db.execute(
+        "SELECT i.id FROM innovations i LEFT JOIN replications r ON r.original_id = i.id "
+        "GROUP BY i.id ORDER BY COUNT(r.id) DESC, (i.photos IS NOT NULL) DESC, "
+        "(SELECT COUNT(*) FROM sources s WHERE s.record_id = i.id) DESC, i.id LIMIT 1")))
+    db.close()
+    return row[0]
+
+
+def _assert_fits(phone, base: str, paths: list[str]):
+    misfits = {}
+    for path in paths:
+        phone.get(base + path)
+        measured = phone.execute_script(OVERFLOW)
+        if measured["width"] != PHONE["width"] or measured["scrollWidth"] > measured["width"] \
+                or measured["past"] or measured["clipped"]:
+            misfits[path] = measured
+    assert not misfits
+
+
+def test_every_public_page_fits_a_phone(sample_dir, server, phone):
+    from kms.app import create_app
+
+    record_id = _richest_record(sample_dir)
+    paths = page_paths(create_app({"TESTING": True, "DATA_DIR": str(sample_dir)}), record_id)
+    assert {"/", "/cari", f"/inovasi/{record_id}", "/replikasi", "/masuk"} <= set(paths)
+    _assert_fits(phone, server, paths)
+
+
+def test_staff_pages_fit_a_phone(staff_server, phone):
+    from selenium.webdriver.common.by import By
+
+    base, record_id = staff_server
+    phone.get(base + "/masuk")
+    phone.find_element(By.ID, "name").send_keys("admin-uji")
+    phone.find_element(By.ID, "password").send_keys("kata-sandi-uji-123")
+    phone.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+    _assert_fits(phone, base, ["/kampanye", "/kampanye/1", "/kampanye/data", "/kampanye/data?by=hub&value=lan",
+                               "/kampanye/pencarian-gagal", f"/inovasi/{record_id}", f"/inovasi/{record_id}/ubah",
+                               "/cari?q=sampah"])
+
+
+@pytest.fixture
+def staff_server(sample_copy):
+    from kms.accounts import create_user
+    from kms.campaigns import create_campaign
+    from kms.db import open_db
+
+    db = open_db(sample_copy / "kms.db")
+    create_user(db, "admin-uji", "admin", "kata-sandi-uji-123")
+    create_campaign(db, "Pemutakhiran Sulawesi Selatan", "province=73", 80, "2027-03-31", "admin-uji")
+    db.conn.commit()
+    db.close()
+    record_id = _richest_record(sample_copy)
+    for base in serve(sample_copy):
+        yield base, record_id
+
+
+def test_on_a_phone_results_come_before_the_filters(server, phone):
+    from selenium.webdriver.common.by import By
+
+    phone.get(server + "/cari?q=sampah")
+    panel = phone.find_element(By.ID, "saringan")
+    first = phone.find_element(By.CSS_SELECTOR, "article.card")
+    assert panel.get_attribute("open") is None               # closed: one tap opens it
+    assert first.location["y"] < 900                        # the first result on the first screen
+    panel.find_element(By.TAG_NAME, "summary").click()
+    assert phone.find_element(By.CSS_SELECTOR, 'a.facet-link[data-facet="province"]').is_displayed()
+
+
+def test_every_value_of_a_long_facet_can_be_chosen(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(server + "/")
+    facet = browser.find_element(By.CSS_SELECTOR, 'section.facet[data-facet="province"]')
+    links = facet.find_elements(By.CSS_SELECTOR, "a.facet-link")
+    assert len(links) > 12
+    hidden = [link for link in links if not link.is_displayed()]
+    assert len(hidden) == len(links) - 12                     # the rest behind "Tampilkan semua"
+    facet.find_element(By.CSS_SELECTOR, "details.more > summary").click()
+    assert all(link.is_displayed() for link in links)
+    last = links[-1]
+    value, count = last.get_attribute("data-value"), int(last.get_attribute("data-count"))
+    last.click()
+    WebDriverWait(browser, 20).until(lambda d: f"province={value}" in d.current_url)
+    assert int(browser.find_element(By.ID, "total").text) == count
+    # the filter box narrows a long list as one types
+    browser.get(server + "/")
+    facet = browser.find_element(By.CSS_SELECTOR, 'section.facet[data-facet="regency"]')
+    box = facet.find_element(By.CSS_SELECTOR, "input.facet-filter-input")
+    box.send_keys("sinjai")
+    shown = [link.text for link in facet.find_elements(By.CSS_SELECTOR, "a.facet-link") if link.is_displayed()]
+    assert shown and all("sinjai" in text.lower() for text in shown)
+
+
+def test_back_to_search_keeps_the_query_and_filters(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 20)
+    browser.get(server + "/cari?q=sampah")
+    browser.find_element(By.CSS_SELECTOR, 'a.facet-link[data-facet="province"]').click()
+    wait.until(lambda d: "province=" in d.current_url)
+    searched = browser.current_url
+    browser.find_element(By.CSS_SELECTOR, "article.card h3 a").click()
+    wait.until(lambda d: "/inovasi/" in d.current_url)
+    browser.find_element(By.CSS_SELECTOR, "a.back").click()
+    wait.until(lambda d: "/cari" in d.current_url)
+    assert parse_qs(urlsplit(browser.current_url).query) == parse_qs(urlsplit(searched).query)
+
+
+def test_the_skip_link_moves_focus_to_the_results(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(server + "/cari?q=sampah")
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)                 # the first stop: "Lewati ke isi"
+    body = browser.switch_to.active_element
+    body.send_keys(Keys.TAB)                 # the second: "Langsung ke hasil"
+    skip = browser.switch_to.active_element
+    assert skip.text == "Langsung ke hasil" and skip.is_displayed()
+    skip.send_keys(Keys.ENTER)
+    assert browser.switch_to.active_element.get_attribute("id") == "hasil"
+    browser.switch_to.active_element.send_keys(Keys.TAB)      # the next stop is in the results
+    assert browser.switch_to.active_element.find_element(By.XPATH, "ancestor::section[@id='hasil']")

@@ -321,3 +321,43 @@ def test_the_skip_link_moves_focus_to_the_results(server, browser):
     assert browser.switch_to.active_element.get_attribute("id") == "hasil"
     browser.switch_to.active_element.send_keys(Keys.TAB)      # the next stop is in the results
     assert browser.switch_to.active_element.find_element(By.XPATH, "ancestor::section[@id='hasil']")
+
+
+CONTRAST = """
+function rgb(text) { return text.match(/[\\d.]+/g).slice(0, 3).map(Number); }
+function luminance(c) {
+  const [r, g, b] = c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+function background(el) {
+  for (let p = el; p; p = p.parentElement) {
+    const colour = getComputedStyle(p).backgroundColor;
+    if (colour && !colour.startsWith("rgba(0, 0, 0, 0)") && colour !== "transparent") return rgb(colour);
+  }
+  return [255, 255, 255];
+}
+const el = document.activeElement, style = getComputedStyle(el);
+const a = luminance(rgb(style.outlineColor)), b = luminance(background(el.parentElement));
+return {style: style.outlineStyle, width: parseFloat(style.outlineWidth), ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)};
+"""
+
+
+def test_focus_outlines_contrast_at_least_three_to_one(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(server + "/cari?q=sampah")
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    seen = {}
+    for _ in range(12):                 # skip links, header links, then the search form
+        focused = browser.switch_to.active_element
+        where = "header" if focused.find_elements(By.XPATH, "ancestor::header") else "page"
+        measured = browser.execute_script(CONTRAST)
+        if focused.is_displayed():
+            seen.setdefault(where, []).append(measured)
+        focused.send_keys(Keys.TAB)
+    assert set(seen) == {"header", "page"}
+    for where, outlines in seen.items():
+        for measured in outlines:
+            assert measured["style"] == "solid" and measured["width"] >= 2, where
+            assert measured["ratio"] >= 3, (where, measured)

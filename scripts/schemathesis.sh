@@ -53,6 +53,6 @@ expected-statuses = [400, 401, 403, 404, 405, 406, 409, 414, 415, 422, 428, 429]
 "path.id" = "${KMS_FUZZ_ID}"
 "query.region" = { dictionary = "regions", probability = 0.7 }
 EOF
-"$VENV/bin/st" --config-file "$DATA/schemathesis.toml" run "$BASE/api/openapi.json" \
+PYTHONPATH=scripts SCHEMATHESIS_HOOKS=schemathesis_hooks "$VENV/bin/st" --config-file "$DATA/schemathesis.toml" run "$BASE/api/openapi.json" \
   --checks all --seed "${SCHEMATHESIS_SEED:-20261201}" --max-examples "${SCHEMATHESIS_EXAMPLES:-40}" \
   --header "Cookie: $COOKIE" --no-color --request-timeout 30 "$@"

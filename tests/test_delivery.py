@@ -218,3 +218,14 @@ def test_kms_serve_runs_a_process_per_core_by_default(monkeypatch):
     assert server.default_workers() == 3
     monkeypatch.setattr(server.os, "sched_getaffinity", lambda _pid: set(range(32)))
     assert server.default_workers() == server.MAX_WORKERS
+
+
+def test_the_schemathesis_hooks_know_the_api_range_rule():
+    """scripts/schemathesis_hooks.py runs outside the project; its copy of the rule must match."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(__file__).resolve().parent.parent.joinpath("scripts", "schemathesis_hooks.py").read_text())
+    copied = next(ast.literal_eval(node.value) for node in tree.body
+                  if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "RANGES")
+    assert copied == params.RANGES

@@ -164,7 +164,7 @@ return {width: width, scrollWidth: document.documentElement.scrollWidth, past: p
 def page_paths(app, record_id: str) -> list[str]:
     """Every GET route of the app that answers a page (HTML), with fixture values, and the
     states of the search and replication pages people reach (filters, errors, a past page)."""
-    values = {"record_id": record_id, "campaign_id": "1", "number": "1"}
+    values = {"record_id": record_id, "campaign_id": "1", "number": "1", "name": "regency"}
     client = app.test_client()
     paths = []
     for rule in app.url_map.iter_rules():

@@ -284,3 +284,22 @@ def test_a_sitemap_past_one_file_becomes_an_index(client, monkeypatch):
     counted = sum(len(ET.fromstring(client.get(path).data)) for path in files)
     assert counted == total + 2          # every record, plus the search and replication pages
     assert client.get(f"/sitemap-{len(files) + 1}.xml").status_code == 404
+
+
+def test_a_facet_too_long_for_the_page_has_a_page_of_its_own(client, monkeypatch):
+    from kms.views import search as search_views
+
+    monkeypatch.setattr(search_views, "PAGE_FACET_VALUES", 20)
+    every = client.get("/api/search?q=layanan").json["facets"]["regency"]
+    page = client.get("/cari?q=layanan").text
+    assert page.count('data-facet="regency" data-value=') == 20
+    link = re.search(r'<a href="(/cari/saringan/regency\?[^"]+)">Semua (\d+) nilai', page)
+    assert int(link.group(2)) == len(every)
+    listed = client.get(link.group(1).replace("&amp;", "&")).text
+    assert listed.count('data-facet="regency" data-value=') == len(every)
+    narrowed = client.get("/cari/saringan/regency?q=layanan&nilai=sinjai").text
+    values = re.findall(r'data-facet="regency" data-value="([^"]+)"[^>]*>([^<]+)</a>', narrowed)
+    assert values and all("sinjai" in label.lower() for _, label in values)
+    chosen = re.search(r'href="(/cari\?[^"]+)">Kabupaten Sinjai', narrowed).group(1).replace("&amp;", "&")
+    assert parse_qs(urlsplit(chosen).query) == {"q": ["layanan"], "regency": ["73.07"]}
+    assert client.get("/cari/saringan/tidak-ada").status_code == 404

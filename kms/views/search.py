@@ -3,6 +3,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
+from indexer.textnorm import fold
 from kms.accounts import can_edit
 from kms.audit import audit_trail
 from kms.completeness import check_record, default_rules
@@ -22,6 +23,7 @@ from kms.web import attachment, current_user, get_db, public_url, query_thesauru
 
 bp = Blueprint("search", __name__)
 VISIBLE_FACET_VALUES = 12      # the rest of a facet behind "Tampilkan semua (N)"
+PAGE_FACET_VALUES = 500        # past this (thousands of agencies), the whole list is a page of its own
 
 
 @bp.get("/")
@@ -39,7 +41,22 @@ def results():
         return redirect(url_for("search.results") + "?" + urlencode(query.as_args(page=found["pages"])))
     return render_template("search/results.html", query=query, found=found, error=None,
                            facet_titles=FACET_TITLES, chips=active_filters(query, found["label"]),
-                           shown=VISIBLE_FACET_VALUES, context=urlencode(query.as_args(page=query.page)))
+                           shown=VISIBLE_FACET_VALUES, listed=PAGE_FACET_VALUES,
+                           context=urlencode(query.as_args(page=query.page)))
+
+
+@bp.get("/cari/saringan/<name>")
+def facet_values(name):
+    """Every value of one facet for the search in the URL, narrowed by the typed `nilai`
+    (works without a script, for facets too long for the search page)."""
+    if name not in FACET_TITLES:
+        abort(404)
+    query = SearchQuery.from_args(request.args, current_app.config["PER_PAGE"])
+    found = results_page(get_db(), search_engine(), query, query_thesaurus(), log=False)
+    typed = (request.args.get("nilai") or "").strip()[:100]
+    values = [item for item in found["facets"].get(name, []) if fold(typed) in fold(item["label"])]
+    return render_template("search/facet_values.html", query=query, name=name, title=FACET_TITLES[name],
+                           values=values, typed=typed, total=len(found["facets"].get(name, [])))
 
 
 @bp.get("/cari.<fmt>")

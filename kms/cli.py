@@ -12,7 +12,7 @@ from indexer.agencies import normalize_agency
 from indexer.mapping import Mapping, MappingError, all_hub_mappings, hub_mapping, load_mapping
 from indexer.pipeline import COUNTS, Report, ingest_samples, ingest_with
 from indexer.regions import resolve_region
-from kms import faults, params, server
+from kms import faults, params, server, stats
 from kms.accounts import AccountError, create_user, disable_user, get_user, list_users, set_password
 from kms.backup import backup_store
 from kms.campaigns import (get_campaign, save_snapshot, selection, worklist, worklist_csv, worklist_only,
@@ -20,6 +20,7 @@ from kms.campaigns import (get_campaign, save_snapshot, selection, worklist, wor
 from kms.completeness import RulesError, default_rules
 from kms.config import SETTINGS, db_path, load_config, setting_help
 from kms.db import open_db
+from kms.exports import table_csv
 from kms.decisions import DecisionError, decide as decide_item
 from kms.links import candidate_count
 from kms.params import ParameterError
@@ -370,6 +371,57 @@ def check(by, threshold, output, include_stale, campaign_id, snapshot, as_json, 
         body = worklist_xlsx(items) if output.suffix.lower() == ".xlsx" else worklist_csv(items)
         output.write_bytes(body)
         click.echo(f"daftar kerja: {len(items)} entri ditulis ke {output}", err=as_json)
+
+
+@main.command("stats")
+@params.click_options(params.FILTERS)
+@click.option("--by", type=click.Choice(params.CLI_STATS_BY), default="province", show_default=True,
+              help="One row per province, regency/city, year, or value of sector, sdg, award, agency_type.")
+@click.option("--candidates", is_flag=True, help="Count candidate replications (not yet confirmed) too.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def stats_command(by, candidates, fmt, **filters):
+    """Region statistics for any filter set: the figures of /statistik and /api/stats/..."""
+    config, db = _open_store()
+    args = [(name, value) for name, values in filters.items() if values is not None
+            for value in (values if isinstance(values, tuple) else (values,))]
+    try:
+        query = SearchQuery.from_args(args, 20)
+    except ParameterError as exc:
+        raise click.UsageError(f"--{exc.parameter.replace('_', '-')}: {exc.pesan}") from None
+    engine = _sync(config, db)[0]
+    ids = stats.selected_ids(engine, query)
+    if by in params.STATS_BY:
+        rows = stats.region_rows(db, ids, by, candidates, query.selected("province") if by == "regency" else ())
+        columns, flat = stats.flat_region_rows(rows)
+        body = {"by": by, "rows": rows, "sources": stats.SOURCES}
+        shown = ("code", "name", "innovations", "per_million", "per_10k_km2", "replications_given",
+                 "replications_received", "median_completeness")
+    elif by == "year":
+        rows = flat = stats.year_rows(db, ids)
+        columns = shown = ["year", "innovations", "growth", "cumulative"]
+        body = {"rows": rows}
+    else:
+        rows = flat = stats.dimension_rows(db, ids, by)
+        columns = shown = ["code", "name", "innovations"]
+        body = {"rows": rows}
+    if fmt == "json":
+        click.echo(json.dumps(body, ensure_ascii=False))
+    elif fmt == "csv":
+        click.echo(table_csv(list(columns), flat).lstrip("\ufeff"), nl=False)
+    else:
+        click.echo(text_table(shown, flat))
+
+
+def text_table(columns, rows) -> str:
+    """Rows as aligned text columns (numbers right-aligned)."""
+    cells = [[("" if row.get(c) is None else str(row.get(c))) for c in columns] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    numeric = [all(r[i].replace(".", "", 1).replace("-", "", 1).isdigit() or r[i] == "" for r in cells)
+               for i in range(len(columns))]
+    lines = ["  ".join(c.rjust(w) if n else c.ljust(w) for c, w, n in zip(columns, widths, numeric))]
+    for r in cells:
+        lines.append("  ".join(v.rjust(w) if n else v.ljust(w) for v, w, n in zip(r, widths, numeric)))
+    return "\n".join(lines)
 
 
 @main.group()

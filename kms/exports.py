@@ -106,3 +106,13 @@ def as_xlsx(records: Iterator[dict], staff: bool = False) -> bytes:
     handle = io.BytesIO()
     book.save(handle)
     return handle.getvalue()
+
+
+def table_csv(columns: list[str], rows: list[dict]) -> str:
+    """A table as CSV text with a byte-order mark; formula-looking cells kept as text."""
+    handle = io.StringIO()
+    writer = csv.writer(handle)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([safe_cell("" if row.get(name) is None else row.get(name)) for name in columns])
+    return "\ufeff" + handle.getvalue()

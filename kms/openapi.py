@@ -18,6 +18,16 @@ SIMILAR_ITEM = {"type": "object", "properties": {k: {} for k in (
 TOO_LONG = {"description": "The request line is longer than the server reads (8,190 bytes)"}
 
 
+def _stats(summary: str, declared, extra: dict | None = None) -> dict:
+    """A statistics endpoint: {"rows": [...]} as JSON, or the same table as CSV (`format=csv`)."""
+    return {"get": {"summary": summary, "parameters": params.openapi(declared), "responses": {
+        "200": {"description": "Rows (JSON), or CSV with format=csv", "content": {
+            "application/json": {"schema": {"type": "object", "properties": {
+                "rows": {"type": "array", "items": {"type": "object"}}, **(extra or {})}}},
+            "text/csv": {"schema": {"type": "string"}}}},
+        "400": BAD_PARAMETER}}}
+
+
 def openapi_document() -> dict:
     document = {
         "openapi": "3.0.3",
@@ -81,6 +91,18 @@ def openapi_document() -> dict:
                 "parameters": params.openapi(params.GAPS),
                 "responses": {"200": {"description": "Gap view"}, "400": BAD_PARAMETER,
                               "404": UNKNOWN_REGION}}},
+            "/api/stats/regions": _stats(
+                "Per province (or regency/city, `by=regency`), zeros included: innovations, per million "
+                "inhabitants, per 10,000 km2, share of regencies with one, awards, agency types, sectors, SDGs, "
+                "replications given and received, share still running, median completeness; lines for "
+                "pre-2022 Papua, no regency and no region", params.STATS_REGIONS, {
+                    "by": {"type": "string"}, "sources": {"type": "object"}}),
+            "/api/stats/years": _stats("Per year: innovations, growth on the year before, cumulative total",
+                                       params.STATS_YEARS),
+            "/api/stats/flows": _stats("Replications from the origin province to the replicating province",
+                                       params.STATS_FLOWS),
+            "/api/stats/matrix": _stats("Counts for every pair of values of two dimensions (`rows`, `cols`)",
+                                        params.STATS_MATRIX, {"columns": {"type": "array"}}),
             "/api/openapi.json": {"get": {"summary": "This document",
                                           "responses": {"200": {"description": "OpenAPI 3"}}}},
         },

@@ -292,3 +292,21 @@ SUGGEST = (Param("problem", "describe the problem in a sentence", required=True,
 GAPS = (Param("region", REGION_HELP, "region", required=True),
         Param("sector", "Only this urusan key", "choice", choices=_urusan_keys),
         limit(30))
+
+
+# -- statistics (kms.stats) ------------------------------------------------------------------
+STATS_BY = ("province", "regency")
+MATRIX_DIMENSIONS = ("province", "year", "sector", "sdg", "award", "agency_type")
+CLI_STATS_BY = ("province", "regency", "year", "sector", "sdg", "award", "agency_type")
+FORMAT = Param("format", "json, or csv (UTF-8 with BOM, for spreadsheets)", "choice", choices=("json", "csv"),
+               default="json")
+CANDIDATES = Param("candidates", "yes: count candidate replications (detected, not yet confirmed) too", "choice",
+                   choices=("yes", "no"), default="no")
+STATS_REGIONS = FILTERS + (Param("by", "One row per province or per regency/city", "choice", choices=STATS_BY,
+                                 default="province"), CANDIDATES, FORMAT)
+STATS_YEARS = FILTERS + (FORMAT,)
+STATS_FLOWS = FILTERS + (CANDIDATES, FORMAT)
+STATS_MATRIX = FILTERS + (Param("rows", "The dimension of the rows", "choice", choices=MATRIX_DIMENSIONS,
+                                default="province"),
+                          Param("cols", "The dimension of the columns", "choice", choices=MATRIX_DIMENSIONS,
+                                default="sector"), FORMAT)

@@ -1,11 +1,13 @@
 """The JSON API (English, under /api/): every /api/* route, each parameter parsed from its
 declaration in kms.params (a malformed one answers the app's one 400 body)."""
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from kms import params
 from kms.accounts import can_edit
 from kms.campaigns import selection
+from kms import stats
 from kms.completeness import check_record, default_rules
+from kms.exports import table_csv
 from kms.field_policy import visible_record
 from kms.links import lineage
 from kms.openapi import openapi_document
@@ -15,7 +17,7 @@ from kms.results import api_hit, results_page
 from kms.search.query import SearchQuery
 from kms.similar import similar_summaries
 from kms.suggest import gap_view, public_result, suggest
-from kms.web import api_error, current_user, get_db, query_thesaurus, search_engine, staff_required
+from kms.web import attachment, api_error, current_user, get_db, query_thesaurus, search_engine, staff_required
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -116,3 +118,53 @@ def completeness():
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(openapi_document())
+
+
+def _stats_selection(values: dict):
+    query = SearchQuery.from_mapping(values)
+    return stats.selected_ids(search_engine(), query, query_thesaurus())
+
+
+def _table(values: dict, body: dict, columns: list[str], rows: list[dict], name: str):
+    if values["format"] == "csv":
+        response = Response(table_csv(columns, rows), mimetype="text/csv")
+        response.charset = "utf-8"
+        response.headers["Content-Disposition"] = attachment(f"{name}.csv")
+        return response
+    return jsonify(body)
+
+
+@bp.get("/stats/regions")
+def stats_regions():
+    """Per province or regency: innovations, per capita and per area, spread, awards, agency
+    types, sectors, SDGs, replications, share running, median completeness."""
+    values = params.parse(params.STATS_REGIONS, request.args, strict=True)
+    within = tuple(values["province"]) if values["by"] == "regency" else ()
+    rows = stats.region_rows(get_db(), _stats_selection(values), values["by"], values["candidates"] == "yes", within)
+    columns, flat = stats.flat_region_rows(rows)
+    return _table(values, {"by": values["by"], "rows": rows, "sources": stats.SOURCES}, columns, flat,
+                  f"statistik-{values['by']}")
+
+
+@bp.get("/stats/years")
+def stats_years():
+    values = params.parse(params.STATS_YEARS, request.args, strict=True)
+    rows = stats.year_rows(get_db(), _stats_selection(values))
+    return _table(values, {"rows": rows}, ["year", "innovations", "growth", "cumulative"], rows, "statistik-tahun")
+
+
+@bp.get("/stats/flows")
+def stats_flows():
+    values = params.parse(params.STATS_FLOWS, request.args, strict=True)
+    rows = stats.flows(get_db(), _stats_selection(values), values["candidates"] == "yes")
+    columns = ["origin_code", "origin_name", "replica_code", "replica_name", "replications", "same_province"]
+    return _table(values, {"rows": rows}, columns, rows, "aliran-replikasi")
+
+
+@bp.get("/stats/matrix")
+def stats_matrix():
+    values = params.parse(params.STATS_MATRIX, request.args, strict=True)
+    table = stats.matrix(get_db(), _stats_selection(values), values["rows"], values["cols"])
+    columns, flat = stats.flat_matrix(table)
+    return _table(values, {"rows_by": values["rows"], "cols_by": values["cols"], **table}, columns, flat,
+                  f"matriks-{values['rows']}-{values['cols']}")

@@ -31,6 +31,7 @@ from kms.schema import LIST_FIELDS, RECORD_FIELDS, REGION_GOVERNMENT_TYPES
 from kms.scores import ensure_scores, group_table, outdated_ids, save_scores, score_rows, summary
 from kms.search import ENGINES, engine_for
 from kms.search.query import SearchQuery
+from kms.snapshots import write_snapshot
 from kms.status import status as read_status
 from kms.sync import sync
 
@@ -422,6 +423,15 @@ def text_table(columns, rows) -> str:
     for r in cells:
         lines.append("  ".join(v.rjust(w) if n else v.ljust(w) for v, w, n in zip(r, widths, numeric)))
     return "\n".join(lines)
+
+
+@main.command()
+def publish():
+    """Write today's open-data snapshot (public fields, gzipped JSON Lines, with its SHA-256)
+    under DATA_DIR/open-data; /data lists it."""
+    config, db = _open_store()
+    info = write_snapshot(db, config, str(config.get("PUBLIC_URL") or "").rstrip("/"))
+    click.echo(f"snapshot {info['name']}: {info['records']} inovasi, sha256 {info['sha256']}")
 
 
 @main.group()

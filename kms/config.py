@@ -14,6 +14,8 @@ SETTINGS: dict[str, tuple[object, str]] = {
                        "`kms check`, canonical links and the sitemap (unset: the address a request came to)."),
     "IMAGE_HOSTS": ("", "Hosts (comma-separated, e.g. jippnas.menpan.go.id) whose photo URLs record pages may "
                         "show as images; photos elsewhere are listed as links, never loaded from unknown hosts."),
+    "DATA_LICENCE": ("", "The licence of the data, stated on /data (the data belongs to the hubs: set it to what "
+                         "they agreed, e.g. \"CC BY 4.0, (c) the hubs named in each record\")."),
     "PER_PAGE": (20, "Search results per page on the web."),
     "SEARCH_ENGINE": ("whoosh", "The full-text engine behind the search seam (kms.search.ENGINES)."),
     "RATE_LIMIT": (120, "Requests per minute one address may make to the search pages and the API "

@@ -14,10 +14,16 @@ AUDIENCES = ("public", "staff")
 
 
 @cache
+def policy_rows() -> tuple[dict, ...]:
+    """The policy file's rows: {field, audience, note}."""
+    with POLICY_FILE.open(encoding="utf-8", newline="") as handle:
+        return tuple({k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle))
+
+
+@cache
 def field_policy() -> dict[str, str]:
     """field -> public | staff."""
-    with POLICY_FILE.open(encoding="utf-8", newline="") as handle:
-        policy = {row["field"].strip(): row["audience"].strip() for row in csv.DictReader(handle)}
+    policy = {row["field"]: row["audience"] for row in policy_rows()}
     wrong = {name: audience for name, audience in policy.items() if audience not in AUDIENCES}
     if wrong:
         raise ValueError(f"{POLICY_FILE}: audience must be public or staff: {wrong}")

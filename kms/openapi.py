@@ -103,6 +103,9 @@ def openapi_document() -> dict:
                                        params.STATS_FLOWS),
             "/api/stats/matrix": _stats("Counts for every pair of values of two dimensions (`rows`, `cols`)",
                                         params.STATS_MATRIX, {"columns": {"type": "array"}}),
+            "/api/docs": {"get": {"summary": "This document as a page for people (Indonesian HTML)",
+                                  "responses": {"200": {"description": "The page", "content": {
+                                      "text/html": {"schema": {"type": "string"}}}}}}},
             "/api/openapi.json": {"get": {"summary": "This document",
                                           "responses": {"200": {"description": "OpenAPI 3"}}}},
         },

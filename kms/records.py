@@ -452,6 +452,16 @@ def record_dates(db, offset: int = 0, limit: int = -1) -> list[tuple[str, str]]:
             rows(db, "SELECT id, updated_at FROM innovations ORDER BY id LIMIT ? OFFSET ?", [limit, offset])]
 
 
+def first_record_id(db) -> str | None:
+    row = db.execute("SELECT id FROM innovations ORDER BY id LIMIT 1").fetchone()
+    return row[0] if row else None
+
+
+def last_ingest(db) -> str | None:
+    """When the last ingest run finished (ISO time), if any."""
+    return db.execute("SELECT MAX(finished_at) FROM ingest_runs").fetchone()[0]
+
+
 def count_records(db) -> int:
     return db.execute("SELECT COUNT(*) FROM innovations").fetchone()[0]
 

@@ -1,6 +1,6 @@
 """The JSON API (English, under /api/): every /api/* route, each parameter parsed from its
 declaration in kms.params (a malformed one answers the app's one 400 body)."""
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify, render_template, request
 
 from kms import params
 from kms.accounts import can_edit
@@ -11,7 +11,7 @@ from kms.exports import table_csv
 from kms.field_policy import visible_record
 from kms.links import lineage
 from kms.openapi import openapi_document
-from kms.records import get_record, hub_labels
+from kms.records import first_record_id, get_record, hub_labels
 from kms.scores import ensure_scores, scope_sql, score_rows, summary
 from kms.results import api_hit, results_page
 from kms.search.query import SearchQuery
@@ -118,6 +118,12 @@ def completeness():
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(openapi_document())
+
+
+@bp.get("/docs")
+def docs():
+    """The API described for people (Indonesian), generated from the OpenAPI document."""
+    return render_template("data/api_docs.html", document=openapi_document(), example_id=first_record_id(get_db()))
 
 
 def _stats_selection(values: dict):

@@ -30,12 +30,15 @@ def tanggal(value) -> str:
     return f"{when.day} {MONTHS[when.month - 1]} {when.year}"
 
 
+WIB = dt.timezone(dt.timedelta(hours=7))      # the national reference time (Jakarta)
+
+
 def waktu(value) -> str:
-    """An ISO timestamp as "1 Desember 2026, 07.58 UTC" (a date alone as tanggal)."""
+    """An ISO timestamp as "1 Desember 2026, 14.58 WIB" (a date alone as tanggal)."""
     when = _parse(value)
     if not isinstance(when, dt.datetime):
         return tanggal(value)
-    if when.tzinfo is not None:
-        when = when.astimezone(dt.timezone.utc)
-    zone = " UTC" if when.tzinfo is not None else ""
-    return f"{tanggal(when)}, {when.hour:02d}.{when.minute:02d}{zone}"
+    if when.tzinfo is None:
+        return f"{tanggal(when)}, {when.hour:02d}.{when.minute:02d}"
+    when = when.astimezone(WIB)
+    return f"{tanggal(when)}, {when.hour:02d}.{when.minute:02d} WIB"

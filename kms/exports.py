@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import Iterator
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from kms.campaigns import safe_cell
 from kms.field_policy import visible_record
@@ -24,17 +25,23 @@ FORMATS = {"csv": "text/csv", "jsonl": "application/x-ndjson",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 # (field, column heading) of the flat files; a field the policy keeps for staff is left out.
 COLUMNS = (("id", "id"), ("url", "alamat"), ("title", "judul"), ("agency", "instansi"),
-           ("agency_type", "jenis_instansi"), ("unit", "unit"), ("province_code", "kode_provinsi"),
-           ("province_name", "provinsi"), ("regency_code", "kode_kabkota"), ("regency_name", "kabkota"),
-           ("year", "tahun"), ("start_year", "tahun_mulai"), ("sector", "urusan"), ("category", "kategori"),
-           ("award", "penghargaan"), ("award_year", "tahun_penghargaan"), ("sdgs", "sdgs"),
-           ("stage", "tahapan"), ("digital", "digital"), ("status", "status"), ("innovator", "inovator"),
+           ("agency_type", "kode_jenis_instansi"), ("agency_type_label", "jenis_instansi"), ("unit", "unit"),
+           ("province_code", "kode_provinsi"), ("province_name", "provinsi"), ("regency_code", "kode_kabkota"),
+           ("regency_name", "kabkota"), ("year", "tahun"), ("start_year", "tahun_mulai"),
+           ("sector", "kode_urusan"), ("sector_label", "urusan"), ("category", "kode_kategori"),
+           ("category_label", "kategori"), ("award", "kode_penghargaan"), ("award_label", "penghargaan"),
+           ("award_year", "tahun_penghargaan"), ("sdgs", "sdgs"), ("stage", "kode_tahapan"),
+           ("stage_label", "tahapan"), ("digital", "kode_digital"), ("digital_label", "digital"),
+           ("status", "kode_status"), ("status_label", "status"), ("innovator", "inovator"),
            ("contact", "kontak"), ("video_url", "video"), ("photos", "foto"), ("summary", "ringkasan"),
            ("background", "latar_belakang"), ("goals", "tujuan"), ("novelty", "kebaruan"),
            ("implementation", "implementasi"), ("impact", "dampak"), ("adaptability", "adaptabilitas"),
            ("resources", "sumber_daya"), ("sustainability", "keberlanjutan"), ("hubs", "hub"),
            ("updated_at", "diperbarui"), ("ingested_at", "disimpan"))
-DERIVED = {"url", "hubs"}
+LABELLED = ("agency_type", "sector", "category", "award", "stage", "digital", "status")
+WIDTHS = {"title": 45, "agency": 36, "unit": 36, "url": 40, "summary": 60, "province_name": 22,
+          "regency_name": 26, "hubs": 28}
+DERIVED = {"url", "hubs", *(f"{name}_label" for name in LABELLED)}
 
 
 def result_ids(engine, query: SearchQuery, thesaurus=None) -> list[str]:
@@ -60,12 +67,17 @@ def exported_records(db, ids: list[str], base_url: str, staff: bool = False) -> 
             shown = visible_record(record, staff)
             shown["url"] = f"{base_url}/inovasi/{record_id}"
             shown["hubs"] = sorted(labels.get(hub, hub) for hub in hubs.get(record_id, ()))
+            for name in LABELLED:
+                if shown.get(name) and not (name == "award" and shown[name] == "none"):
+                    shown[f"{name}_label"] = facet_label(name, shown[name])
             yield shown
 
 
 def columns(staff: bool = False) -> list[tuple[str, str]]:
+    """The file's columns the reader may see (a label column goes with its field)."""
     probe = visible_record({name: None for name, _ in COLUMNS if name not in DERIVED}, staff)
-    return [(name, heading) for name, heading in COLUMNS if name in DERIVED or name in probe]
+    return [(name, heading) for name, heading in COLUMNS
+            if name in probe or name in ("url", "hubs") or name.removesuffix("_label") in probe]
 
 
 def _flat(record: dict, name: str):
@@ -100,6 +112,10 @@ def as_xlsx(records: Iterator[dict], staff: bool = False) -> bytes:
     chosen = columns(staff)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Inovasi")
+    sheet.freeze_panes = "C2"
+    for index, (name, _heading) in enumerate(chosen):
+        sheet.column_dimensions[get_column_letter(index + 1)].width = WIDTHS.get(name, 16)
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(chosen))}1"
     sheet.append([heading for _, heading in chosen])
     for record in records:
         sheet.append([safe_cell(_flat(record, name)) for name, _ in chosen])

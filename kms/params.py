@@ -214,6 +214,27 @@ def parse(params: Iterable[Param], args, strict: bool = False) -> dict:
 
 
 RANGES = (("year_from", "year_to"), ("min_score", "max_score"))
+# What the pages call each parameter (a message names the field a person filled, not the key).
+PAGE_NAMES = {"q": "kata kunci", "year_from": "tahun dari", "year_to": "tahun sampai", "year": "tahun",
+              "page": "halaman", "per_page": "hasil per halaman", "sort": "urutan", "province": "provinsi",
+              "regency": "kabupaten/kota", "sdg": "SDG", "award": "penghargaan", "stage": "tahapan",
+              "status": "status", "agency_type": "jenis instansi", "sector": "urusan", "category": "kategori",
+              "hub": "hub", "agency": "instansi", "digital": "digital", "region": "daerah",
+              "gap_region": "daerah", "min_score": "skor terendah", "max_score": "skor tertinggi"}
+
+
+def human_message(exc: "ParameterError") -> str:
+    """The Indonesian message with parameter keys read as the names a page shows."""
+    text = exc.pesan
+    for name in sorted(PAGE_NAMES, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w-]){name}(?![\w-])", PAGE_NAMES[name], text)
+    return text[:1].upper() + text[1:]
+
+
+def without(args, name: str) -> list[tuple[str, str]]:
+    """URL parameters as pairs, one parameter left out (a malformed one)."""
+    pairs = list(args.items(multi=True)) if hasattr(args, "items") and hasattr(args, "getlist") else list(args)
+    return [(k, v) for k, v in pairs if k != name]
 
 
 def check_ranges(values: dict) -> None:

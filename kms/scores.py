@@ -17,7 +17,7 @@ from indexer.agencies import unit_key
 from indexer.textnorm import key
 from kms.completeness import Rules, check_record, stale_cutoff
 from kms.db import in_chunks, upsert_sql
-from kms.records import active_hubs, count_records, now_iso, record_ids as all_record_ids, records_by_id
+from kms.records import active_hubs, count_records, hub_labels, now_iso, record_ids as all_record_ids, records_by_id
 from kms.search.query import ParameterError
 
 GROUPS = {"hub": "Hub", "province": "Provinsi", "agency": "Instansi", "award_year": "Tahun penghargaan"}
@@ -248,11 +248,12 @@ def group_tables(db, rules: Rules, selection: Selection, threshold: float, sort:
                 sums[by].setdefault(value, _Sums()).add(row)
                 labels[by].setdefault(value, label)
     if "hub" in groups:
+        hub_names = hub_labels(db)
         query, query_params = sql.select(f"COALESCE(h.hub, ''), {columns}", params, "GROUP BY 1",
                                          "LEFT JOIN score_hubs h ON h.record_id = s.record_id")
         for hub, *row in db.execute(query, query_params):
             sums["hub"].setdefault(hub, _Sums()).add(row)
-            labels["hub"][hub] = hub or "(tanpa hub)"
+            labels["hub"][hub] = hub_names.get(hub, hub) if hub else "(tanpa hub)"
     tables = {}
     for by in groups:
         table = [{"value": value, "label": labels[by][value], **figures.figures(threshold)}

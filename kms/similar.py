@@ -160,7 +160,7 @@ def compare(record: dict, other: dict, idf, max_terms: int = 5) -> Suggestion:
     if same_sector:
         reasons.append(f"urusan sama: {facet_label('sector', record['sector'])}")
     if same_category:
-        reasons.append(f"kategori sama: {record['category']}")
+        reasons.append(f"kategori sama: {facet_label('category', record['category'])}")
     if shared_sdgs:
         reasons.append("SDG sama: " + ", ".join(facet_label("sdg", str(n)) for n in shared_sdgs))
     shared = sorted(counts_a.keys() & counts_b.keys(),

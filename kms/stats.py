@@ -224,8 +224,9 @@ def matrix(db, ids: list[str] | None, rows: str, cols: str) -> dict:
                       "total": sum(cells.get(a, {}).values())} for a in row_keys]}
 
 
-def _text(value):
-    return None if value is None else str(value)
+def _text(value) -> str:
+    """A matrix key as text ('' for no value: JSON object keys must be text)."""
+    return "" if value is None else str(value)
 
 
 def _keys(dimension: str, present) -> list:
@@ -297,6 +298,6 @@ def flat_region_rows(rows: list[dict]) -> tuple[list[str], list[dict]]:
 
 def flat_matrix(table: dict) -> tuple[list[str], list[dict]]:
     keys = [column["key"] for column in table["columns"]]
-    columns = ["code", "name", *[k if k is not None else "(kosong)" for k in keys], "total"]
+    columns = ["code", "name", *[k or "(kosong)" for k in keys], "total"]
     return columns, [{"code": row["code"], "name": row["name"], "total": row["total"],
-                      **{(k if k is not None else "(kosong)"): row["cells"][k] for k in keys}} for row in table["rows"]]
+                      **{(k or "(kosong)"): row["cells"][k] for k in keys}} for row in table["rows"]]

@@ -79,12 +79,14 @@ def test_api_errors_stay_english_with_a_stable_code(client):
     assert "did you mean province" in client.get("/api/search?provinse=73").json["error"]["message"]
 
 
-def test_page_messages_are_indonesian(client):
-    page = client.get("/cari?q=air&year_from=2022&year_to=2019")
+def test_page_messages_are_indonesian_and_keep_the_rest_of_the_search(client):
+    page = client.get("/cari?q=air&province=73&year_from=2022&year_to=2019")
     assert page.status_code == 400
-    assert "year_from (2022) lebih besar dari year_to (2019)" in page.text
-    assert 'value="air"' in page.text           # what was typed stays in the box
-    assert "harus antara 1 dan 10000" in client.get("/cari?page=0").text
+    assert "Tahun dari (2022) lebih besar dari tahun sampai (2019)" in page.text
+    assert 'value="air"' in page.text and "Provinsi: Sulawesi Selatan" in page.text   # the rest is kept
+    kept = int(re.search(r'id="total">(\d+)', page.text).group(1))
+    assert kept == client.get("/api/search?q=air&province=73&year_to=2019").json["total"]
+    assert "Halaman harus antara 1 dan 10000" in client.get("/cari?page=0").text
     assert "kode wilayah Kemendagri" in client.get("/cari?province=Sulsel").text
 
 
@@ -226,7 +228,8 @@ def test_the_api_lists_every_facet_value_unless_limited(client):
 def test_dates_read_as_indonesian():
     assert tanggal("2026-12-01T07:58:33+00:00") == "1 Desember 2026"
     assert tanggal("2024-02-29") == "29 Februari 2024" and tanggal("") == "" and tanggal("kemarin") == "kemarin"
-    assert waktu("2026-12-01T07:58:33+07:00") == "1 Desember 2026, 00.58 UTC"
+    assert waktu("2026-12-01T07:58:33+07:00") == "1 Desember 2026, 07.58 WIB"
+    assert waktu("2026-12-01T20:30:00+00:00") == "2 Desember 2026, 03.30 WIB"
 
 
 def test_photos_are_links_unless_stored_here_or_on_an_allowed_host(site, tmp_path):

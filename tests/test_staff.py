@@ -305,8 +305,9 @@ def test_kms_check_prints_per_hub_and_writes_worklists(sample_copy, monkeypatch,
     runner = CliRunner()
     result = runner.invoke(main, ["check", "--output", str(tmp_path / "kerja.xlsx")])
     assert result.exit_code == 0, result.output
-    for hub in ("jipp-sulsel", "jippnas", "inovasi-daerah", "lan", "jipp-jatim"):
-        assert re.search(rf"^{hub}\s+\d+", result.output, re.MULTILINE)
+    for hub in ("Hub JIPP Sulawesi Selatan", "JIPPNas (KemenPAN-RB)", "Inovasi Daerah (Kemendagri)",
+                "Laboratorium Inovasi LAN", "Hub JIPP Jawa Timur"):      # hubs by their labels
+        assert re.search(rf"^{re.escape(hub)}\s+\d+", result.output, re.MULTILINE), hub
     sheet = load_workbook(tmp_path / "kerja.xlsx").active
     written = int(re.search(r"daftar kerja: (\d+) entri", result.output).group(1))
     assert sheet.max_row - 1 == written > 0

@@ -21,10 +21,14 @@
     input.addEventListener("input", function () {
       var typed = fold(input.value.trim());
       if (typed && more) { more.open = true; }
+      var shown = 0;
       facet.querySelectorAll(".facet-values li").forEach(function (item) {
         var link = item.querySelector("a");
         item.hidden = typed !== "" && fold(link.textContent).indexOf(typed) === -1;
+        if (!item.hidden) { shown += 1; }
       });
+      var none = facet.querySelector(".facet-none");
+      if (none) { none.hidden = shown > 0; }
     });
   });
 }());

@@ -4,6 +4,7 @@ from urllib.parse import parse_qsl, urlencode
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from indexer.textnorm import fold
+from kms import params
 from kms.accounts import can_edit
 from kms.audit import audit_trail
 from kms.completeness import check_record, default_rules
@@ -30,19 +31,27 @@ PAGE_FACET_VALUES = 500        # past this (thousands of agencies), the whole li
 @bp.get("/cari")
 def results():
     """Hits and facet counts for the query in the URL; a page past the end goes to the last."""
-    try:
-        query = SearchQuery.from_args(request.args, current_app.config["PER_PAGE"])
-    except ParameterError as exc:
-        typed = SearchQuery(q=(request.args.get("q") or "")[:500])
-        return render_template("search/results.html", error=exc, query=typed, found=None,
-                               facet_titles=FACET_TITLES, chips=[]), 400
-    found = results_page(get_db(), search_engine(), query, query_thesaurus())
-    if query.page > found["pages"]:
-        return redirect(url_for("search.results") + "?" + urlencode(query.as_args(page=found["pages"])))
-    return render_template("search/results.html", query=query, found=found, error=None,
+    error, args = None, request.args
+    for _ in range(len(params.SEARCH)):      # a malformed parameter is left out, the rest kept
+        try:
+            query = SearchQuery.from_args(args, current_app.config["PER_PAGE"])
+            break
+        except ParameterError as exc:
+            error = error or exc
+            args = params.without(args, exc.parameter)
+    else:
+        query = SearchQuery()
+    found = results_page(get_db(), search_engine(), query, query_thesaurus(), log=error is None)
+    if query.page > found["pages"] and error is None:
+        return redirect(url_for("search.results") + "?" + urlencode(query.as_args(page=found["pages"]) +
+                                                                   [("lewat", str(query.page))]))
+    past = request.args.get("lewat", "")
+    return render_template("search/results.html", query=query, found=found, error=error,
+                           error_text=params.human_message(error) if error else "",
+                           past_end=past if past.isdigit() and int(past) > found["pages"] else None,
                            facet_titles=FACET_TITLES, chips=active_filters(query, found["label"]),
                            shown=VISIBLE_FACET_VALUES, listed=PAGE_FACET_VALUES,
-                           context=urlencode(query.as_args(page=query.page)))
+                           context=urlencode(query.as_args(page=query.page))), 400 if error else 200
 
 
 @bp.get("/cari/saringan/<name>")

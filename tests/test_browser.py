@@ -164,7 +164,7 @@ return {width: width, scrollWidth: document.documentElement.scrollWidth, past: p
 def page_paths(app, record_id: str) -> list[str]:
     """Every GET route of the app that answers a page (HTML), with fixture values, and the
     states of the search and replication pages people reach (filters, errors, a past page)."""
-    values = {"record_id": record_id, "campaign_id": "1", "number": "1", "name": "regency"}
+    values = {"record_id": record_id, "campaign_id": "1", "number": "1", "name": "regency", "code": "73"}
     client = app.test_client()
     paths = []
     for rule in app.url_map.iter_rules():
@@ -181,7 +181,8 @@ def page_paths(app, record_id: str) -> list[str]:
         "/cari?q=sampah&province=73&province=35&year_from=2018", "/cari?q=layanan&page=2",
         "/cari?year_from=2022&year_to=2019", f"/inovasi/{record_id}?cari=q%3Dsampah",
         "/replikasi?problem=warga+harus+antre+lama+di+puskesmas&region=Kabupaten+Sinjai&gap_region=Kabupaten+Sinjai",
-        "/tidak-ada"]
+        "/tidak-ada", "/wilayah/73.07", "/bandingkan?region=73&region=35&region=Kota+Makassar",
+        "/peta?tingkat=kabupaten", "/statistik?q=sampah&ukuran=per_million", "/api/docs"]
 
 
 @pytest.fixture
@@ -361,3 +362,60 @@ def test_focus_outlines_contrast_at_least_three_to_one(server, browser):
         for measured in outlines:
             assert measured["style"] == "solid" and measured["width"] >= 2, where
             assert measured["ratio"] >= 3, (where, measured)
+
+
+def _quantile_classes(values, most=5):
+    """The map's classes, computed here independently: upper bounds of quantiles of the
+    non-zero values, distinct, at most five; zero is class 0."""
+    import math
+    present = sorted(v for v in values if v)
+    count = min(most, len(set(present)))
+    bounds = []
+    for k in range(1, count + 1):
+        bound = present[min(len(present) - 1, math.ceil(k * len(present) / count) - 1)]
+        if not bounds or bound > bounds[-1]:
+            bounds.append(bound)
+    return lambda v: 0 if not v else next(i + 1 for i, b in enumerate(bounds) if v <= b)
+
+
+def test_the_map_colours_every_province_by_its_class(sample_dir, server, browser):
+    import json as json_module
+
+    from click.testing import CliRunner
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    from kms.cli import main
+
+    os.environ["KMS_DATA_DIR"] = str(sample_dir)
+    try:
+        rows = json_module.loads(CliRunner().invoke(main, ["stats", "--format", "json"]).output)["rows"]
+    finally:
+        del os.environ["KMS_DATA_DIR"]
+    values = {r["code"]: r["per_million"] for r in rows if r["level"] == "province"}
+    class_of = _quantile_classes(values.values())
+    browser.get(server + "/peta?ukuran=per_million")
+    shapes = browser.find_elements(By.CSS_SELECTOR, "svg.choropleth a.province")
+    assert len(shapes) == 38 and {s.get_attribute("data-code") for s in shapes} == set(values)
+    fills = {}
+    for shape in shapes:
+        code = shape.get_attribute("data-code")
+        assert int(shape.get_attribute("data-class")) == class_of(values[code]), code
+        path = shape.find_element(By.TAG_NAME, "path")
+        assert path.size["width"] > 0                          # drawn, the smallest provinces included
+        fills.setdefault(int(shape.get_attribute("data-class")), set()).add(path.get_attribute("fill"))
+    assert len(fills) >= 4 and all(len(f) == 1 for f in fills.values())      # zero + at least 3 classes
+    assert len({next(iter(f)) for f in fills.values()}) == len(fills)        # one colour per class
+    assert 0 in fills and any(v == 0 for v in values.values())               # zero-record provinces too
+    legend = browser.find_elements(By.CSS_SELECTOR, "ul.map-legend li")
+    assert [int(li.get_attribute("data-class")) for li in legend] == sorted(fills)
+    browser.find_element(By.ID, "ukuran").send_keys(Keys.SHIFT, Keys.TAB)    # keyboard: into the map
+    body = browser.find_element(By.TAG_NAME, "body")
+    for _ in range(60):
+        active = browser.switch_to.active_element
+        if active.get_attribute("class") == "province":
+            break
+        active.send_keys(Keys.TAB)
+    assert browser.switch_to.active_element.get_attribute("class") == "province"
+    assert browser.switch_to.active_element.get_attribute("aria-label")
+    assert body

@@ -42,6 +42,10 @@ class Issue:
     value: str = ""  # the spelling in question, for a decision (kms decide)
 
 
+PAPUA_BEFORE_SPLIT = ("91", "92")     # Papua and Papua Barat, split into six provinces in 2022
+SPLIT_YEAR = 2022
+
+
 @dataclass
 class Normalized:
     source_id: str
@@ -296,6 +300,11 @@ def normalize_record(raw: dict, mapping: Mapping, line: int = 0, most: Limits | 
         fields["province_code"], fields["province_name"] = province.code, province.name
         if region.level == "regency":
             fields["regency_code"], fields["regency_name"] = region.code, region.name
+        elif region.code in PAPUA_BEFORE_SPLIT and (fields.get("year") is None or fields["year"] <= SPLIT_YEAR):
+            issues.append(Issue("region", "region",
+                                f"wilayah '{chosen.input}' ({region.name}) tanpa kabupaten/kota, sebelum pemekaran "
+                                f"Papua {SPLIT_YEAR}: wilayahnya kini mungkin provinsi lain; isi kabupaten/kotanya",
+                                chosen.input))
 
     type_values = _mapped(raw, mapping, "agency_type", most.field_chars)
     if type_values:

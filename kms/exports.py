@@ -20,7 +20,8 @@ from kms.search.labels import facet_label
 from kms.search.query import SearchQuery
 
 BATCH = 500
-MAX_ROWS = 200_000
+MAX_ROWS = 2_000_000        # CSV and JSON Lines: every record a national store holds
+XLSX_ROWS = 50_000          # Excel is built in memory: past this, the file says where to get the rest
 FORMATS = {"csv": "text/csv", "jsonl": "application/x-ndjson",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 # (field, column heading) of the flat files; a field the policy keeps for staff is left out.
@@ -108,16 +109,26 @@ def as_jsonl(records: Iterator[dict]) -> Iterator[str]:
         yield json.dumps(record, ensure_ascii=False) + "\n"
 
 
-def as_xlsx(records: Iterator[dict], staff: bool = False) -> bytes:
+def as_xlsx(records: Iterator[dict], staff: bool = False, total: int | None = None,
+            rest_url: str = "") -> bytes:
+    """The first XLSX_ROWS records; when there are more, a sheet "Catatan" first says so and
+    names the CSV that holds them all."""
     chosen = columns(staff)
     book = Workbook(write_only=True)
+    if total is not None and total > XLSX_ROWS:
+        note = book.create_sheet("Catatan")
+        note.append([f"Berkas Excel ini memuat {XLSX_ROWS:,} dari {total:,} inovasi hasil pencarian (batas Excel "
+                     "di situs ini).".replace(",", ".")])
+        note.append([f"Semua hasil ada dalam berkas CSV atau JSON Lines: {rest_url}"])
     sheet = book.create_sheet("Inovasi")
     sheet.freeze_panes = "C2"
     for index, (name, _heading) in enumerate(chosen):
         sheet.column_dimensions[get_column_letter(index + 1)].width = WIDTHS.get(name, 16)
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(chosen))}1"
     sheet.append([heading for _, heading in chosen])
-    for record in records:
+    for number, record in enumerate(records):
+        if number >= XLSX_ROWS:
+            break
         sheet.append([safe_cell(_flat(record, name)) for name, _ in chosen])
     handle = io.BytesIO()
     book.save(handle)

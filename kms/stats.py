@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import statistics
 
+from indexer.normalize import PAPUA_BEFORE_SPLIT, SPLIT_YEAR
 from indexer.reference import agency_type_labels, award_labels, sdg_labels, urusan_labels
 from kms.regionfacts import AREA_SOURCE, POPULATION_SOURCE, provinces, region_facts, regencies, regencies_of
 from kms.completeness import default_rules
@@ -24,12 +25,11 @@ from kms.search import service
 from kms.search.query import SearchQuery
 
 SMALL = 2                   # a per-capita or per-area figure from this many records or fewer is flagged
-SPLIT_PROVINCES = ("91", "92")      # Papua and Papua Barat before the 2022 split
-SPLIT_YEAR = 2022
 
 PROVINCE_OF = f"""CASE
   WHEN i.regency_code IS NOT NULL AND i.regency_code != '' THEN substr(i.regency_code, 1, instr(i.regency_code, '.') - 1)
-  WHEN i.province_code IN ('91', '92') AND (i.year IS NULL OR i.year <= {SPLIT_YEAR}) THEN i.province_code || '-pra-2022'
+  WHEN i.province_code IN ({", ".join(repr(code) for code in PAPUA_BEFORE_SPLIT)}) AND (i.year IS NULL OR i.year <= {SPLIT_YEAR})
+    THEN i.province_code || '-pra-{SPLIT_YEAR}'
   ELSE i.province_code END"""
 REGENCY_OF = f"COALESCE(NULLIF(i.regency_code, ''), ({PROVINCE_OF}))"
 DIMENSION_SQL = {"province": PROVINCE_OF, "regency": REGENCY_OF, "year": "i.year", "sector": "i.sector",

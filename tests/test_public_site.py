@@ -306,3 +306,20 @@ def test_a_facet_too_long_for_the_page_has_a_page_of_its_own(client, monkeypatch
     chosen = re.search(r'href="(/cari\?[^"]+)">Kabupaten Sinjai', narrowed).group(1).replace("&amp;", "&")
     assert parse_qs(urlsplit(chosen).query) == {"q": ["layanan"], "regency": ["73.07"]}
     assert client.get("/cari/saringan/tidak-ada").status_code == 404
+
+
+def test_an_excel_download_past_its_cap_says_where_the_rest_is(client, monkeypatch):
+    from openpyxl import load_workbook
+
+    from kms import exports
+    from kms.views import search as search_views
+
+    monkeypatch.setattr(exports, "XLSX_ROWS", 10)
+    monkeypatch.setattr(search_views, "XLSX_ROWS", 10)
+    total = client.get("/api/search?q=layanan").json["total"]
+    book = load_workbook(io.BytesIO(client.get("/cari.xlsx?q=layanan").data))
+    assert book.sheetnames == ["Catatan", "Inovasi"]
+    assert f"10 dari {total}" in book["Catatan"]["A1"].value and "/cari.csv?q=layanan" in book["Catatan"]["A2"].value
+    assert book["Inovasi"].max_row == 11
+    csv_rows = list(csv.reader(io.StringIO(client.get("/cari.csv?q=layanan").text.lstrip("\ufeff"))))
+    assert len(csv_rows) == total + 1          # CSV holds them all

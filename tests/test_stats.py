@@ -148,6 +148,9 @@ def test_the_papua_split(db, tmp_path, mapping_file):
     assert regencies["96.01"]["innovations"] == 1
     assert regencies["91"]["level"] == "tanpa_kabkota" and regencies["91"]["innovations"] == 1
     assert len([r for r in regencies.values() if r["level"] == "regency"]) == 514
+    from kms.records import review_items
+    flagged = [item for item in review_items(db) if "pemekaran Papua" in item["message"]]
+    assert len(flagged) == 2            # the two undivided Papua records before 2023, not the one of 2024
 
 
 def test_downloads_open_in_the_csv_module_and_openpyxl(client):

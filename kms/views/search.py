@@ -8,7 +8,7 @@ from kms import params
 from kms.accounts import can_edit
 from kms.audit import audit_trail
 from kms.completeness import check_record, default_rules
-from kms.exports import FORMATS, as_csv, as_jsonl, as_xlsx, exported_records, result_ids
+from kms.exports import FORMATS, XLSX_ROWS, as_csv, as_jsonl, as_xlsx, exported_records, result_ids
 from kms.field_policy import visible_record, visible_rows
 from kms.links import lineage
 from kms.params import ParameterError
@@ -78,7 +78,9 @@ def export(fmt):
     ids = result_ids(search_engine(), query, query_thesaurus())
     base = public_url("")
     if fmt == "xlsx":
-        response = Response(as_xlsx(exported_records(get_db(), ids, base)), mimetype=FORMATS[fmt])
+        rest = public_url(url_for("search.export", fmt="csv")) + "?" + urlencode(query.as_args())
+        response = Response(as_xlsx(exported_records(get_db(), ids[:XLSX_ROWS], base), total=len(ids), rest_url=rest),
+                            mimetype=FORMATS[fmt])
     else:
         def body(db):
             records = exported_records(db, ids, base)

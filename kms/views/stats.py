@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, render_template, request
 
+from indexer.reference import agency_type_labels
 from kms import choropleth, params, stats
 from kms.params import Param
 from kms.regionfacts import region_facts
@@ -12,6 +13,7 @@ from kms.records import hub_labels
 from kms.results import active_filters
 from kms.search.present import labeller
 from kms.search.query import SearchQuery
+from kms.suggest import sector_choices
 from kms.web import get_db, query_thesaurus, search_engine
 
 bp = Blueprint("stats", __name__)
@@ -48,7 +50,8 @@ def _sorted(rows, column, direction):
 def _common(query):
     label = labeller(hub_labels(get_db()))
     return {"query": query, "chips": active_filters(query, label), "figures": FIGURES,
-            "filter_args": urlencode(query.as_args()), "sources": stats.SOURCES}
+            "filter_args": urlencode(query.as_args()), "sources": stats.SOURCES,
+            "sector_options": sector_choices(), "agency_type_options": list(agency_type_labels().items())}
 
 
 def _series(name: str, years: list[dict]) -> list[dict]:
@@ -70,6 +73,7 @@ def overview():
         sectors=sorted((r for r in stats.dimension_rows(db, ids, "sector") if r["code"]), key=lambda r: -r["innovations"]),
         sdgs=stats.dimension_rows(db, ids, "sdg"), by_sector=stats.matrix(db, ids, "province", "sector"),
         by_year=stats.matrix(db, ids, "province", "year"), flows=stats.flows(db, ids),
+        year_by_agency=stats.matrix(db, ids, "year", "agency_type"),
         total=sum(r["innovations"] for r in rows))
 
 

@@ -390,7 +390,7 @@ def stats_command(by, candidates, fmt, **filters):
     except ParameterError as exc:
         raise click.UsageError(f"--{exc.parameter.replace('_', '-')}: {exc.pesan}") from None
     engine = _sync(config, db)[0]
-    ids = stats.selected_ids(engine, query)
+    ids = stats.choose(engine, query)
     if by in params.STATS_BY:
         rows = stats.region_rows(db, ids, by, candidates, query.selected("province") if by == "regency" else ())
         columns, flat = stats.flat_region_rows(rows)

@@ -23,7 +23,8 @@ from kms.search.query import ParameterError
 GROUPS = {"hub": "Hub", "province": "Provinsi", "agency": "Instansi", "award_year": "Tahun penghargaan"}
 SORT_COLUMNS = ("label", "records", "complete", "incomplete", "stale", "stopped", "mean_score")
 BINS = 10
-FIGURE_COLUMNS = ("province_code", "province_name", "agency", "award_year", "status", "updated_at", "unit")
+FIGURE_COLUMNS = ("province_code", "province_name", "agency", "award_year", "status", "updated_at", "unit",
+                  "regency_code", "year")
 _AWARD_YEAR = "CASE WHEN s.award_year THEN CAST(s.award_year AS TEXT) ELSE '' END"
 _ACTIVE_HUB = "SELECT 1 FROM score_hubs x WHERE x.record_id = s.record_id"
 _IN_HUB = "s.record_id IN (SELECT record_id FROM score_hubs WHERE hub = ?)"

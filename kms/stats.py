@@ -1,8 +1,10 @@
 """Statistics for researchers: innovations per province or regency (per capita, per area,
 spread over regencies, awards, agency types, sectors, SDGs, replications given and received,
 share still running, median completeness), by year, as a matrix of two dimensions, and the
-replication flows between provinces. Every figure is SQL aggregation over the store (the
-selection of a search passed as a JSON list of ids), never a loop over records.
+replication flows between provinces. Counts are numpy tallies over the index's per-document
+facet arrays (the same arrays the search facets count with, for the documents a search
+selects); median completeness and replications are SQL over the store (the selection passed
+as one JSON list of ids). Never a loop over records.
 
 Where a record counts: in the province its regency belongs to today (regency codes are 2025
 codes, so the 2022 Papua split is already applied); a record with only the province of Papua
@@ -14,6 +16,9 @@ from __future__ import annotations
 
 import json
 import statistics
+from dataclasses import dataclass
+
+import numpy as np
 
 from indexer.normalize import PAPUA_BEFORE_SPLIT, SPLIT_YEAR
 from indexer.reference import agency_type_labels, award_labels, sdg_labels, urusan_labels
@@ -22,6 +27,7 @@ from kms.completeness import default_rules
 from kms.params import MATRIX_DIMENSIONS
 from kms.scores import ensure_scores
 from kms.search import service
+from kms.search.engine import Selected
 from kms.search.query import SearchQuery
 
 SMALL = 2                   # a per-capita or per-area figure from this many records or fewer is flagged
@@ -38,18 +44,120 @@ SPLIT_NAMES = {"91-pra-2022": "Papua, wilayah sebelum 2022", "92-pra-2022": "Pap
 NO_REGION = "Tanpa wilayah"
 
 
-def selected_ids(engine, query: SearchQuery, thesaurus=None) -> list[str] | None:
-    """The records a search's words and filters select (None: no words, no filters: all)."""
-    if not query.q and not query.has_filters():
-        return None
-    return service.matching_ids(engine, query, thesaurus)
+@dataclass(frozen=True)
+class Chosen:
+    """The records a search selects: a mask over the index's facet arrays (engine.Selected),
+    and whether that is every record (then SQL needs no id list)."""
+    found: Selected
+    every: bool
+
+    def ids(self) -> list[str] | None:
+        """The chosen ids for SQL (None: every record)."""
+        return None if self.every else [str(self.found.ids[d]) for d in np.flatnonzero(self.found.mask)]
 
 
-def dimension_rows(db, ids: list[str] | None, by: str) -> list[dict]:
+def choose(engine, query: SearchQuery, thesaurus=None) -> Chosen:
+    """The records a search's words and filters select (all of them for no words, no filters)."""
+    return Chosen(service.selected(engine, query, thesaurus), not query.q and not query.has_filters())
+
+
+def dimension_rows(db, chosen: Chosen, by: str) -> list[dict]:
     """Innovations per value of one dimension (sector, sdg, award, agency_type), every value of
     the vocabulary listed, zeros included."""
-    table = matrix(db, ids, by, "agency_type") if by != "agency_type" else matrix(db, ids, by, "award")
-    return [{"code": row["code"], "name": row["name"], "innovations": row["total"]} for row in table["rows"]]
+    keys, totals = _tally(chosen, by)
+    return [{"code": _text(key), "name": _label(by, key), "innovations": int(totals.get(key, 0))}
+            for key in _keys(by, totals)]
+
+
+# -- counting over the facet arrays (numpy; one pass per figure, never a record loop) -----------
+def _places(chosen: Chosen, by: str) -> tuple[list, np.ndarray]:
+    """(keys, per-document key index): each document's province (the province its regency
+    belongs to; pre-split Papua lines; None without a region), or its regency (else the same
+    province key, for the "tanpa kabupaten/kota" lines)."""
+    arrays = chosen.found.arrays
+    regency, province, year = arrays.codes["regency"], arrays.codes["province"], arrays.year
+    keys: dict = {}
+
+    def index(key):
+        return keys.setdefault(key, len(keys))
+    none = index(None)
+    own = np.array([index(v if by == "regency" else v.split(".")[0]) for v in arrays.values["regency"]] + [none],
+                   dtype=np.int64)
+    plain = np.array([index(v) for v in arrays.values["province"]] + [none], dtype=np.int64)
+    split = np.array([index(f"{v}-pra-{SPLIT_YEAR}") if v in PAPUA_BEFORE_SPLIT else plain[i]
+                      for i, v in enumerate(arrays.values["province"])] + [none], dtype=np.int64)
+    before = (year == 0) | (year <= SPLIT_YEAR)
+    place = np.where(regency >= 0, own[regency], np.where(before, split[province], plain[province]))
+    return list(keys), place
+
+
+def _codes(chosen: Chosen, name: str) -> tuple[list, np.ndarray]:
+    """(values, per-document value index) of a single-valued dimension; no value is None."""
+    arrays = chosen.found.arrays
+    if name == "year":
+        years = sorted({int(y) for y in np.unique(arrays.year)})
+        values = [y if y else None for y in years]
+        position = {y: i for i, y in enumerate(years)}
+        lookup = np.zeros(max(years or [0]) + 1, dtype=np.int64)
+        for y, i in position.items():
+            lookup[y] = i
+        return values, lookup[arrays.year] if years else np.zeros(arrays.size, dtype=np.int64)
+    values = list(arrays.values[name]) + [("none" if name == "award" else None)]
+    codes = arrays.codes[name]
+    return values, np.where(codes >= 0, codes, len(values) - 1)
+
+
+def _dimension(chosen: Chosen, name: str):
+    if name in ("province", "regency"):
+        return _places(chosen, name)
+    return _codes(chosen, name)
+
+
+def _tally(chosen: Chosen, name: str) -> tuple[list, dict]:
+    """{value: count} of one dimension among the chosen documents."""
+    mask = chosen.found.mask
+    if name == "sdg":
+        return _sdg_keys(chosen), {key: int(np.count_nonzero(bits[mask])) for key, bits in _sdg_bits(chosen)}
+    keys, codes = _dimension(chosen, name)
+    counts = np.bincount(codes[mask], minlength=len(keys))
+    return keys, {keys[i]: int(n) for i, n in enumerate(counts) if n}
+
+
+def _sdg_bits(chosen: Chosen):
+    """(sdg number, per-document bool array) for each SDG the index holds."""
+    arrays = chosen.found.arrays
+    masks = arrays.masks["sdg"]
+    for code, value in enumerate(arrays.values["sdg"][:63]):
+        if value.isdigit():
+            yield int(value), (masks & (1 << code)) != 0
+
+
+def _sdg_keys(chosen: Chosen) -> list:
+    return [number for number, _ in _sdg_bits(chosen)]
+
+
+def _cross(chosen: Chosen, rows: str, cols: str) -> tuple[list, list, dict]:
+    """(row keys, column keys, {row key: {column key: count}}) among the chosen documents."""
+    mask = chosen.found.mask
+    if cols == "sdg" or rows == "sdg":
+        other = cols if rows == "sdg" else rows
+        keys, codes = _dimension(chosen, other)
+        out: dict = {}
+        for number, bits in _sdg_bits(chosen):
+            counts = np.bincount(codes[mask & bits], minlength=len(keys))
+            for i, n in enumerate(counts):
+                if n:
+                    pair = (number, keys[i]) if rows == "sdg" else (keys[i], number)
+                    out.setdefault(pair[0], {})[pair[1]] = int(n)
+        return (_sdg_keys(chosen), keys, out) if rows == "sdg" else (keys, _sdg_keys(chosen), out)
+    row_keys, row_codes = _dimension(chosen, rows)
+    col_keys, col_codes = _dimension(chosen, cols)
+    width = len(col_keys)
+    counts = np.bincount(row_codes[mask] * width + col_codes[mask], minlength=len(row_keys) * width)
+    out = {}
+    for flat in np.flatnonzero(counts):
+        out.setdefault(row_keys[flat // width], {})[col_keys[flat % width]] = int(counts[flat])
+    return row_keys, col_keys, out
 
 
 def _where(ids: list[str] | None) -> tuple[str, list]:
@@ -79,34 +187,31 @@ def _per(count: int, base: float | None, unit: float) -> float | None:
 
 
 def _medians(db, group_sql: str, where: str, params: list) -> dict:
-    """Median completeness score per group, with window functions (SQL picks the middle rows)."""
-    sql = f"""SELECT grp, AVG(score) FROM (
-                SELECT ({group_sql}) AS grp, s.score AS score,
-                       ROW_NUMBER() OVER (PARTITION BY ({group_sql}) ORDER BY s.score) AS n,
-                       COUNT(*) OVER (PARTITION BY ({group_sql})) AS total
-                FROM innovations i JOIN completeness_scores s ON s.record_id = i.id AND s.rules = ?
-                WHERE {where})
-              WHERE n IN ((total + 1) / 2, (total + 2) / 2) GROUP BY grp"""
+    """Median completeness score per group: scores are whole numbers 0-100, so SQL counts each
+    score per group and the median is read off that histogram (the two middle scores averaged)."""
     rules = default_rules()
     ensure_scores(db, rules)
-    return {row[0]: round(row[1], 1) for row in db.execute(sql, [rules.fingerprint, *params])}
+    histograms: dict = {}
+    # the scores carry the columns that place a record (kms.scores.FIGURE_COLUMNS): no join
+    placed = group_sql.replace("i.", "s.")
+    chosen = where.replace("i.id", "s.record_id")
+    sql = (f"SELECT ({placed}), s.score, COUNT(*) FROM completeness_scores s INDEXED BY idx_completeness_scores_places "
+           f"WHERE s.rules = ? AND {chosen} GROUP BY 1, 2 ORDER BY 1, 2")
+    for group, score, count in db.execute(sql, [rules.fingerprint, *params]):
+        histograms.setdefault(group, []).append((score, count))
+    return {group: _histogram_median(pairs) for group, pairs in histograms.items()}
 
 
-def _counts(db, group_sql: str, column_sql: str, where: str, params: list) -> dict:
-    """{group: {value: count}}."""
-    out: dict = {}
-    for group, value, count in db.execute(f"SELECT ({group_sql}), ({column_sql}), COUNT(*) FROM innovations i "
-                                          f"WHERE {where} GROUP BY 1, 2", params):
-        out.setdefault(group, {})[value] = count
-    return out
-
-
-def _sdg_counts(db, group_sql: str, where: str, params: list) -> dict:
-    out: dict = {}
-    for group, sdg, count in db.execute(f"SELECT ({group_sql}), CAST(j.value AS INTEGER), COUNT(*) FROM innovations i, "
-                                        f"json_each(COALESCE(i.sdgs, '[]')) j WHERE {where} GROUP BY 1, 2", params):
-        out.setdefault(group, {})[str(sdg)] = count
-    return out
+def _histogram_median(pairs: list[tuple[int, int]]) -> float:
+    """The median of values given as (value, count) in ascending order."""
+    total = sum(count for _, count in pairs)
+    wanted = ((total + 1) // 2, (total + 2) // 2)       # the middle one, or the middle two
+    found, seen = [], 0
+    for value, count in pairs:
+        seen += count
+        while len(found) < 2 and seen >= wanted[len(found)]:
+            found.append(value)
+    return round(sum(found) / 2, 1)
 
 
 def _replications(db, group_sql: str, side: str, where: str, params: list, candidates: bool) -> dict:
@@ -118,31 +223,40 @@ def _replications(db, group_sql: str, side: str, where: str, params: list, candi
     return dict(db.execute(sql, params).fetchall())
 
 
-def region_rows(db, ids: list[str] | None = None, by: str = "province", candidates: bool = False,
+def region_rows(db, chosen: Chosen, by: str = "province", candidates: bool = False,
                 within: tuple[str, ...] = ()) -> list[dict]:
     """One row per province (or per regency) of the gazetteer, zeros included, plus the lines
     no region of today can take (pre-split Papua, no regency, no region at all). `within`:
     regency rows of these provinces only (a search filtered by province)."""
     if by not in ("province", "regency"):
         raise ValueError(by)
-    group = PROVINCE_OF if by == "province" else REGENCY_OF
+    keys, place = _places(chosen, by)
+    mask = chosen.found.mask
+    arrays = chosen.found.arrays
+    base = {keys[i]: int(n) for i, n in enumerate(np.bincount(place[mask], minlength=len(keys))) if n}
+    status_values = arrays.values["status"]
+    running_code = status_values.index("berlanjut") if "berlanjut" in status_values else -2
+    running_counts = np.bincount(place[mask & (arrays.codes["status"] == running_code)], minlength=len(keys))
+    running = {keys[i]: int(n) for i, n in enumerate(running_counts) if n}
+    tables = {}
+    for name in ("award", "agency_type", "sector", "sdg"):
+        _rows, _cols, cells = _cross(chosen, by, name)
+        tables[name] = cells
+    awards, agencies, sectors = tables["award"], tables["agency_type"], tables["sector"]
+    sdgs = {code: {str(n): v for n, v in cells.items()} for code, cells in tables["sdg"].items()}
+    ids = chosen.ids()
     where, params = _where(ids)
-    base = dict(db.execute(f"SELECT ({group}), COUNT(*) FROM innovations i WHERE {where} GROUP BY 1", params).fetchall())
-    running = dict(db.execute(f"SELECT ({group}), SUM(i.status = 'berlanjut') FROM innovations i WHERE {where} "
-                              "GROUP BY 1", params).fetchall())
-    awards = _counts(db, group, DIMENSION_SQL["award"], where, params)
-    agencies = _counts(db, group, "i.agency_type", where, params)
-    sectors = _counts(db, group, "i.sector", where, params)
-    sdgs = _sdg_counts(db, group, where, params)
+    group = PROVINCE_OF if by == "province" else REGENCY_OF
     given = _replications(db, group, "original", where, params, candidates)
     received = _replications(db, group, "replica", where, params, candidates)
     medians = _medians(db, group, where, params)
     spread: dict = {}
     if by == "province":
-        for province, count in db.execute(f"SELECT ({PROVINCE_OF}), COUNT(DISTINCT i.regency_code) FROM innovations i "
-                                          f"WHERE {where} AND i.regency_code IS NOT NULL AND i.regency_code != '' "
-                                          "GROUP BY 1", params):
-            spread[province] = count
+        regency = arrays.codes["regency"]
+        present = np.unique(regency[mask & (regency >= 0)])
+        for value in present:
+            province = arrays.values["regency"][value].split(".")[0]
+            spread[province] = spread.get(province, 0) + 1
     regions = provinces() if by == "province" else \
         [f for f in regencies() if not within or f.province_code in within]
     rows = []
@@ -150,7 +264,9 @@ def region_rows(db, ids: list[str] | None = None, by: str = "province", candidat
         rows.append(_row(facts.code, facts.name, by, facts, base, running, awards, agencies, sectors, sdgs,
                          given, received, medians, spread))
     known = {facts.code for facts in regions}
-    for code in sorted((c for c in base if c not in known), key=lambda c: (c is None, str(c))):
+    for code in sorted((c for c in base if c not in known and (not within or not c or c.split("-")[0] in within
+                                                               or by == "province")),
+                       key=lambda c: (c is None, str(c))):
         if by == "regency" and code and code in region_facts():      # a province's own line
             name, level = f"{region_facts()[code].name}: tanpa kabupaten/kota", "tanpa_kabkota"
         else:
@@ -183,11 +299,10 @@ def _row(code, name, level, facts, base, running, awards, agencies, sectors, sdg
     return row
 
 
-def year_rows(db, ids: list[str] | None = None) -> list[dict]:
+def year_rows(db, chosen: Chosen) -> list[dict]:
     """Per year: innovations, growth on the year before (share), cumulative total; years
     without records inside the span show 0; undated records on a line of their own."""
-    where, params = _where(ids)
-    counts = dict(db.execute(f"SELECT i.year, COUNT(*) FROM innovations i WHERE {where} GROUP BY 1", params).fetchall())
+    _keys_, counts = _tally(chosen, "year")
     years = sorted(y for y in counts if y is not None)
     rows, total, previous = [], 0, None
     for year in range(years[0], years[-1] + 1) if years else ():
@@ -201,21 +316,13 @@ def year_rows(db, ids: list[str] | None = None) -> list[dict]:
     return rows
 
 
-def matrix(db, ids: list[str] | None, rows: str, cols: str) -> dict:
+def matrix(db, chosen: Chosen, rows: str, cols: str) -> dict:
     """Counts for every pair of values of two dimensions: {"columns": [{"key", "label"}],
     "rows": [{"code", "name", "cells": {key: n}, "total"}]}; every province listed."""
     for name, dimension in (("rows", rows), ("cols", cols)):
         if dimension not in MATRIX_DIMENSIONS:
             raise ValueError(f"{name} must be one of {', '.join(MATRIX_DIMENSIONS)}")
-    where, params = _where(ids)
-    cells: dict = {}
-
-    def sql_of(dimension):
-        return "CAST(j.value AS INTEGER)" if dimension == "sdg" else DIMENSION_SQL[dimension]
-    source = "innovations i, json_each(COALESCE(i.sdgs, '[]')) j" if "sdg" in (rows, cols) else "innovations i"
-    for a, b, count in db.execute(f"SELECT ({sql_of(rows)}), ({sql_of(cols)}), COUNT(*) FROM {source} "
-                                  f"WHERE {where} GROUP BY 1, 2", params):
-        cells.setdefault(a, {})[b] = count
+    _row_keys, _col_keys, cells = _cross(chosen, rows, cols)
     row_keys = _keys(rows, cells.keys())
     col_keys = _keys(cols, {b for values in cells.values() for b in values})
     return {"columns": [{"key": _text(k), "label": _label(cols, k)} for k in col_keys],
@@ -249,10 +356,10 @@ def _keys(dimension: str, present) -> list:
     return fixed + extra + ([None] if None in present else [])
 
 
-def flows(db, ids: list[str] | None = None, candidates: bool = False) -> list[dict]:
+def flows(db, chosen: Chosen, candidates: bool = False) -> list[dict]:
     """Origin province -> replicating province with counts (the selection applied to the
     original innovation), largest first."""
-    where, params = _where(ids)
+    where, params = _where(chosen.ids())
     status = "r.status IN ('confirmed', 'candidate')" if candidates else "r.status = 'confirmed'"
     replica_province = PROVINCE_OF.replace("i.", "x.")
     sql = (f"SELECT ({PROVINCE_OF}), ({replica_province}), COUNT(*) FROM replications r "

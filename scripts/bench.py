@@ -361,6 +361,25 @@ def completeness_bench(folder: Path, engine_name: str, repeat: int) -> dict:
             "statuses": sorted(status)}
 
 
+STATS_ROUTES = ("/statistik", "/statistik?q=layanan", "/peta", "/peta?tingkat=kabupaten", "/wilayah/73",
+                "/wilayah/73.71", "/bandingkan?region=73&region=35&region=73.71", "/api/stats/regions",
+                "/api/stats/regions?by=regency", "/api/stats/regions?sector=kesehatan&format=csv",
+                "/api/stats/years", "/api/stats/flows", "/api/stats/matrix?rows=province&cols=sector",
+                "/api/stats/matrix?rows=province&cols=year&q=layanan")
+
+
+def stats_bench(folder: Path, engine_name: str, repeat: int) -> dict:
+    """Every statistics page and endpoint, anonymous, through the app (one warm-up each)."""
+    app = create_app({"DATA_DIR": str(folder), "SEARCH_ENGINE": engine_name, "TESTING": True, "RATE_LIMIT": 0})
+    client = app.test_client()
+    out = {}
+    for route in STATS_ROUTES:
+        status = client.get(route).status_code          # warm-up (scores, caches)
+        samples = timed(lambda: client.get(route), repeat)
+        out[route] = {**figures(samples), "status": status}
+    return out
+
+
 # -- the server under load ----------------------------------------------------------------
 
 
@@ -475,9 +494,10 @@ def bench_size(n: int, engines: list[str], args, folder: Path) -> dict:
         print(f"  (the store holds {held} records, not {n})", flush=True)
     n = held
     result["db_mb"] = round((folder / "kms.db").stat().st_size / 2**20, 1)
-    result["fts5"] = fts_bench(folder, args.repeat)
-    print(f"  fts5+group by        median {result['fts5']['median_ms']} ms  p95 {result['fts5']['p95_ms']} ms",
-          flush=True)
+    result["fts5"] = fts_bench(folder, args.repeat) if args.only != "stats" else None
+    if result["fts5"]:
+        print(f"  fts5+group by        median {result['fts5']['median_ms']} ms  p95 {result['fts5']['p95_ms']} ms",
+              flush=True)
     result["engines"] = {}
     for name in engines:
         config = load_config({"DATA_DIR": str(folder), "SEARCH_ENGINE": name})
@@ -488,9 +508,16 @@ def bench_size(n: int, engines: list[str], args, folder: Path) -> dict:
             report = sync(db, engine, detect=False, rebuild=True)   # clears the ingest's journal
             out["build_s"], out["scores_s"] = round(report.index_seconds, 1), round(report.score_seconds, 1)
         out["index_mb"] = round(folder_bytes(folder / "index") / 2**20, 1)
+        if args.only == "stats":
+            out["stats"] = stats_bench(folder, name, args.repeat)
+            print("  statistics (median / p95 ms): " + "; ".join(
+                f"{route} {f['median_ms']}/{f['p95_ms']}" for route, f in out["stats"].items()), flush=True)
+            result["engines"][name] = out
+            continue
         out["search"] = search_bench(db, engine, args.repeat)
         out["ratio_to_fts5"] = {"median": round(out["search"]["median_ms"] / result["fts5"]["median_ms"], 2),
                                 "p95": round(out["search"]["p95_ms"] / result["fts5"]["p95_ms"], 2)}
+        out["stats"] = stats_bench(folder, name, args.repeat)
         out["similar"], out["suggest"] = similar_bench(db, engine)
         out["completeness"] = completeness_bench(folder, name, args.repeat)
         if args.http_seconds > 0:
@@ -513,6 +540,8 @@ def print_engine(name: str, out: dict) -> None:
     c = out["completeness"]
     print(f"    dashboard     median {c['dashboard_after_edit']['median_ms']} ms after an edit; "
           f"kms check {c['kms_check']['median_ms']} ms")
+    print("    statistics    " + "; ".join(f"{route} {f['median_ms']}/{f['p95_ms']} ms"
+                                          for route, f in out.get("stats", {}).items()))
     for model, http in out.get("http", {}).items():
         for level in http["levels"]:
             print(f"    http {model} {level['clients']:>2} clients  {level['requests_per_s']} req/s  median "
@@ -530,6 +559,8 @@ def markdown(run: dict) -> str:
         ingest = size["ingest_empty_store"]["rows_per_s"]
         merge = size.get("ingest_merge_2000", {}).get("rows_per_s", "-")
         for name, out in size["engines"].items():
+            if "search" not in out:         # --only stats
+                continue
             s = out["search"]
             for model, http in (out.get("http") or {"-": {}}).items():
                 levels = http.get("levels", [])
@@ -544,8 +575,15 @@ def markdown(run: dict) -> str:
                     f"| {sum(level['errors'] for level in levels) if levels else '-'} "
                     f"| {http.get('server_peak_rss_mb', '-')} |")
         fts = size["fts5"]
-        lines.append(f"| {size['records']} | fts5 baseline | | | | {fts['median_ms']} / {fts['p95_ms']} / "
-                     f"{fts['p99_ms']} | 1 / 1 | | | | | | | | |")
+        if fts:
+            lines.append(f"| {size['records']} | fts5 baseline | | | | {fts['median_ms']} / {fts['p95_ms']} / "
+                         f"{fts['p99_ms']} | 1 / 1 | | | | | | | | |")
+    lines += ["", "Statistics pages and endpoints (median / p95 ms):", "",
+              "| N | engine | route | median ms | p95 ms | status |", "| --- " * 6 + "|"]
+    for size in run["sizes"]:
+        for name, out in size["engines"].items():
+            for route, f in out.get("stats", {}).items():
+                lines.append(f"| {size['records']} | {name} | `{route}` | {f['median_ms']} | {f['p95_ms']} | {f['status']} |")
     return "\n".join(lines) + "\n"
 
 
@@ -571,6 +609,8 @@ def main() -> None:
                         help="Server models to load: 1 = waitress threads, more = gunicorn processes.")
     parser.add_argument("--million", action="store_true", help="Allow sizes of 1,000,000 (tantivy only).")
     parser.add_argument("--skip-merge", action="store_true", help="Leave out the second hub's merge.")
+    parser.add_argument("--only", choices=["all", "stats"], default="all",
+                        help="stats: after the index, only the statistics pages and endpoints.")
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench", help="Folder for JSON and Markdown.")
     args = parser.parse_args()
     if any(n >= 1_000_000 for n in args.sizes) and (not args.million or args.engines != ["tantivy"]):

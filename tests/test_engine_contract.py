@@ -179,6 +179,8 @@ def test_hits_totals_and_disjunctive_facets_follow_the_model(engine, number):
     assert {hit.id for hit in found.hits} == ids
     assert set(engine.matching_ids(query)) == ids
     assert {name: dict(found.facets.get(name, {})) for name in FACETS} == facets
+    chosen = engine.selected(query)         # the same selection as a mask over the facet arrays
+    assert {str(chosen.ids[d]) for d in np.flatnonzero(chosen.mask)} == ids
 
 
 def test_facet_counts_ignore_their_own_selection_only(engine):

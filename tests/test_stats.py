@@ -16,7 +16,11 @@ from indexer.pipeline import ingest_files
 from kms import stats
 from kms.choropleth import classes, class_of
 from kms.cli import main
+from kms.config import load_config
 from kms.regionfacts import region_facts
+from kms.search import engine_for
+from kms.search.query import SearchQuery
+from kms.sync import sync
 
 MAPPING = """
 name = "uji"
@@ -138,13 +142,21 @@ def test_the_papua_split(db, tmp_path, mapping_file):
     export = tmp_path / "ekspor.json"
     export.write_text(json.dumps(rows), encoding="utf-8")
     ingest_files(db, [export], load_mapping(mapping_file(MAPPING)))
-    by_code = {row["code"]: row for row in stats.region_rows(db)}
+    engine = engine_for(load_config({"DATA_DIR": str(tmp_path)}))
+    sync(db, engine)
+    chosen = stats.choose(engine, SearchQuery())
+    by_code = {row["code"]: row for row in stats.region_rows(db, chosen)}
     assert by_code["96"]["innovations"] == 1                # Kab. Sorong is in Papua Barat Daya today
     assert by_code["91"]["innovations"] == 2                # Kota Jayapura, and Papua after the split
     assert by_code["91-pra-2022"]["innovations"] == 1 and by_code["91-pra-2022"]["review"]
     assert by_code["91-pra-2022"]["name"] == "Papua, wilayah sebelum 2022"
     assert by_code["92-pra-2022"]["innovations"] == 1 and by_code["92"]["innovations"] == 0
-    regencies = {row["code"]: row for row in stats.region_rows(db, by="regency")}
+    regencies = {row["code"]: row for row in stats.region_rows(db, chosen, by="regency")}
+    # the SQL rule (flows, medians) places them as the arrays do
+    matrix = {row["code"]: row["total"] for row in stats.matrix(db, chosen, "province", "year")["rows"]}
+    assert {code: n for code, n in matrix.items() if n} == {code: r["innovations"] for code, r in by_code.items()
+                                                             if r["innovations"]}
+    assert stats._medians(db, stats.PROVINCE_OF, "1", []).keys() == {c for c, r in by_code.items() if r["innovations"]}
     assert regencies["96.01"]["innovations"] == 1
     assert regencies["91"]["level"] == "tanpa_kabkota" and regencies["91"]["innovations"] == 1
     assert len([r for r in regencies.values() if r["level"] == "regency"]) == 514

@@ -103,6 +103,16 @@ class EngineResult:
                                               # every other facet's filter applied, not its own
 
 
+@dataclass(frozen=True)
+class Selected:
+    """The documents a query selects, as the facet arrays of the index generation it read
+    (kms.search.facets.FacetArrays), a boolean mask over its documents and each document's
+    record id; for tabulating (kms.stats) without a record loop."""
+    arrays: object
+    mask: object
+    ids: object
+
+
 class IndexDamaged(RuntimeError):
     """The index files cannot be read: rebuild from the store."""
 
@@ -132,6 +142,9 @@ class SearchEngine(Protocol):
 
     def matching_ids(self, query: EngineQuery) -> list[str]:
         """Every id the query and its filters select (no paging, no ranking)."""
+
+    def selected(self, query: EngineQuery) -> Selected:
+        """The same selection as matching_ids, as a mask over the facet arrays."""
 
     # -- vocabulary -----------------------------------------------------------------------------
     def document_count(self) -> int:

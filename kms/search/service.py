@@ -157,6 +157,15 @@ def _plain(facets) -> dict:
 def matching_ids(engine, query: SearchQuery, thesaurus: Thesaurus | None = None) -> list[str]:
     """Every record id the query's words and filters select (no paging, no ranking), by the
     same coverage rule as search."""
+    return engine.matching_ids(_unpaged(engine, query, thesaurus))
+
+
+def selected(engine, query: SearchQuery, thesaurus: Thesaurus | None = None):
+    """The same selection as a mask over the index's facet arrays (engine.Selected)."""
+    return engine.selected(_unpaged(engine, query, thesaurus))
+
+
+def _unpaged(engine, query: SearchQuery, thesaurus: Thesaurus | None):
     parsed = read_query(engine, query.q, thesaurus)[0] if query.q else parse("")
     floor = thresholds(parsed)[1] - EPSILON if parsed.clauses else 0.0
-    return engine.matching_ids(engine_query(query, parsed, floor, paged=False))
+    return engine_query(query, parsed, floor, paged=False)

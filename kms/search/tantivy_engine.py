@@ -30,7 +30,7 @@ from rapidfuzz.distance import Levenshtein
 from kms import faults
 from kms.filelock import file_lock as writer_lock
 from kms.search import engine as seam
-from kms.search.engine import EngineQuery, EngineResult, Hit, IndexDamaged, IndexDocument
+from kms.search.engine import EngineQuery, EngineResult, Hit, IndexDamaged, IndexDocument, Selected
 from kms.search.cache import PerGeneration
 from kms.search.facets import MULTI, FacetArrays, disjunctive_counts, leading_hits, narrow, sorted_page, swap_in
 
@@ -357,10 +357,15 @@ class TantivyEngine:
 
     @_guarded
     def matching_ids(self, query: EngineQuery) -> list[str]:
+        found = self.selected(query)
+        return [str(found.ids[d]) for d in np.flatnonzero(found.mask)]
+
+    @_guarded
+    def selected(self, query: EngineQuery) -> Selected:
         searcher = self._searcher()
         arrays, ids = self._facet_arrays(searcher)
         _matched, _selections, final = self._masks(searcher, arrays, query)
-        return [str(ids[d]) for d in np.flatnonzero(final)]
+        return Selected(arrays, final, ids)
 
     def _clause_mask(self, searcher, schema, arrays, clause) -> np.ndarray:
         hit = np.zeros(arrays.size, dtype=bool)

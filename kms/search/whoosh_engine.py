@@ -29,7 +29,7 @@ from kms import faults
 from kms.filelock import file_lock as writer_lock   # one writer across commands and the web app
 from kms.search import engine as seam
 from kms.search.cache import PerGeneration
-from kms.search.engine import EngineQuery, EngineResult, Hit, IndexDamaged, IndexDocument
+from kms.search.engine import EngineQuery, EngineResult, Hit, IndexDamaged, IndexDocument, Selected
 from kms.search.facets import (MULTI, FacetArrays, disjunctive_counts, leading_hits, narrow, sorted_page,
                                swap_in)
 from kms.search.whoosh_scoring import LENGTHS, LiveBM25F, live_stats
@@ -212,11 +212,16 @@ class WhooshEngine:
 
     @_guarded
     def matching_ids(self, query: EngineQuery) -> list[str]:
+        found = self.selected(query)
+        return [found.ids[d] for d in np.flatnonzero(found.mask)]
+
+    @_guarded
+    def selected(self, query: EngineQuery) -> Selected:
         searcher = self._searcher()
         arrays = self._facet_arrays(searcher)
         _matched, _selections, final = self._masks(searcher, arrays, query,
                                                    _whoosh_query(query.clauses, self._expander(searcher)))
-        return [arrays.ids[d] for d in np.flatnonzero(final)]
+        return Selected(arrays, final, arrays.ids)
 
     def _masks(self, searcher, arrays: FacetArrays, query: EngineQuery, text_query):
         if text_query is not None:

@@ -128,7 +128,7 @@ def docs():
 
 def _stats_selection(values: dict):
     query = SearchQuery.from_mapping(values)
-    return stats.selected_ids(search_engine(), query, query_thesaurus())
+    return stats.choose(search_engine(), query, query_thesaurus())
 
 
 def _table(values: dict, body: dict, columns: list[str], rows: list[dict], name: str):

@@ -35,7 +35,7 @@ COMPARE = params.FILTERS + (Param("region", params.REGION_HELP, "region", repeat
 def _read(declared):
     values = params.parse(declared, request.args)
     query = SearchQuery.from_mapping(values, current_app.config["PER_PAGE"])
-    ids = stats.selected_ids(search_engine(), query, query_thesaurus())
+    ids = stats.choose(search_engine(), query, query_thesaurus())
     return values, query, ids
 
 
@@ -103,7 +103,7 @@ def region(code):
     own = next(r for r in peers if r["code"] == code)
     same_province = [r for r in peers if r["province_code"] == facts.province_code] if level == "regency" else []
     within = SearchQuery.from_mapping({**values, level: (code,)}, 20)
-    own_ids = stats.selected_ids(search_engine(), within, query_thesaurus())
+    own_ids = stats.choose(search_engine(), within, query_thesaurus())
     compared = [(name, label, own.get(name), stats.median(r.get(name) for r in peers),
                  stats.median(r.get(name) for r in same_province) if same_province else None)
                 for name, label in FIGURES.items() if name in own]
@@ -131,7 +131,7 @@ def compare():
         level = region_facts()[code].level
         peers = [r for r in stats.region_rows(db, ids, level) if r["level"] == level]
         row = next(r for r in peers if r["code"] == code)
-        own_ids = stats.selected_ids(search_engine(), SearchQuery.from_mapping({**values, level: (code,)}, 20),
+        own_ids = stats.choose(search_engine(), SearchQuery.from_mapping({**values, level: (code,)}, 20),
                                      query_thesaurus())
         row["top_sectors"] = [r for r in sorted(stats.dimension_rows(db, own_ids, "sector"),
                                                 key=lambda r: -r["innovations"]) if r["innovations"] and r["code"]][:3]

@@ -257,3 +257,10 @@ def test_open_data_page_licence_snapshots_and_dictionary(site, monkeypatch):
     assert client.get("/data/snapshot/..%2Fkms.db").status_code == 404
     full = list(csv.DictReader(io.StringIO(client.get("/data/inovasi.csv").text.lstrip("\ufeff"))))
     assert len(full) == len(lines)
+
+
+def test_an_unknown_region_in_the_comparison_is_named_and_the_rest_compared(client):
+    page = client.get("/bandingkan?region=73&region=Kabupaten+Atlantis&region=Jawa+Timur")
+    assert page.status_code == 400
+    assert "Kabupaten Atlantis" in page.text and "bukan provinsi atau kabupaten/kota" in page.text
+    assert page.text.count('<th scope="col" class="num"><a href="/wilayah/') == 2

@@ -4,6 +4,7 @@ filters in its URL; the figures come from kms.stats, the map from kms.choropleth
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, render_template, request
+from werkzeug.datastructures import MultiDict
 
 from indexer.reference import agency_type_labels
 from kms import choropleth, params, stats
@@ -122,8 +123,22 @@ def region(code):
 
 @bp.get("/bandingkan")
 def compare():
-    """Two to five regions side by side, with the national median as the reference."""
-    values, query, ids = _read(COMPARE)
+    """Two to five regions side by side, with the national median as the reference. A region
+    no gazetteer knows is named on the page, the others compared."""
+    error, args = None, request.args
+    for _ in range(10):
+        try:
+            values = params.parse(COMPARE, args)
+            break
+        except params.ParameterError as exc:
+            error = error or exc
+            bad = [v for v in args.getlist(exc.parameter)] if hasattr(args, "getlist") else []
+            args = MultiDict([(k, v) for k, v in params.without(args, exc.parameter)] +
+                             ([("region", v) for v in bad if _known(v)] if exc.parameter == "region" else []))
+    else:
+        values = params.parse(COMPARE, {})
+    query = SearchQuery.from_mapping(values, current_app.config["PER_PAGE"])
+    ids = stats.choose(search_engine(), query, query_thesaurus())
     codes = list(values["region"])[:5]
     db = get_db()
     chosen, series = [], []
@@ -146,4 +161,14 @@ def compare():
                  for c in provinces_by_year["columns"] if c["key"] is not None}
     return render_template("stats/compare.html", **_common(query), chosen=chosen, series=series,
                            reference=reference, too_few=len(codes) < 2, too_many=len(values["region"]) > 5,
-                           typed=request.args.getlist("region"))
+                           typed=request.args.getlist("region"),
+                           error_text=params.human_message(error) if error else ""), 400 if error else 200
+
+
+def _known(text: str) -> bool:
+    """A region the gazetteer resolves (the good ones kept when another is unknown)."""
+    try:
+        params.parse((Param("region", params.REGION_HELP, "region"),), {"region": text})
+        return True
+    except params.ParameterError:
+        return False

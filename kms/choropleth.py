@@ -63,8 +63,9 @@ def legend(bounds: list[float], unit: str = "") -> list[dict]:
 
 
 def _number(value: float) -> str:
+    """Indonesian notation: 1.234,56."""
     text = f"{value:,.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
-    return text.replace(",", "\u2009")
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
 def province_map(rows: list[dict], figure: str) -> dict:
@@ -73,15 +74,24 @@ def province_map(rows: list[dict], figure: str) -> dict:
     values = {row["code"]: row.get(figure) for row in rows if row["level"] == "province"}
     bounds = classes([v for v in values.values() if v is not None])
     names = {row["code"]: row["name"] for row in rows}
+    where = centroids()
+    width = shapes()["viewBox"][2]
     drawn = []
     for code, path in sorted(shapes()["provinces"].items()):
         value = values.get(code)
         index = class_of(value, bounds)
         fill = fill_of(index, len(bounds))
+        x, y = project(*where[code]) if code in where else _first_point(path)
         drawn.append({"code": code, "name": names.get(code, code), "path": path, "value": value,
-                      "class": index, "fill": fill, "ink": INK_ON.get(fill, "#1b1f23")})
+                      "class": index, "fill": fill, "ink": INK_ON.get(fill, "#1b1f23"),
+                      "label_x": round(min(max(x, 60.0), width - 60.0), 1), "label_y": round(max(y - 8, 14.0), 1)})
     return {"viewBox": " ".join(str(v) for v in shapes()["viewBox"]), "shapes": drawn,
             "legend": legend(bounds), "bounds": bounds}
+
+
+def _first_point(path: str) -> tuple[float, float]:
+    x, y = path[1:].split("L", 1)[0].split(",")
+    return float(x), float(y)
 
 
 def project(latitude: float, longitude: float) -> tuple[float, float]:

@@ -416,6 +416,9 @@ def test_the_map_colours_every_province_by_its_class(sample_dir, server, browser
         if active.get_attribute("class") == "province":
             break
         active.send_keys(Keys.TAB)
-    assert browser.switch_to.active_element.get_attribute("class") == "province"
-    assert browser.switch_to.active_element.get_attribute("aria-label")
+    focused = browser.switch_to.active_element
+    assert focused.get_attribute("class") == "province" and focused.get_attribute("aria-label")
+    code = focused.get_attribute("data-code")          # its value is shown while it has the focus
+    readout = browser.find_element(By.CSS_SELECTOR, f'text.readout[data-for="{code}"]')
+    assert readout.is_displayed() and readout.text.startswith(focused.get_attribute("aria-label").split(":")[0])
     assert body

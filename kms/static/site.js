@@ -31,4 +31,19 @@
       if (none) { none.hidden = shown > 0; }
     });
   });
+  // 3. On the map, the value of the province under the pointer or the keyboard focus.
+  document.querySelectorAll("svg.choropleth").forEach(function (map) {
+    function show(event) {
+      var link = event.target.closest ? event.target.closest("a.province") : null;
+      map.querySelectorAll("text.readout.shown").forEach(function (t) { t.classList.remove("shown"); });
+      if (!link) { return; }
+      var readout = map.querySelector('text.readout[data-for="' + link.getAttribute("data-code") + '"]');
+      if (readout) { readout.classList.add("shown"); }
+    }
+    map.addEventListener("focusin", show);
+    map.addEventListener("mouseover", show);
+    map.addEventListener("focusout", function () {
+      map.querySelectorAll("text.readout.shown").forEach(function (t) { t.classList.remove("shown"); });
+    });
+  });
 }());

@@ -51,7 +51,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 BLUEPRINTS = (search, api, auth, staff, edit, replication, health, site, stats, opendata)
-LIMITED = {"search.results", "search.detail", "search.export", "data.dataset"}     # and every /api/ route: anonymous traffic is limited
+LIMITED = {"search.results", "search.detail", "search.export", "search.profile", "data.dataset"}     # and every /api/ route: anonymous traffic is limited
 
 
 def create_app(overrides: dict | None = None) -> Flask:

@@ -23,6 +23,26 @@ SECTIONS: dict[str, str] = {
     "resources": "Sumber Daya",
     "sustainability": "Keberlanjutan",
 }
+# How each section is headed in profile documents (PDFs): the first spelling is the name hub
+# mappings give it (`impact = "Signifikansi"`), every spelling is read as that section. The
+# profile writer (kms/profile_pdf.py) heads sections with the SECTIONS labels, which are among
+# them; the PDF reader (indexer/sources/pdf_source.py) and the sample generator read this table.
+PROFILE_HEADINGS: dict[str, tuple[str, ...]] = {
+    "summary": ("Ringkasan", "Ringkasan Inovasi", "Deskripsi"),
+    "background": ("Latar Belakang", "Latar Belakang dan Tujuan"),
+    "goals": ("Tujuan", "Tujuan Inovasi"),
+    "novelty": ("Kebaruan", "Kebaruan dan Keunikan", "Keunikan"),
+    "implementation": ("Implementasi", "Pelaksanaan"),
+    "impact": ("Signifikansi", "Signifikansi dan Dampak", "Signifikansi/Dampak", "Dampak", "Evaluasi dan Dampak",
+               "Manfaat"),
+    "adaptability": ("Adaptabilitas", "Adaptabilitas / Replikasi", "Adaptabilitas/Replikasi", "Adaptasi/Replikasi",
+                     "Replikasi"),
+    "resources": ("Sumber Daya", "Sumber Daya dan Keberlanjutan"),
+    "sustainability": ("Keberlanjutan", "Strategi Keberlanjutan"),
+}
+# Headings of profile parts that are no narrative section: a section ends where one begins.
+PROFILE_OTHER_HEADINGS = ("Riwayat Replikasi", "Kelengkapan Data", "Sumber Data", "Foto Kegiatan",
+                          "Tautan ke Halaman Daring")
 
 # Every canonical field with its SQLite type. Lists are stored as JSON text.
 RECORD_FIELDS: dict[str, type] = {

@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from sample_archetypes import ARCHETYPES, CENTRAL  # noqa: E402
 from sample_lookalikes import LOOKALIKES  # noqa: E402
+from kms.schema import PROFILE_HEADINGS  # noqa: E402
 
 from indexer.reference import read_csv  # noqa: E402
 
@@ -428,10 +429,9 @@ def pdf_profiles(items):
 
     folder = OUT / "jipp-jatim"
     folder.mkdir(parents=True, exist_ok=True)
-    headings = [("summary", "Ringkasan"), ("background", "Latar Belakang"), ("goals", "Tujuan"),
-                ("novelty", "Kebaruan"), ("implementation", "Implementasi"),
-                ("impact", "Signifikansi/Dampak"), ("adaptability", "Adaptabilitas/Replikasi"),
-                ("resources", "Sumber Daya"), ("sustainability", "Keberlanjutan")]
+    # the hub's own spellings, from the one heading table (its "/" forms where it has them)
+    headings = [(field, next((h for h in spellings if "/" in h), spellings[0]))
+                for field, spellings in PROFILE_HEADINGS.items()]
     ids = []
     for n, (inst, dup) in enumerate(items, start=1):
         pdf = FPDF()

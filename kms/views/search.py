@@ -13,6 +13,7 @@ from kms.field_policy import visible_record, visible_rows
 from kms.links import lineage
 from kms.params import ParameterError
 from kms.photos import gallery
+from kms.profiles import cached_profile
 from kms.records import get_record, hub_labels, open_reviews_of, records_by_id
 from kms.results import active_filters, results_page
 from kms.schema import REPLICATION_STAGES, SECTIONS
@@ -101,6 +102,17 @@ def search_context(text: str | None) -> str:
     except ParameterError:
         return ""
     return urlencode(query.as_args(page=query.page))
+
+
+@bp.get("/inovasi/<record_id>.pdf")
+def profile(record_id):
+    """The record's profile as a PDF (public fields), cached until anything it shows changes."""
+    data = cached_profile(get_db(), record_id, current_app.config)
+    if data is None:
+        abort(404, "Inovasi dengan ID ini tidak ada.")
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = attachment(f"profil-{record_id}.pdf").replace("attachment", "inline", 1)
+    return response
 
 
 @bp.get("/inovasi/<record_id>")

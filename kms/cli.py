@@ -15,12 +15,13 @@ from indexer.regions import resolve_region
 from kms import faults, params, server, stats
 from kms.accounts import AccountError, create_user, disable_user, get_user, list_users, set_password
 from kms.backup import backup_store
-from kms.campaigns import (get_campaign, save_snapshot, selection, worklist, worklist_csv, worklist_only,
+from kms.booklet import MAX_RECORDS, booklet_pdf, folder as booklet_folder, write_state
+from kms.campaigns import (filter_description, get_campaign, save_snapshot, selection, worklist, worklist_csv, worklist_only,
                            worklist_xlsx)
 from kms.completeness import RulesError, default_rules
 from kms.config import SETTINGS, db_path, load_config, setting_help
 from kms.db import open_db
-from kms.exports import table_csv
+from kms.exports import result_ids, table_csv
 from kms.decisions import DecisionError, decide as decide_item
 from kms.links import candidate_count
 from kms.params import ParameterError
@@ -423,6 +424,53 @@ def text_table(columns, rows) -> str:
     for r in cells:
         lines.append("  ".join(v.rjust(w) if n else v.ljust(w) for v, w, n in zip(r, widths, numeric)))
     return "\n".join(lines)
+
+
+@main.command()
+@params.click_options(params.FILTERS)
+@click.option("--output", type=click.Path(path_type=Path), help="The booklet PDF to write.")
+@click.option("--title", default="Buku Profil Inovasi Pelayanan Publik", show_default=True)
+@click.option("--job", hidden=True, help="A web job: progress and the file under DATA_DIR/booklets/.")
+def booklet(output, title, job, **filters):
+    """A booklet PDF of a search result set (at most 300 innovations): cover, contents, one
+    profile per innovation, an index by province and regency."""
+    if not output and not job:
+        raise click.UsageError("--output FILE wajib diisi")
+    config, db = _open_store()
+    args = [(name, value) for name, values in filters.items() if values is not None
+            for value in (values if isinstance(values, tuple) else (values,))]
+    try:
+        query = SearchQuery.from_args(args, 20)
+    except ParameterError as exc:
+        raise click.UsageError(f"--{exc.parameter.replace('_', '-')}: {exc.pesan}") from None
+    engine = _sync(config, db)[0]
+    ids = result_ids(engine, query)
+    if len(ids) > MAX_RECORDS:
+        message = (f"{len(ids)} inovasi cocok; buku memuat paling banyak {MAX_RECORDS}. "
+                   "Persempit saringan (provinsi, tahun, urusan).")
+        if job:
+            write_state(config, job, status="failed", message=message)
+            return
+        raise click.UsageError(message)
+    description = filter_description(query) or "semua inovasi"
+    try:
+        if job:
+            data = booklet_pdf(db, ids, config, title, description,
+                               lambda done, total: write_state(config, job, done=done, total=total))
+            target = booklet_folder(config) / f"{job}.pdf"
+            target.with_suffix(".part").write_bytes(data)
+            target.with_suffix(".part").replace(target)
+            write_state(config, job, status="done", done=len(ids), total=len(ids), bytes=len(data))
+            return
+        with click.progressbar(length=len(ids), label=f"buku: {len(ids)} inovasi") as bar:
+            data = booklet_pdf(db, ids, config, title, description, lambda done, total: bar.update(1))
+    except Exception as exc:        # noqa: BLE001 - a web job reports any failure on its page
+        if job:
+            write_state(config, job, status="failed", message=f"Buku gagal dibuat: {type(exc).__name__}")
+            return
+        raise
+    output.write_bytes(data)
+    click.echo(f"buku ditulis ke {output}: {len(ids)} inovasi, {len(data) // 1024} KB")
 
 
 @main.command()

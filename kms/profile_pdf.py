@@ -124,9 +124,11 @@ def _facts(record: dict, hub_labels: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def write_profile(pdf: ProfileDocument, record: dict, lineage: dict, score: int, gaps: list,
-                  hub_labels: dict[str, str], url: str | None, path: str, config) -> None:
-    """One record's profile from the current page on (a booklet calls it once per record)."""
-    pdf.add_page()
+                  hub_labels: dict[str, str], url: str | None, path: str, config, new_page: bool = True) -> None:
+    """One record's profile on a new page (or the current one, still empty: `new_page` off);
+    a booklet calls it once per record."""
+    if new_page:
+        pdf.add_page()
     title = clean(record.get("title") or "(tanpa judul)")
     if len(title) > MAX_TITLE:
         title = title[:MAX_TITLE] + "…"

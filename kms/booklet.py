@@ -1,0 +1,192 @@
+"""Booklets: a search result set (at most MAX_RECORDS) as one PDF: a cover (title, the filters
+in words, the date, the count), a table of contents with page numbers and links, one profile per
+record (kms.profile_pdf.write_profile), and an index by province and regency.
+
+On the web a booklet is a job: `start_job` runs `kms booklet` in a separate process (so it never
+holds up the site), which writes its progress and then the file under DATA_DIR/booklets/; any
+server process reads them from there. One job at a time per address."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from fpdf.enums import XPos, YPos
+
+from kms.config import ROOT
+from kms.display import tanggal
+from kms.profile_pdf import FONT, MUTED, INK, ProfileDocument, clean, write_profile
+from kms.profiles import profile_inputs
+
+MAX_RECORDS = 300
+TOC_LINES_PER_PAGE = 42
+FOLDER = "booklets"
+JOB_HOURS = 24          # finished booklets are kept this long
+
+
+def booklet_pdf(db, ids: list[str], config, title: str, filters_text: str, progress=None) -> bytes:
+    """The booklet of these records, in this order. `progress(done, total)` after each record."""
+    if len(ids) > MAX_RECORDS:
+        raise ValueError(f"at most {MAX_RECORDS} records in a booklet, not {len(ids)}")
+    pdf = ProfileDocument(clean(title)[:100])
+    pdf.set_title(clean(title)[:300])
+    pdf.set_author("Inovasi KMS")
+    pdf.set_subject("Buku profil inovasi pelayanan publik: " + clean(filters_text)[:200])
+    _cover(pdf, title, filters_text, len(ids))
+    entries: list[dict] = []
+    pages = max(1, math.ceil((len(ids) + 3) / TOC_LINES_PER_PAGE))
+    pdf.add_page()                          # the contents start on a page of their own
+    pdf.insert_toc_placeholder(lambda doc, outline: _toc(doc, entries), pages=pages)
+    places: dict[tuple, list] = {}
+    for number, record_id in enumerate(ids, 1):
+        inputs = profile_inputs(db, record_id, config)
+        if inputs is None:
+            continue
+        first = not entries                  # the contents leave a fresh page for the first profile
+        start = pdf.page_no() + (0 if first else 1)
+        write_profile(pdf, inputs["record"], inputs["lineage"], inputs["score"], inputs["gaps"], inputs["hub_labels"],
+                      inputs["url"], inputs["path"], config, new_page=not first)
+        record = inputs["record"]
+        entry = {"title": clean(record.get("title") or "(tanpa judul)"), "page": start,
+                 "link": pdf.add_link(page=start)}
+        entries.append(entry)
+        key = (record.get("province_name") or "Tanpa provinsi", record.get("regency_name") or "(tanpa kabupaten/kota)")
+        places.setdefault(key, []).append(entry)
+        if progress:
+            progress(number, len(ids))
+    _index(pdf, places)
+    return bytes(pdf.output())
+
+
+def _cover(pdf: ProfileDocument, title: str, filters_text: str, count: int) -> None:
+    pdf.add_page()
+    pdf.set_y(70)
+    pdf.set_font(FONT, "B", 24)
+    pdf.multi_cell(0, 11, clean(title), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(6)
+    pdf.set_font(FONT, "", 12)
+    pdf.multi_cell(0, 7, f"{count} inovasi", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 7, "Saringan: " + (clean(filters_text) or "semua inovasi"), align="C",
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 7, "Disusun " + tanggal(dt.date.today()), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_text_color(*MUTED)
+    pdf.set_font(FONT, "", 9)
+    pdf.ln(20)
+    pdf.multi_cell(0, 5, "Inovasi KMS · Jaringan Inovasi Pelayanan Publik", align="C",
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_text_color(*INK)
+
+
+def _toc(pdf: ProfileDocument, entries: list[dict]) -> None:
+    pdf.set_xy(pdf.l_margin, pdf.t_margin)
+    pdf.set_font(FONT, "B", 16)
+    pdf.cell(0, 10, "Daftar Isi", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(2)
+    pdf.set_font(FONT, "", 9.5)
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    for entry in entries:
+        text = entry["title"]
+        while text and pdf.get_string_width(text) > width - 16:
+            text = text[:-2]
+        if text != entry["title"]:
+            text = text.rstrip() + "…"
+        pdf.cell(width - 14, 5.6, text, link=entry["link"])
+        pdf.cell(14, 5.6, str(entry["page"]), align="R", link=entry["link"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _index(pdf: ProfileDocument, places: dict) -> None:
+    pdf.add_page()
+    pdf.start_section("Indeks Wilayah", level=0)
+    pdf.set_font(FONT, "B", 16)
+    pdf.cell(0, 10, "Indeks Wilayah", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    province = None
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    for (province_name, regency_name), entries in sorted(places.items()):
+        if province_name != province:
+            province = province_name
+            pdf.ln(2)
+            pdf.set_font(FONT, "B", 11)
+            pdf.multi_cell(0, 6, clean(province_name), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font(FONT, "B", 9.5)
+        pdf.multi_cell(0, 5, "  " + clean(regency_name), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font(FONT, "", 9.5)
+        for entry in entries:
+            text = "      " + entry["title"]
+            while pdf.get_string_width(text) > width - 16:
+                text = text[:-2]
+            pdf.cell(width - 14, 5, text, link=entry["link"])
+            pdf.cell(14, 5, str(entry["page"]), align="R", link=entry["link"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+# -- jobs on the web ---------------------------------------------------------------------------
+def folder(config) -> Path:
+    return Path(config["DATA_DIR"]) / FOLDER
+
+
+def address_key(address: str) -> str:
+    """The job's owner, never stored as an address."""
+    return hashlib.sha256(f"booklet:{address}".encode()).hexdigest()[:16]
+
+
+def job_state(config, job: str) -> dict | None:
+    if not job.isalnum() or len(job) > 40:
+        return None
+    path = folder(config) / f"{job}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_state(config, job: str, **state) -> None:
+    target = folder(config) / f"{job}.json"
+    current = job_state(config, job) or {}
+    current.update(state, updated=time.time())
+    partial = target.with_suffix(".part")
+    partial.write_text(json.dumps(current, ensure_ascii=False), encoding="utf-8")
+    partial.replace(target)
+
+
+def running_job(config, owner: str) -> str | None:
+    """The owner's job still running (its process alive or its state fresh), if any."""
+    base = folder(config)
+    for path in base.glob("*.json") if base.exists() else ():
+        state = job_state(config, path.stem)
+        if state and state.get("owner") == owner and state.get("status") == "running" \
+                and time.time() - state.get("updated", 0) < 120:
+            return path.stem
+    return None
+
+
+def start_job(config, owner: str, args: list[tuple[str, str]], title: str) -> str:
+    """Start `kms booklet` for these search parameters in its own process; answers the job id."""
+    base = folder(config)
+    base.mkdir(parents=True, exist_ok=True)
+    _prune(base)
+    job = secrets.token_hex(8)
+    write_state(config, job, owner=owner, status="running", done=0, total=None, title=title)
+    command = [sys.executable, "-c", "from kms.cli import main; main()", "booklet", "--job", job,
+               "--title", title]
+    for name, value in args:
+        command += [f"--{name.replace('_', '-')}", value]
+    # the job runs this very code (the checkout the server was started from) on the same store
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "KMS_DATA_DIR": str(config["DATA_DIR"]), "PYTHONPATH": path,
+           "KMS_SEARCH_ENGINE": str(config.get("SEARCH_ENGINE") or "whoosh")}
+    subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     start_new_session=True)
+    return job
+
+
+def _prune(base: Path) -> None:
+    cutoff = time.time() - JOB_HOURS * 3600
+    for path in base.iterdir():
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)

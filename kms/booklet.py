@@ -22,11 +22,10 @@ from fpdf.enums import XPos, YPos
 
 from kms.config import ROOT
 from kms.display import tanggal
-from kms.profile_pdf import FONT, MUTED, INK, ProfileDocument, clean, write_profile
+from kms.profile_pdf import BOTTOM, FONT, INK, MUTED, TOP, ProfileDocument, clean, write_profile
 from kms.profiles import profile_inputs
 
 MAX_RECORDS = 300
-TOC_LINES_PER_PAGE = 42
 FOLDER = "booklets"
 JOB_HOURS = 24          # finished booklets are kept this long
 
@@ -41,9 +40,9 @@ def booklet_pdf(db, ids: list[str], config, title: str, filters_text: str, progr
     pdf.set_subject("Buku profil inovasi pelayanan publik: " + clean(filters_text)[:200])
     _cover(pdf, title, filters_text, len(ids))
     entries: list[dict] = []
-    pages = max(1, math.ceil((len(ids) + 3) / TOC_LINES_PER_PAGE))
+    pages = toc_pages(len(ids))
     pdf.add_page()                          # the contents start on a page of their own
-    pdf.insert_toc_placeholder(lambda doc, outline: _toc(doc, entries), pages=pages)
+    pdf.insert_toc_placeholder(lambda doc, outline: _toc(doc, entries, pages), pages=pages)
     places: dict[tuple, list] = {}
     for number, record_id in enumerate(ids, 1):
         inputs = profile_inputs(db, record_id, config)
@@ -84,7 +83,20 @@ def _cover(pdf: ProfileDocument, title: str, filters_text: str, count: int) -> N
     pdf.set_text_color(*INK)
 
 
-def _toc(pdf: ProfileDocument, entries: list[dict]) -> None:
+TOC_LINE = 5.6         # mm per entry
+TOC_TITLE = 12         # mm the heading takes on the first page
+
+
+def toc_pages(count: int) -> int:
+    """Pages the contents take for `count` entries (one line each, A4 with the margins)."""
+    usable = 297 - TOP - BOTTOM
+    first = int((usable - TOC_TITLE) // TOC_LINE)
+    rest = int(usable // TOC_LINE)
+    return 1 if count <= first else 1 + math.ceil((count - first) / rest)
+
+
+def _toc(pdf: ProfileDocument, entries: list[dict], pages: int) -> None:
+    start = pdf.page
     pdf.set_xy(pdf.l_margin, pdf.t_margin)
     pdf.set_font(FONT, "B", 16)
     pdf.cell(0, 10, "Daftar Isi", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -97,8 +109,10 @@ def _toc(pdf: ProfileDocument, entries: list[dict]) -> None:
             text = text[:-2]
         if text != entry["title"]:
             text = text.rstrip() + "…"
-        pdf.cell(width - 14, 5.6, text, link=entry["link"])
-        pdf.cell(14, 5.6, str(entry["page"]), align="R", link=entry["link"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(width - 14, TOC_LINE, text, link=entry["link"])
+        pdf.cell(14, TOC_LINE, str(entry["page"]), align="R", link=entry["link"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    while pdf.page < start + pages - 1:     # the pages reserved for the contents, filled exactly
+        pdf.add_page()
 
 
 def _index(pdf: ProfileDocument, places: dict) -> None:

@@ -88,7 +88,7 @@ class ProfileDocument(FPDF):
         self.start_section(clean(text)[:120], level=level)
         self.set_font(FONT, "B", size)
         self.set_text_color(*ACCENT)
-        self.multi_cell(0, size * 0.5, clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, size * 0.5, clean(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(*INK)
         self.ln(1)
 
@@ -104,7 +104,7 @@ class ProfileDocument(FPDF):
         self.cell(30, 5, f"{label}:")
         self.set_text_color(*INK)
         self.set_font(FONT, "", 9.5)
-        self.multi_cell(0, 5, clean(value).replace("\n", " "), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, 5, clean(value).replace("\n", " "), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _facts(record: dict, hub_labels: dict[str, str]) -> list[tuple[str, str]]:
@@ -134,7 +134,7 @@ def write_profile(pdf: ProfileDocument, record: dict, lineage: dict, score: int,
         title = title[:MAX_TITLE] + "…"
     pdf.start_section(title[:120], level=0)
     pdf.set_font(FONT, "B", 16)
-    pdf.multi_cell(0, 8, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 8, title, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
     for label, value in _facts(record, hub_labels):
         pdf.fact(label, value)
@@ -169,8 +169,11 @@ def write_profile(pdf: ProfileDocument, record: dict, lineage: dict, score: int,
         pdf.multi_cell(0, 5, url, link=url, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(*INK)
         qr = io.BytesIO()
-        segno.make(url, error="m").save(qr, kind="png", scale=4, border=2)
-        pdf.image(qr, w=28, h=28, alt_text=f"Kode QR ke {url}")
+        try:
+            segno.make(url, error="m", micro=False).save(qr, kind="png", scale=4, border=2)
+            pdf.image(qr, w=28, h=28, alt_text=f"Kode QR ke {url}")
+        except segno.DataOverflowError:         # an address too long for any QR code: the link alone
+            pass
     else:
         pdf.paragraph(f"Alamat di situs: {path}", 9.5)
 

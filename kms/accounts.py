@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from indexer.agencies import unit_key
+from indexer.agencies import normalize_agency, unit_key
 from indexer.textnorm import key
 from kms.records import hubs_of
-from kms.schema import ROLES
+from kms.schema import REGION_GOVERNMENT_TYPES, ROLES
 
 MIN_PASSWORD = 10
 MAX_FAILURES_PER_PAIR = 5      # one account from one address: then a pause that doubles
@@ -220,6 +220,19 @@ def in_scope(user: User, record: dict, hubs: set[str] | None = None) -> bool:
         same = bool(record.get("agency")) and key(record["agency"]) == key(user.agency or "")
         return same and (not user.unit or unit_key(record.get("unit")) == unit_key(user.unit))
     return False
+
+
+def agency_scope(typed: str, unit: str | None = None) -> tuple[str, str | None]:
+    """The canonical agency (and unit) for what was typed, as the ingest would store it; an
+    agency the normalizer does not know, or a unit without its region, is refused (the rule of
+    `kms user add --agency` and of the account pages)."""
+    found = normalize_agency(typed)
+    if found is None or not found.known or (found.unit and not found.region_code
+                                            and found.type in REGION_GOVERNMENT_TYPES):
+        raise AccountError(f"instansi '{typed}' tidak dikenali sebagai satu instansi; tulis nama lengkapnya "
+                           "dengan wilayahnya (mis. 'Pemerintah Kabupaten Sinjai' atau "
+                           "'Dinas Kesehatan Kabupaten Sinjai')")
+    return found.name, (unit or found.unit or None)
 
 
 def can_edit(db, user: User | None, record: dict) -> bool:

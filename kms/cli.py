@@ -8,12 +8,11 @@ from pathlib import Path
 
 import click
 
-from indexer.agencies import normalize_agency
 from indexer.mapping import Mapping, MappingError, all_hub_mappings, hub_mapping, load_mapping
 from indexer.pipeline import COUNTS, Report, ingest_samples, ingest_with
 from indexer.regions import resolve_region
 from kms import faults, params, server, stats
-from kms.accounts import AccountError, create_user, disable_user, get_user, list_users, set_password
+from kms.accounts import AccountError, agency_scope, create_user, disable_user, get_user, list_users, set_password
 from kms.backup import backup_store
 from kms.booklet import MAX_RECORDS, booklet_pdf, folder as booklet_folder, write_state
 from kms.campaigns import (filter_description, get_campaign, save_snapshot, selection, worklist, worklist_csv, worklist_only,
@@ -28,7 +27,7 @@ from kms.params import ParameterError
 from kms.records import agency_exists, count_records, iter_records, quarantine_items, review_items
 from kms.renormalize import renormalize as renormalize_store
 from kms.replication import detect_candidates
-from kms.schema import LIST_FIELDS, RECORD_FIELDS, REGION_GOVERNMENT_TYPES
+from kms.schema import LIST_FIELDS, RECORD_FIELDS
 from kms.scores import ensure_scores, group_table, outdated_ids, save_scores, score_rows, summary
 from kms.search import ENGINES, engine_for
 from kms.search.query import SearchQuery
@@ -514,18 +513,13 @@ def user_add(name, role, hub, province, agency, unit, password_stdin):
 
 
 def _agency_scope(typed: str, unit: str | None) -> tuple[str, str | None]:
-    """The canonical agency (and unit) for what was typed, as the ingest would store it; an
-    agency the normalizer does not know, or a unit without its region, is refused."""
-    found = normalize_agency(typed)
-    if found is None or not found.known or (found.unit and not found.region_code
-                                            and found.type in REGION_GOVERNMENT_TYPES):
-        raise click.UsageError(f"--agency '{typed}' tidak dikenali sebagai satu instansi; tulis nama lengkapnya "
-                               "dengan wilayahnya (mis. 'Pemerintah Kabupaten Sinjai' atau "
-                               "'Dinas Kesehatan Kabupaten Sinjai')")
-    chosen_unit = unit or found.unit
-    if found.name != typed.strip() or chosen_unit:
-        click.echo(f"instansi: '{typed}' -> {found.name}" + (f"; unit: {chosen_unit}" if chosen_unit else ""))
-    return found.name, chosen_unit
+    try:
+        name, chosen_unit = agency_scope(typed, unit)
+    except AccountError as exc:
+        raise click.UsageError(f"--agency: {exc}") from None
+    if name != typed.strip() or chosen_unit:
+        click.echo(f"instansi: '{typed}' -> {name}" + (f"; unit: {chosen_unit}" if chosen_unit else ""))
+    return name, chosen_unit
 
 
 def _read_password(password_stdin: bool) -> str:

@@ -388,3 +388,10 @@ def add_statistics_indexes(db: sqlite_utils.Database) -> None:
                "WHERE i.id = completeness_scores.record_id)")
     db.execute("CREATE INDEX idx_completeness_scores_places ON completeness_scores (rules, regency_code, "
                "province_code, year, score, record_id)")
+
+
+@migration
+def campaigns_can_close(db: sqlite_utils.Database) -> None:
+    # A campaign is closed when its work is done (kms.campaigns.close_campaign): it leaves the
+    # lists of open campaigns, its figures stay readable.
+    db.execute("ALTER TABLE campaigns ADD COLUMN closed_at TEXT")

@@ -259,9 +259,15 @@ def group_tables(db, rules: Rules, selection: Selection, threshold: float, sort:
     for by in groups:
         table = [{"value": value, "label": labels[by][value], **figures.figures(threshold)}
                  for value, figures in sums[by].items()]
-        table.sort(key=lambda g: (g[sort] if sort != "label" else str(g["label"]).lower()), reverse=descending)
-        tables[by] = table
+        tables[by] = sort_table(table, sort, descending)
     return tables
+
+
+def sort_table(table: list[dict], column: str, descending: bool) -> list[dict]:
+    """Group rows sorted by one column (labels by their lower-case text; ties by label)."""
+    _check(sort=column)
+    return sorted(table, key=lambda g: (str(g["label"]).lower() if column == "label" else g[column],
+                                        str(g["label"]).lower()), reverse=descending)
 
 
 def group_table(db, rules: Rules, selection: Selection, by: str, threshold: float,
@@ -269,6 +275,17 @@ def group_table(db, rules: Rules, selection: Selection, by: str, threshold: floa
     """One group's table (group_tables)."""
     _check(by)
     return group_tables(db, rules, selection, threshold, sort, descending, (by,))[by]
+
+
+def count_rows(db, rules: Rules, selection: Selection, threshold: float, by: str | None = None,
+               value: str | None = None, only: str | None = None) -> int:
+    """How many records score_rows lists for the same arguments (for paging)."""
+    _check(by)
+    sql = _Figures(db, rules, selection, threshold)
+    sql.in_group(by, value)
+    sql.only(only)
+    query, params = sql.select("COUNT(*)", [])
+    return db.execute(query, params).fetchone()[0]
 
 
 def score_rows(db, rules: Rules, selection: Selection, threshold: float, by: str | None = None,
@@ -283,6 +300,7 @@ def score_rows(db, rules: Rules, selection: Selection, threshold: float, by: str
     page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
     query, params = sql.select(
         f"s.record_id AS id, i.title, s.agency, s.province_code, s.province_name, i.regency_name, i.award, "
+        f"i.innovator, i.contact, i.unit, "
         f"s.award_year, s.updated_at, s.status, s.score, s.gaps, {stale_sql} AS stale, "
         f"(SELECT group_concat(hub, char(31)) FROM (SELECT x.hub FROM score_hubs x "
         f"WHERE x.record_id = s.record_id ORDER BY x.hub)) AS hubs", stale_params,
@@ -295,7 +313,8 @@ def score_rows(db, rules: Rules, selection: Selection, threshold: float, by: str
             "regency": row["regency_name"], "hubs": row["hubs"].split("\x1f") if row["hubs"] else [],
             "award": row["award"], "award_year": row["award_year"], "updated_at": row["updated_at"],
             "score": row["score"], "gaps": json.loads(row["gaps"]), "stale": bool(row["stale"]),
-            "stopped": row["status"] == "berhenti",
+            "stopped": row["status"] == "berhenti", "innovator": row["innovator"], "contact": row["contact"],
+            "unit": row["unit"],
         })
     return rows
 

@@ -230,7 +230,7 @@ def test_worklist_for_one_group(site):
 
 def test_dashboard_tables_sort_and_drill_down(site):
     client = site.client("admin")
-    page = client.get("/kampanye?sort=mean_score&dir=asc").text
+    page = client.get("/kampanye?sort_hub=mean_score&dir_hub=asc").text
     for heading in ("Per hub", "Per provinsi", "Per instansi", "Per tahun penghargaan", "<svg"):
         assert heading in page
     hub_table = page.split('data-group="hub"')[1].split("</table>")[0]
@@ -239,7 +239,10 @@ def test_dashboard_tables_sort_and_drill_down(site):
     drill = client.get("/kampanye/data?by=hub&value=lan&only=incomplete").text
     count = int(re.search(r'id="count">(\d+)', drill).group(1))
     assert count > 0 and drill.count("data-id=") == count
-    assert client.get("/kampanye?sort=warna").status_code == 400
+    assert client.get("/kampanye?sort_hub=warna").status_code == 400
+    other = page.split('data-group="province"')[1].split("</table>")[0]      # sorted by its own default
+    counts = [int(n) for n in re.findall(r'<th scope="row"><a [^>]+>[^<]*</a></th>\s*<td>(\d+)</td>', other)]
+    assert counts == sorted(counts, reverse=True) and len(counts) > 3
 
 
 def test_campaign_snapshots_draw_progress(site):
@@ -249,7 +252,7 @@ def test_campaign_snapshots_draw_progress(site):
                                              "filters": "province=73", "threshold": "70",
                                              "deadline": "2027-06-30"})
     url = created.headers["Location"]
-    campaign_id = url.rsplit("/", 1)[1]
+    campaign_id = url.split("?")[0].rsplit("/", 1)[1]
     dashboard = client.get(url).text
     records = int(re.search(r'id="records">(\d+)', dashboard).group(1))
     assert 0 < records < 200 and "Belum ada snapshot" in dashboard

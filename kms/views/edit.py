@@ -16,7 +16,8 @@ bp = Blueprint("edit", __name__)
 def _form_page(record, values, errors, status=200):
     completeness = check_record(record, default_rules())
     gaps = {gap.field: gap for gap in completeness.gaps}
-    return render_template("staff/edit.html", record=record, values=values, errors=errors,
+    back = back_to(request.values.get("kembali"))
+    return render_template("staff/edit.html", record=record, values=values, errors=errors, back=back,
                            gaps=gaps, completeness=completeness, fields=EDITABLE_FIELDS,
                            labels=FIELD_LABELS, sections=SECTIONS,
                            choices={"stage": STAGES, "status": STATUSES, "digital": DIGITAL,
@@ -46,7 +47,21 @@ def edit(record_id):
     changed = apply_edit(db, record_id, values, user.name)
     if changed:
         sync_after_change()
+    back = back_to(request.form.get("kembali"))
+    if back:                # from a worklist: back to the same page and row
+        path, _, anchor = back.partition("#")
+        joiner = "&" if "?" in path else "?"
+        return redirect(f"{path}{joiner}saved={len(changed)}&record={record_id}" + (f"#{anchor}" if anchor else ""))
     return redirect(url_for("search.detail", record_id=record_id, saved=len(changed)))
+
+
+def back_to(target: str | None) -> str | None:
+    """A return address inside the campaign pages only (never another site or page)."""
+    target = (target or "").strip()
+    if target.startswith("/kampanye/") and not target.startswith("//") and "\\" not in target \
+            and all(c.isprintable() for c in target):
+        return target[:2000]
+    return None
 
 
 @bp.post("/inovasi/<record_id>/konflik/<field>")

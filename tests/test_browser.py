@@ -112,9 +112,12 @@ def test_login_edit_save(writable_server, browser):
     gap.clear()
     gap.send_keys("Antrean pelayanan turun dari tiga hari menjadi satu jam; layanan menjangkau "
                   "semua kecamatan dan sudah ditiru oleh dua kabupaten tetangga tahun berikutnya.")
+    record_path = urlsplit(browser.current_url).path.removesuffix("/ubah")
     browser.find_element(By.CSS_SELECTOR, "form.edit button[type=submit]").click()
-    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".saved"))
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".saved"))      # back in the worklist
     assert "1 kolom" in browser.find_element(By.CSS_SELECTOR, ".saved").text
+    assert urlsplit(browser.current_url).path == "/kampanye/data"
+    browser.get(writable_server + record_path)
     assert int(browser.find_element(By.ID, "completeness-score").text) > score_before
     trail = browser.find_element(By.CSS_SELECTOR, "section.audit").text
     assert "editor-sinjai" in trail and "dua kabupaten tetangga" in trail
@@ -227,14 +230,21 @@ def test_every_public_page_fits_a_phone(sample_dir, server, phone):
 def test_staff_pages_fit_a_phone(staff_server, phone):
     from selenium.webdriver.common.by import By
 
+    from kms.app import create_app
+
     base, record_id = staff_server
     phone.get(base + "/masuk")
     phone.find_element(By.ID, "name").send_keys("admin-uji")
     phone.find_element(By.ID, "password").send_keys("kata-sandi-uji-123")
     phone.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
-    _assert_fits(phone, base, ["/kampanye", "/kampanye/1", "/kampanye/data", "/kampanye/data?by=hub&value=lan",
-                               "/kampanye/pencarian-gagal", f"/inovasi/{record_id}", f"/inovasi/{record_id}/ubah",
-                               "/cari?q=sampah"])
+    staff_pages = [rule.rule for rule in create_app({"TESTING": True}).url_map.iter_rules()
+                   if "GET" in rule.methods and rule.rule.startswith(("/kampanye", "/akun"))
+                   and "<fmt>" not in rule.rule]
+    paths = [path.replace("<int:campaign_id>", "1") for path in staff_pages]
+    assert {"/kampanye", "/kampanye/baru", "/kampanye/1/ubah", "/akun"} <= set(paths)
+    _assert_fits(phone, base, paths + ["/kampanye/data?by=hub&value=lan", "/kampanye/data?page=2",
+                                       f"/inovasi/{record_id}", f"/inovasi/{record_id}/ubah", "/cari?q=sampah",
+                                       "/buku?province=73&year=2019"])
 
 
 @pytest.fixture
@@ -422,3 +432,94 @@ def test_the_map_colours_every_province_by_its_class(sample_dir, server, browser
     readout = browser.find_element(By.CSS_SELECTOR, f'text.readout[data-for="{code}"]')
     assert readout.is_displayed() and readout.text.startswith(focused.get_attribute("aria-label").split(":")[0])
     assert body
+
+
+
+def _sign_in(browser, base, name="admin-uji", password="kata-sandi-uji-123"):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(base + "/masuk")
+    browser.find_element(By.ID, "name").send_keys(name)
+    browser.find_element(By.ID, "password").send_keys(password)
+    browser.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "span.account"))   # signed in
+
+
+def test_a_campaign_from_the_filter_builder_and_a_bad_date_kept(staff_server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    base, _record = staff_server
+    wait = WebDriverWait(browser, 20)
+    _sign_in(browser, base)
+    browser.get(base + "/kampanye/baru")
+    browser.find_element(By.ID, "c-name").send_keys("Kesehatan Sulsel")
+    Select(browser.find_element(By.ID, "f-province")).select_by_visible_text("Sulawesi Selatan")
+    Select(browser.find_element(By.ID, "f-sector")).select_by_visible_text("Kesehatan")
+    browser.find_element(By.ID, "f-year_from").send_keys("2016")
+    browser.execute_script("document.getElementById('c-deadline').value = '2020-01-01'")   # already past
+    browser.find_element(By.CSS_SELECTOR, "form.campaign-form button[type=submit]").click()
+    wait.until(lambda d: d.find_elements(By.ID, "error-deadline"))
+    assert "Tenggat sudah lewat" in browser.find_element(By.ID, "error-deadline").text
+    assert browser.find_element(By.ID, "c-name").get_attribute("value") == "Kesehatan Sulsel"
+    assert browser.find_element(By.ID, "f-year_from").get_attribute("value") == "2016"
+    chosen = [o.text for o in Select(browser.find_element(By.ID, "f-province")).all_selected_options]
+    assert chosen == ["Sulawesi Selatan"]
+    browser.execute_script("document.getElementById('c-deadline').value = '2099-06-30'")
+    browser.find_element(By.CSS_SELECTOR, "form.campaign-form button[type=submit]").click()
+    wait.until(lambda d: "/kampanye/" in d.current_url and d.find_elements(By.ID, "records"))
+    assert "Kesehatan Sulsel" in browser.find_element(By.TAG_NAME, "h1").text
+    assert int(browser.find_element(By.ID, "records").text) > 0
+
+
+def test_an_edit_from_the_worklist_returns_to_the_same_place(staff_server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    base, _record = staff_server
+    wait = WebDriverWait(browser, 20)
+    _sign_in(browser, base)
+    browser.get(base + "/kampanye/data?page=2")
+    row = browser.find_elements(By.CSS_SELECTOR, "table.records tbody tr")[7]
+    record_id = row.get_attribute("data-id")
+    row.find_element(By.LINK_TEXT, "Perbarui").click()
+    wait.until(lambda d: "/ubah" in d.current_url)
+    goals = browser.find_element(By.CSS_SELECTOR, 'form.edit textarea[name="goals"]')
+    goals.clear()
+    goals.send_keys("Tujuan diperbarui dari daftar kerja halaman kedua supaya penyunting kembali ke baris "
+                    "yang sama setelah menyimpan perubahan ini.")
+    browser.find_element(By.CSS_SELECTOR, "form.edit button[type=submit]").click()
+    wait.until(lambda d: urlsplit(d.current_url).path == "/kampanye/data")
+    assert "page=2" in browser.current_url and browser.current_url.endswith(f"#row-{record_id}")
+    assert browser.find_element(By.ID, "saved-notice").is_displayed()
+    assert browser.find_elements(By.ID, f"row-{record_id}")
+
+
+def test_an_admin_manages_accounts_from_the_pages(staff_server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    base, _record = staff_server
+    wait = WebDriverWait(browser, 20)
+    _sign_in(browser, base)
+    browser.get(base + "/akun")
+    browser.find_element(By.ID, "a-name").send_keys("penyunting-sinjai")
+    Select(browser.find_element(By.ID, "a-role")).select_by_value("agency_editor")
+    browser.find_element(By.ID, "a-agency").send_keys("Pemkab Sinjai")
+    browser.find_element(By.ID, "a-password").send_keys("kuda-laut-biru-77")
+    browser.find_element(By.ID, "a-password2").send_keys("kuda-laut-biru-77")
+    browser.find_element(By.CSS_SELECTOR, "#new-account button[type=submit]").click()
+    wait.until(lambda d: d.find_elements(By.ID, "done"))
+    row = browser.find_element(By.CSS_SELECTOR, 'tr[data-name="penyunting-sinjai"]')
+    assert "Pemerintah Kabupaten Sinjai" in row.text and "aktif" in row.text
+    row.find_element(By.TAG_NAME, "summary").click()
+    row.find_element(By.ID, "pw-penyunting-sinjai").send_keys("gajah-hutan-hijau-42")
+    row.find_element(By.ID, "pw2-penyunting-sinjai").send_keys("gajah-hutan-hijau-42")
+    row.find_element(By.CSS_SELECTOR, "details.reset button[type=submit]").click()
+    wait.until(lambda d: "diganti" in (d.find_elements(By.ID, "done") or [None])[0].text
+               if d.find_elements(By.ID, "done") else False)
+    row = browser.find_element(By.CSS_SELECTOR, 'tr[data-name="penyunting-sinjai"]')
+    row.find_element(By.XPATH, ".//button[text()='Nonaktifkan']").click()
+    wait.until(lambda d: d.find_elements(By.ID, "done") and "dinonaktifkan" in d.find_element(By.ID, "done").text)
+    assert "nonaktif sejak" in browser.find_element(By.CSS_SELECTOR, 'tr[data-name="penyunting-sinjai"]').text

@@ -259,7 +259,13 @@ def test_staff_record_a_replication_from_the_detail_page(site):
     assert data["origin"] == "staff:admin"
     bad = admin.post(f"/inovasi/{replica}/replikasi", data={
         "csrf_token": site.token(page.text), "role": "original", "other": original, "minat": "kemarin"})
-    assert bad.status_code == 400
+    assert bad.status_code == 303                     # back to the form, open, with the message and the values
+    again = admin.get(bad.headers["Location"]).text
+    assert 'id="link-error"' in again and "kemarin" in again and f'value="{original}"' in again
+    by_title = admin.post(f"/inovasi/{replica}/replikasi", data={
+        "csrf_token": site.token(page.text), "role": "original", "other": "Judul yang tidak ada di mana pun"})
+    shown = admin.get(by_title.headers["Location"]).text
+    assert "tidak ada entri berjudul" in shown and 'value="Judul yang tidak ada di mana pun"' in shown
 
 
 # -- API contracts ---------------------------------------------------------------------------

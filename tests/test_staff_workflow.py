@@ -177,3 +177,19 @@ def test_an_agency_editor_sees_the_campaigns_covering_its_records(site):
     page = editor.get("/kampanye").text
     section = page.split('id="covering"')[1].split("</table>")[0]
     assert "Sulsel semua" in section and "Jatim saja" not in section and "31 Januari 2099" in section
+
+
+def test_a_replication_link_by_title(site):
+    admin = site.client("admin")
+    db = site.db()
+    titles = {}
+    for record_id, title in db.execute("SELECT id, title FROM innovations ORDER BY id"):
+        titles.setdefault(title, []).append(record_id)
+    db.close()
+    unique = [(ids[0], title) for title, ids in titles.items() if len(ids) == 1 and len(title) > 20]
+    (original, title), (replica, _other) = unique[0], unique[1]
+    page = admin.get(f"/inovasi/{replica}")
+    made = admin.post(f"/inovasi/{replica}/replikasi", data={"csrf_token": site.token(page.text), "role": "original",
+                                                            "other": title, "stage": "minat"})
+    assert made.status_code == 302
+    assert admin.get(f"/api/innovations/{replica}/replications").json["original"]["id"] == original

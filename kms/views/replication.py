@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from indexer.replications import ReferenceError_, resolve_reference
 from kms import params
 from kms.accounts import can_edit
 from kms.links import LinkError, decide, get_link, parse_stage_dates, save_link
 from kms.params import ParameterError
 from kms.records import get_record
-from kms.schema import AGENCY_TYPES
+from kms.schema import AGENCY_TYPES, REPLICATION_STAGES
 from kms.search.labels import facet_label
 from kms.suggest import gap_view, sector_choices, suggest
 from kms.web import current_user, get_db, query_thesaurus, search_engine, staff_required, sync_after_change
@@ -82,16 +83,19 @@ def add_link(record_id):
     if record is None:
         abort(404)
     form = request.form
-    other = (form.get("other") or "").strip()
-    other = other.rsplit("/", 1)[-1]   # an id, or a pasted record address
-    role = form.get("role", "original")
+    typed = {name: (form.get(name) or "").strip()[:500] for name in ("other", "role", "stage", *REPLICATION_STAGES)}
+    role = typed["role"] or "original"
     if role not in ("original", "replica"):
-        abort(400, "Peran harus 'original' atau 'replica'.")
+        return _link_form_again(record_id, typed, "Pilih peran inovasi ini: replika atau inovasi asal.")
+    written = typed["other"]
+    pasted = written.rsplit("/", 1)[-1] if "/inovasi/" in written else written   # an id or a pasted address
+    try:                        # an id, or a title naming one record
+        other = resolve_reference(db, pasted if pasted.startswith("inv-") else "",
+                                  "" if pasted.startswith("inv-") else written, "", None, "Inovasi lainnya")
+    except ReferenceError_ as exc:
+        return _link_form_again(record_id, typed, str(exc))
     original, replica = (other, record_id) if role == "original" else (record_id, other)
     link = {"original_id": original, "replica_id": replica}
-    other_record = get_record(db, other)
-    if other_record is None:
-        abort(400, f"Tidak ada inovasi dengan id {other}.")
     _editable_link(record_id, link)
     try:
         dates = parse_stage_dates(form)
@@ -102,6 +106,14 @@ def add_link(record_id):
                                           user=current_user().name)
         decide(db, link_id, True, current_user().name)
     except LinkError as exc:
-        abort(400, str(exc))
+        return _link_form_again(record_id, typed, str(exc))
     sync_after_change()
     return redirect(url_for("search.detail", record_id=record_id) + "#replikasi")
+
+
+def _link_form_again(record_id: str, typed: dict, message: str):
+    """Back to the record page with the replication form open, the message beside it and what
+    was typed in it (the page reads them from `tautan_*`)."""
+    args = {f"tautan_{name}": value for name, value in typed.items() if value}
+    args["tautan_galat"] = message[:1].upper() + message[1:]
+    return redirect(url_for("search.detail", record_id=record_id, **args) + "#replikasi", code=303)

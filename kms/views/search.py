@@ -140,6 +140,8 @@ def detail(record_id):
                            similar=similar_summaries(db, search_engine(), record, 6), lineage=links,
                            user=user, stages=REPLICATION_STAGES, staff=staff,
                            photos=gallery(record.get("photos") or [], current_app.config),
+                           link_form={k.removeprefix("tautan_"): v for k, v in request.args.items()
+                                      if k.startswith("tautan_")} if editable else {},
                            back=url_for("search.results") + ("?" + back if back else ""),
                            canonical=public_url(url_for("search.detail", record_id=record_id)),
                            contradictions=open_reviews_of(db, record_id, ("contradiction",)))

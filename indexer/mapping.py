@@ -10,7 +10,8 @@ from pathlib import Path
 from indexer.reference import HUBS_DIR
 from kms.schema import MAPPABLE_FIELDS, SECTIONS
 
-FORMATS = ("csv", "json", "jsonl", "xlsx", "pdf")
+FORMATS = ("csv", "json", "jsonl", "xlsx", "pdf", "sqldump", "sqlite")
+DATABASES = ("sqldump", "sqlite")       # formats of several tables: the mapping names `table` and `joins`
 KINDS = ("innovations", "replications")
 REPLICATION_FIELDS = ("original", "replica", "stage", "minat", "kesepakatan", "implementasi",
                       "original_agency", "replica_agency", "original_unit", "replica_unit",
@@ -42,6 +43,8 @@ class Mapping:
     records_hub: str = ""       # replication exports: the hub whose ids `original`/`replica` use
     text: str = ""              # the TOML it was read from (kept with the store for renormalize)
     label: str = ""             # the hub's name for people ("Hub JIPP Sulawesi Selatan"); pages show it
+    table: str = ""             # sqldump, sqlite: the main table (one innovation per row)
+    joins: dict[str, dict] = field(default_factory=dict)    # name -> {table, on, key, many}
 
 
 def with_decisions(mapping: Mapping, decisions: dict[str, dict[str, str]]) -> Mapping:
@@ -64,8 +67,10 @@ KEYS: dict[str, tuple[type, ...]] = {
     "name": (str,), "label": (str,), "format": (str,), "kind": (str,), "encoding": (str,), "delimiter": (str,),
     "region_codes": (str,), "records_at": (str,), "id": (str,), "sheet": (str,), "fields": (dict,),
     "values": (dict,), "defaults": (dict,), "html": (dict,), "samples": (str, list), "records_hub": (str,),
+    "table": (str,), "joins": (dict,),
 }
-_TYPE_NAMES = {str: "teks", list: "daftar", dict: "tabel"}
+JOIN_KEYS: dict[str, tuple[type, ...]] = {"table": (str,), "on": (str,), "key": (str,), "many": (bool,)}
+_TYPE_NAMES = {str: "teks", list: "daftar", dict: "tabel", bool: "true/false"}
 
 
 def _check_types(data: dict, fail) -> None:
@@ -93,6 +98,19 @@ def _check_types(data: dict, fail) -> None:
         fail("[html] hanya berisi fields = daftar kolom teks")
     if isinstance(data.get("samples"), list) and not all(isinstance(x, str) for x in data["samples"]):
         fail("'samples' harus daftar nama berkas")
+    for name, join in data.get("joins", {}).items():
+        if not isinstance(join, dict):
+            fail(f"[joins.{name}] harus tabel dengan table, on (dan key, many)")
+        for field_name in join:
+            if field_name not in JOIN_KEYS:
+                close = difflib.get_close_matches(field_name, JOIN_KEYS, n=1)
+                fail(f"[joins.{name}] kunci tidak dikenal: {field_name}" + (f" (maksudnya '{close[0]}'?)" if close else ""))
+        for field_name, kinds in JOIN_KEYS.items():
+            if field_name in join and not isinstance(join[field_name], kinds):
+                fail(f"[joins.{name}] {field_name} harus {' atau '.join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)}")
+        for required in ("table", "on"):
+            if not join.get(required):
+                fail(f"[joins.{name}] {required} wajib diisi")
 
 
 def load_mapping(path: str | Path) -> Mapping:
@@ -124,6 +142,10 @@ def mapping_from_text(text: str, path: str | Path) -> Mapping:
             fail(f"kunci '{required}' wajib diisi")
     if data["format"] not in FORMATS:
         fail(f"format '{data['format']}' tidak dikenal (pilihan: {', '.join(FORMATS)})")
+    if data["format"] in DATABASES and not data.get("table"):
+        fail(f"format {data['format']} perlu 'table': tabel utama yang berisi satu inovasi per baris")
+    if data["format"] not in DATABASES and (data.get("table") or data.get("joins")):
+        fail("'table' dan [joins] hanya untuk format sqldump dan sqlite")
     kind = data.get("kind", "innovations")
     if kind not in KINDS:
         fail(f"kind '{kind}' tidak dikenal (pilihan: {', '.join(KINDS)})")
@@ -154,6 +176,7 @@ def mapping_from_text(text: str, path: str | Path) -> Mapping:
         defaults={k: str(v) for k, v in data.get("defaults", {}).items()},
         html_fields=tuple(html), samples=tuple(_as_list(data.get("samples", []))),
         records_hub=data.get("records_hub", ""), text=text, label=data.get("label", "").strip(),
+        table=data.get("table", ""), joins={name: dict(join) for name, join in data.get("joins", {}).items()},
     )
 
 

@@ -9,14 +9,15 @@ from pathlib import Path
 from typing import Iterator
 
 from indexer import limits
-from indexer.sources import csv_source, json_source, pdf_source, xlsx_source
+from indexer.sources import csv_source, json_source, pdf_source, sqldump_source, sqlite_source, xlsx_source
 from indexer.sources.base import SourceError, SourceRecord, decode_bytes, get_path  # noqa: F401
 
 
 def read_records(path: Path, mapping) -> Iterator[SourceRecord]:
     """The raw records of one file, read with the reader its mapping names."""
     readers = {"csv": csv_source.read, "json": json_source.read, "jsonl": json_source.read,
-               "xlsx": xlsx_source.read, "pdf": pdf_source.read}
+               "xlsx": xlsx_source.read, "pdf": pdf_source.read, "sqldump": sqldump_source.read,
+               "sqlite": sqlite_source.read}
     path = Path(path)
     if not path.exists():
         raise SourceError(f"{path}: berkas tidak ditemukan")

@@ -62,11 +62,16 @@ def get_path(data, dotted: str):
         if dotted.strip().lower() in folded:
             return folded[dotted.strip().lower()]
     current = data
-    for part in dotted.split("."):
+    parts = dotted.split(".")
+    for number, part in enumerate(parts):
         if isinstance(current, dict):
             current = current.get(part)
         elif isinstance(current, list) and part.isdigit() and int(part) < len(current):
             current = current[int(part)]
+        elif isinstance(current, list):     # a list of rows (a one-to-many join): the field of each
+            rest = ".".join(parts[number:])
+            values = [get_path(item, rest) for item in current]
+            return [v for v in values if v not in (None, "")]
         else:
             return None
         if current is None:

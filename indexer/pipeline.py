@@ -77,6 +77,18 @@ def ingest_files(db, paths: list[Path], mapping: Mapping, row_handler=None) -> R
     return report
 
 
+def ingest_rows(db, mapping: Mapping, rows: list[tuple[str, SourceRecord]]) -> Report:
+    """Rows read before (quarantined ones, after the mapping changed), each through the same
+    row path as a file's rows: one that now ingests leaves quarantine, one that still fails
+    stays there with its new reason."""
+    report = Report(mapping.name)
+    seen: set[str] = set()
+    with db.conn:
+        for file, record in rows:
+            _guarded_row(_ingest_one, db, mapping, Path(file), record, report, seen)
+    return report
+
+
 def _fail_file(db, mapping: Mapping, path: Path, reason: str, report: Report) -> None:
     reason = printable(reason)
     with db.atomic():

@@ -376,10 +376,28 @@ def resolve_review(db, item_id: int, when: str) -> None:
     db.execute("UPDATE review SET resolved_at = ? WHERE id = ?", [when, item_id])
 
 
-def quarantine_items(db) -> list[dict]:
-    """What could not be ingested, with file, line and reason."""
+def discard_quarantined(db, hub: str, file: str, line: int, reason: str, user: str, when: str) -> bool:
+    """Drop a quarantined row on purpose, keeping who did it, why and the row itself."""
+    found = list(rows(db, "SELECT * FROM quarantine WHERE hub = ? AND file = ? AND line = ?", [hub, file, line]))
+    if not found:
+        return False
+    item = found[0]
+    db.execute("INSERT INTO quarantine_discards (hub, file, line, reason, raw, why, discarded_by, discarded_at) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [hub, file, line, item["reason"], item["raw"], reason, user, when])
+    db.execute("DELETE FROM quarantine WHERE hub = ? AND file = ? AND line = ?", [hub, file, line])
+    return True
+
+
+def quarantine_discards(db, hub: str | None = None) -> list[dict]:
+    sql = "SELECT * FROM quarantine_discards" + (" WHERE hub = ?" if hub else "") + " ORDER BY discarded_at DESC"
+    return list(rows(db, sql, [hub] if hub else []))
+
+
+def quarantine_items(db, hub: str | None = None) -> list[dict]:
+    """What could not be ingested (of one hub, or all), with file, line and reason."""
     items = []
-    for row in rows(db, "SELECT * FROM quarantine ORDER BY hub, file, line"):
+    sql = "SELECT * FROM quarantine" + (" WHERE hub = ?" if hub else "") + " ORDER BY hub, file, line"
+    for row in rows(db, sql, [hub] if hub else []):
         row = dict(row)
         row["raw"] = json.loads(row["raw"]) if row["raw"] else None
         items.append(row)

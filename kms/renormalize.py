@@ -85,6 +85,19 @@ def _mapping(db, found: dict, hub: str) -> Mapping | None:
     return found[hub]
 
 
+def current_mapping(db, hub: str) -> Mapping | None:
+    """The mapping a hub was last ingested with (a changed mapping given with --mapping or
+    uploaded), else its bundled one, with its staff decisions: what quarantined rows are tried
+    again with."""
+    kept = records.remembered_mapping(db, hub)
+    if kept:
+        try:
+            return _decided(db, hub, mapping_from_text(kept[1], kept[0]))
+        except MappingError:
+            pass
+    return _mapping(db, {}, hub)
+
+
 def _decided(db, hub: str, mapping: Mapping | None) -> Mapping | None:
     return with_decisions(mapping, records.hub_decisions(db, hub)) if mapping else None
 

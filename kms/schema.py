@@ -395,3 +395,10 @@ def campaigns_can_close(db: sqlite_utils.Database) -> None:
     # A campaign is closed when its work is done (kms.campaigns.close_campaign): it leaves the
     # lists of open campaigns, its figures stay readable.
     db.execute("ALTER TABLE campaigns ADD COLUMN closed_at TEXT")
+
+
+@migration
+def add_quarantine_discards(db: sqlite_utils.Database) -> None:
+    # A quarantined row dropped on purpose from the quarantine page: who, when, why, and the row.
+    db.execute("CREATE TABLE quarantine_discards (id INTEGER PRIMARY KEY, hub TEXT NOT NULL, file TEXT, line INTEGER, "
+               "reason TEXT, raw TEXT, why TEXT NOT NULL, discarded_by TEXT NOT NULL, discarded_at TEXT NOT NULL)")

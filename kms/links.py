@@ -177,3 +177,15 @@ def linked_ids(db, record_ids) -> set[str]:
                             f"AND (original_id IN ({marks}) OR replica_id IN ({marks}))", chunk + chunk):
             out |= {row["original_id"], row["replica_id"]}
     return out - set(record_ids)
+
+
+def pending_candidates(db, limit: int = 200) -> list[dict]:
+    """Detected replication links waiting for staff, best first, with both sides' titles."""
+    found = list(db.query(
+        "SELECT r.id AS link_id, r.original_id, r.replica_id, r.score, r.reasons, o.title AS original_title, "
+        "x.title AS replica_title FROM replications r JOIN innovations o ON o.id = r.original_id "
+        "JOIN innovations x ON x.id = r.replica_id WHERE r.status = 'candidate' ORDER BY r.score DESC, r.id "
+        "LIMIT ?", [limit]))
+    for row in found:
+        row["reasons"] = json.loads(row["reasons"] or "[]")
+    return found

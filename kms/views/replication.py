@@ -71,6 +71,8 @@ def decide_link(record_id, link_id, action):
     except LinkError as exc:
         abort(409, str(exc))
     sync_after_change()
+    if (request.form.get("back") or "") == "/tinjau":        # from the review queue: back there
+        return redirect(url_for("review.page") + "#kandidat")
     return redirect(url_for("search.detail", record_id=record_id) + "#replikasi")
 
 

@@ -32,6 +32,7 @@ from kms.scores import ensure_scores, group_table, outdated_ids, save_scores, sc
 from kms.search import ENGINES, engine_for
 from kms.search.query import SearchQuery
 from kms.snapshots import write_snapshot
+from kms.upload import HubBusy, held_lock, write_job
 from kms.status import status as read_status
 from kms.sync import sync
 
@@ -76,7 +77,8 @@ def main():
 @click.option("--mapping", "mapping_file", type=click.Path(path_type=Path),
               help="A mapping file from anywhere; the hub is its `name`.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-def ingest(paths, hub, mapping_file, as_json):
+@click.option("--job", hidden=True, help="An upload-desk job: holds the hub's lock, writes its state and report.")
+def ingest(paths, hub, mapping_file, as_json, job):
     """Read, normalize, merge and store PATHS with one hub mapping."""
     if bool(hub) == bool(mapping_file):
         raise click.UsageError("berikan tepat satu dari --hub NAME atau --mapping FILE")
@@ -85,10 +87,28 @@ def ingest(paths, hub, mapping_file, as_json):
     except MappingError as exc:
         raise click.UsageError(str(exc)) from None
     config, db = _open_store()
-    _sync(config, db)           # finish what an interrupted run left
-    report = ingest_with(db, list(paths), mapping)
-    faults.point("before-index")
-    _sync(config, db)
+    lock = None
+    if job:
+        try:
+            lock = held_lock(config, mapping.name)
+        except HubBusy:
+            write_job(config, job, status="failed", message=f"Ingest lain untuk hub {mapping.name} sedang berjalan.")
+            return
+    try:
+        _sync(config, db)           # finish what an interrupted run left
+        report = ingest_with(db, list(paths), mapping)
+        faults.point("before-index")
+        _sync(config, db)
+    except Exception as exc:        # noqa: BLE001 - an upload job reports any failure on its page
+        if job:
+            write_job(config, job, status="failed", message=f"Ingest gagal: {type(exc).__name__}: {exc}"[:500])
+            return
+        raise
+    finally:
+        if lock is not None:
+            lock.close()
+    if job:
+        write_job(config, job, status="done", report=report.as_json())
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False))
     else:

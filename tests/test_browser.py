@@ -238,10 +238,12 @@ def test_staff_pages_fit_a_phone(staff_server, phone):
     phone.find_element(By.ID, "password").send_keys("kata-sandi-uji-123")
     phone.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
     staff_pages = [rule.rule for rule in create_app({"TESTING": True}).url_map.iter_rules()
-                   if "GET" in rule.methods and rule.rule.startswith(("/kampanye", "/akun"))
+                   if "GET" in rule.methods and rule.rule.startswith(("/kampanye", "/akun", "/unggah", "/tinjau",
+                                                                      "/karantina"))
                    and "<fmt>" not in rule.rule]
     paths = [path.replace("<int:campaign_id>", "1") for path in staff_pages]
-    assert {"/kampanye", "/kampanye/baru", "/kampanye/1/ubah", "/akun"} <= set(paths)
+    paths = [path for path in paths if "<" not in path]
+    assert {"/kampanye", "/kampanye/baru", "/kampanye/1/ubah", "/akun", "/unggah", "/tinjau", "/karantina"} <= set(paths)
     _assert_fits(phone, base, paths + ["/kampanye/data?by=hub&value=lan", "/kampanye/data?page=2",
                                        f"/inovasi/{record_id}", f"/inovasi/{record_id}/ubah", "/cari?q=sampah",
                                        "/buku?province=73&year=2019"])
@@ -523,3 +525,57 @@ def test_an_admin_manages_accounts_from_the_pages(staff_server, browser):
     row.find_element(By.XPATH, ".//button[text()='Nonaktifkan']").click()
     wait.until(lambda d: d.find_elements(By.ID, "done") and "dinonaktifkan" in d.find_element(By.ID, "done").text)
     assert "nonaktif sejak" in browser.find_element(By.CSS_SELECTOR, 'tr[data-name="penyunting-sinjai"]').text
+
+
+def test_an_operator_uploads_previews_ingests_and_decides(sample_copy, browser, tmp_path):
+    """The ingest desk end to end in the browser, and another hub's operator refused at each step."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from kms.accounts import create_user
+    from kms.db import open_db
+    from test_upload_desk import ROWS, sulsel_csv
+
+    db = open_db(sample_copy / "kms.db")
+    create_user(db, "operator-sulsel", "hub_operator", "kata-sandi-uji-123", hub="jipp-sulsel")
+    create_user(db, "operator-lan", "hub_operator", "kata-sandi-uji-123", hub="lan")
+    db.close()
+    export = tmp_path / "ekspor-sulsel.csv"
+    export.write_bytes(sulsel_csv(ROWS))
+    wait = WebDriverWait(browser, 30)
+    for base in serve(sample_copy):
+        _sign_in(browser, base, "operator-sulsel")
+        browser.get(base + "/unggah")
+        browser.find_element(By.ID, "u-files").send_keys(str(export))
+        browser.find_element(By.CSS_SELECTOR, "#upload-form button[type=submit]").click()
+        wait.until(lambda d: d.find_elements(By.ID, "run-ingest"))
+        preview = browser.find_element(By.TAG_NAME, "main").text
+        assert "Layanan Unggah Pertama Sinjai" in preview and "Sinjaii" in preview
+        preview_url = browser.current_url
+        browser.find_element(By.ID, "run-ingest").click()
+        wait.until(lambda d: d.find_elements(By.ID, "ingest-report"))
+        job_url = browser.current_url
+        assert browser.find_element(By.ID, "quarantined-count").text == "1"
+        assert "ganda" in browser.find_element(By.ID, "quarantined").text
+        browser.find_element(By.ID, "to-review").click()
+        wait.until(lambda d: "/tinjau" in d.current_url)
+        group = browser.find_element(By.XPATH, "//section[@data-kind='region'][contains(., 'Sinjaii')]")
+        group.find_element(By.NAME, "value").send_keys("Kabupaten Sinjai")
+        group.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait.until(lambda d: d.find_elements(By.ID, "done"))
+        assert "diputuskan" in browser.find_element(By.ID, "done").text
+        db = open_db(sample_copy / "kms.db")
+        from kms.records import iter_records
+        second = next(r for r in iter_records(db) if r["title"] == "Layanan Unggah Kedua")
+        db.close()
+        assert second["regency_code"] == "73.07"            # the chosen region
+        # another hub's operator: refused at every step
+        browser.delete_all_cookies()                        # a new session
+        _sign_in(browser, base, "operator-lan")
+        browser.get(base + "/unggah")
+        assert 'value="jipp-sulsel"' not in browser.page_source
+        browser.get(job_url)
+        assert "Kode kesalahan 403" in browser.page_source
+        browser.get(base + "/tinjau")
+        assert "Sinjaii" not in browser.page_source and "Layanan Unggah" not in browser.page_source
+        assert preview_url.endswith("/unggah")

@@ -52,7 +52,7 @@ def decide(db, item_id: int, value: str, user: User) -> str:
             done = _contradiction(db, item, value, user, when)
         else:
             raise DecisionError(f"item jenis '{kind}' belum dapat diputuskan dari baris perintah")
-        records.resolve_review(db, item_id, when)
+        records.resolve_review(db, item_id, when, user.name, done[:500])
     return done
 
 

@@ -372,8 +372,10 @@ def review_item(db, item_id: int) -> dict | None:
     return item
 
 
-def resolve_review(db, item_id: int, when: str) -> None:
-    db.execute("UPDATE review SET resolved_at = ? WHERE id = ?", [when, item_id])
+def resolve_review(db, item_id: int, when: str, user: str | None = None, decision: str | None = None) -> None:
+    """Close a review item, keeping who decided and what (the audit of a decision)."""
+    db.execute("UPDATE review SET resolved_at = ?, resolved_by = ?, decision = ? WHERE id = ?",
+               [when, user, decision, item_id])
 
 
 def discard_quarantined(db, hub: str, file: str, line: int, reason: str, user: str, when: str) -> bool:

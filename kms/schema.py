@@ -402,3 +402,10 @@ def add_quarantine_discards(db: sqlite_utils.Database) -> None:
     # A quarantined row dropped on purpose from the quarantine page: who, when, why, and the row.
     db.execute("CREATE TABLE quarantine_discards (id INTEGER PRIMARY KEY, hub TEXT NOT NULL, file TEXT, line INTEGER, "
                "reason TEXT, raw TEXT, why TEXT NOT NULL, discarded_by TEXT NOT NULL, discarded_at TEXT NOT NULL)")
+
+
+@migration
+def review_decisions_audited(db: sqlite_utils.Database) -> None:
+    # Who closed a review item and what was decided (kms.decisions, /tinjau, `kms decide`).
+    db.execute("ALTER TABLE review ADD COLUMN resolved_by TEXT")
+    db.execute("ALTER TABLE review ADD COLUMN decision TEXT")

@@ -70,3 +70,58 @@ def test_the_review_queue_by_role_and_the_candidates(site):
     assert f'data-link="{links[0]}"' not in admin.get("/tinjau").text
     editor = site.client("editor").get("/tinjau").text
     assert editor.count('class="review-group"') <= page.count('class="review-group"')
+
+
+def test_a_decision_is_audited_with_who_and_what(site, tmp_path, mapping_file):
+    _ingest(site, tmp_path, mapping_file, [{"id": "A1", "judul": "Layanan Audit Keputusan", "ringkasan": "R.",
+                                             "instansi": "Dinas Pariwisata", "daerah": "Kab. Sinjaii Utaraa"}])
+    operator = site.client("operator")
+    page = operator.get("/tinjau").text
+    group = re.search(r'data-kind="region" data-group="([^"]+Utaraa[^"]*)"', page).group(1)
+    operator.post("/tinjau/putuskan", data={"csrf_token": site.token(page), "group": group, "value": "73.07"})
+    db = site.db()      # a spelling's decision is kept with who and when (and applies from now on)
+    kept = [dict(zip(("spelling", "value", "by", "at"), row)) for row in db.execute(
+        "SELECT spelling, value, decided_by, decided_at FROM hub_decisions WHERE hub = 'lan' AND field = 'region'")]
+    db.close()
+    assert any("utaraa" in k["spelling"] and k["value"] == "73.07" and k["by"] == "operator" and k["at"] for k in kept)
+
+
+def test_an_acknowledgement_is_audited(site):
+    db = site.db()
+    db.execute("INSERT INTO review (kind, record_id, hub, source_id, field, message, detail, created_at) "
+               "VALUES ('dropped_source', ?, 'lan', 'X1', '', 'uji: tidak dikirim lagi', NULL, '2026-12-01')", [site.own])
+    db.conn.commit()
+    db.close()
+    admin = site.client("admin")
+    page = admin.get("/tinjau").text
+    group = re.search(r'data-kind="dropped_source" data-group="([^"]+)"', page).group(1)
+    admin.post("/tinjau/putuskan", data={"csrf_token": site.token(page), "group": group})
+    db = site.db()
+    item = next(i for i in review_items(db, include_resolved=True) if i["message"] == "uji: tidak dikirim lagi")
+    db.close()
+    assert item["resolved_by"] == "admin" and item["decision"] == "diketahui" and item["resolved_at"]
+
+
+NEW_ROUTES = [("GET", "/unggah"), ("GET", "/tinjau"), ("GET", "/karantina"), ("POST", "/tinjau/putuskan"),
+              ("POST", "/karantina/coba-lagi"), ("POST", "/karantina/buang"), ("POST", "/unggah/jalankan")]
+# expected status per role: anonymous, agency editor, lan hub operator, province-scoped operator, admin
+EXPECTED = {"/unggah": (401, 403, 200, 403, 200), "/tinjau": (401, 200, 200, 200, 200),
+            "/karantina": (401, 403, 200, 403, 200)}
+
+
+def test_every_new_route_for_every_role(site):
+    roles = ("anonymous", "editor", "operator", "operator-jatim", "admin")
+    clients = {role: site.client(None if role == "anonymous" else role) for role in roles}
+    for path, expected in EXPECTED.items():
+        assert tuple(clients[r].get(path).status_code for r in roles) == expected, path
+    for role in roles:                  # the actions: refused without a token, 401/403 without the right
+        for method, path in NEW_ROUTES:
+            if method != "POST":
+                continue
+            status = clients[role].post(path, data={"hub": "jippnas", "file": "x", "line": "1", "group": "x"}).status_code
+            assert status in (400, 401, 403), (role, path, status)     # no CSRF token, or no right
+    token = site.token(clients["operator"].get("/unggah").text)
+    for path in ("/karantina/coba-lagi", "/karantina/buang", "/unggah/jalankan"):   # with a token, another hub
+        status = clients["operator"].post(path, data={"csrf_token": token, "hub": "jippnas", "file": "x",
+                                                      "line": "1", "why": "alasan uji", "mapping": "y"}).status_code
+        assert status == 403, path

@@ -38,6 +38,7 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "INGEST_MAX_UNZIPPED_MB": (2048, "An Excel file whose parts unpack to more than this is refused."),
     "INGEST_MAX_ZIP_RATIO": (200, "An Excel file unpacking to more than this many times its packed size "
                                   "(a zip bomb) is refused."),
+    "FEEDBACK_RATE": (6, "Ratings and comments one address may send per minute (429 beyond it; 0: no limit)."),
     "UPLOAD_MAX_MB": (50, "The most one upload on /unggah may send (all its files together)."),
     "TRUSTED_PROXIES": (0, "Proxies in front of the server whose X-Forwarded-For is believed (0: the "
                            "client is the connecting address)."),

@@ -409,3 +409,18 @@ def review_decisions_audited(db: sqlite_utils.Database) -> None:
     # Who closed a review item and what was decided (kms.decisions, /tinjau, `kms decide`).
     db.execute("ALTER TABLE review ADD COLUMN resolved_by TEXT")
     db.execute("ALTER TABLE review ADD COLUMN decision TEXT")
+
+
+@migration
+def add_feedback(db: sqlite_utils.Database) -> None:
+    # Service users' ratings and comments (kms/feedback.py). A rating keeps a key of the address
+    # made with that day's salt, so one per address per record per day can be told, and forgets
+    # it the next day; comments keep no address at all.
+    db.execute("CREATE TABLE feedback_ratings (id INTEGER PRIMARY KEY, record_id TEXT NOT NULL, rating INTEGER NOT NULL, "
+               "day TEXT NOT NULL, visitor TEXT, created_at TEXT NOT NULL)")
+    db.execute("CREATE UNIQUE INDEX idx_feedback_once ON feedback_ratings (record_id, day, visitor) WHERE visitor IS NOT NULL")
+    db.execute("CREATE INDEX idx_feedback_record ON feedback_ratings (record_id)")
+    db.execute("CREATE TABLE feedback_comments (id INTEGER PRIMARY KEY, record_id TEXT NOT NULL, name TEXT, text TEXT NOT NULL, "
+               "status TEXT NOT NULL DEFAULT 'pending', created_at TEXT NOT NULL, moderated_by TEXT, moderated_at TEXT, "
+               "answer TEXT, answered_by TEXT, answered_at TEXT)")
+    db.execute("CREATE INDEX idx_feedback_comments ON feedback_comments (record_id, status)")

@@ -8,6 +8,7 @@ from kms.campaigns import selection
 from kms import stats
 from kms.completeness import check_record, default_rules
 from kms.exports import table_csv
+from kms.feedback import summary as feedback_summary
 from kms.field_policy import visible_record
 from kms.links import lineage
 from kms.openapi import openapi_document
@@ -49,6 +50,7 @@ def innovation(record_id):
     user = current_user()
     shown = visible_record(record, user is not None)
     shown["completeness"] = {"score": result.score}
+    shown["feedback"] = feedback_summary(db, record_id)
     if user is not None and can_edit(db, user, record):
         shown["completeness"].update({"missing": [g.as_json() for g in result.gaps], "stale": result.stale})
     return jsonify(shown)

@@ -9,6 +9,7 @@ from kms.accounts import can_edit
 from kms.audit import audit_trail
 from kms.completeness import check_record, default_rules
 from kms.exports import FORMATS, XLSX_ROWS, as_csv, as_jsonl, as_xlsx, exported_records, result_ids
+from kms.feedback import published as published_comments, summary as feedback_summary
 from kms.field_policy import visible_record, visible_rows
 from kms.links import lineage
 from kms.params import ParameterError
@@ -140,6 +141,7 @@ def detail(record_id):
                            similar=similar_summaries(db, search_engine(), record, 6), lineage=links,
                            user=user, stages=REPLICATION_STAGES, staff=staff,
                            photos=gallery(record.get("photos") or [], current_app.config),
+                           feedback=feedback_summary(db, record_id), comments=published_comments(db, record_id),
                            link_form={k.removeprefix("tautan_"): v for k, v in request.args.items()
                                       if k.startswith("tautan_")} if editable else {},
                            back=url_for("search.results") + ("?" + back if back else ""),

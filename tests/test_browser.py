@@ -238,7 +238,7 @@ def test_staff_pages_fit_a_phone(staff_server, phone):
     phone.find_element(By.ID, "password").send_keys("kata-sandi-uji-123")
     phone.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
     staff_pages = [rule.rule for rule in create_app({"TESTING": True}).url_map.iter_rules()
-                   if "GET" in rule.methods and rule.rule.startswith(("/kampanye", "/akun", "/unggah", "/tinjau",
+                   if "GET" in rule.methods and rule.rule.startswith(("/kampanye", "/akun", "/unggah", "/tinjau", "/moderasi",
                                                                       "/karantina"))
                    and "<fmt>" not in rule.rule]
     paths = [path.replace("<int:campaign_id>", "1") for path in staff_pages]
@@ -579,3 +579,33 @@ def test_an_operator_uploads_previews_ingests_and_decides(sample_copy, browser, 
         browser.get(base + "/tinjau")
         assert "Sinjaii" not in browser.page_source and "Layanan Unggah" not in browser.page_source
         assert preview_url.endswith("/unggah")
+
+
+def test_a_visitor_rates_and_comments_and_staff_publish(writable_server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 20)
+    browser.get(writable_server + "/cari?q=sinjai")
+    browser.find_element(By.CSS_SELECTOR, "article.card h3 a").click()
+    wait.until(lambda d: d.find_elements(By.ID, "feedback-form"))
+    record_url = browser.current_url.split("?")[0]
+    form = browser.find_element(By.ID, "feedback-form")
+    form.find_element(By.CSS_SELECTOR, 'input[name="rating"][value="5"]').click()
+    form.find_element(By.ID, "fb-text").send_keys("Pelayanannya cepat dan petugasnya ramah sekali.")
+    form.find_element(By.ID, "fb-name").send_keys("Ibu Rahma")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(lambda d: d.find_elements(By.ID, "feedback-done"))
+    assert "dihitung" in browser.find_element(By.ID, "feedback-done").text
+    assert "5,0" in browser.find_element(By.ID, "rating-summary").text
+    assert "petugasnya ramah" not in browser.find_element(By.ID, "tanggapan").text      # waits for staff
+    _sign_in(browser, writable_server, "editor-sinjai")
+    browser.get(writable_server + "/moderasi")
+    section = browser.find_element(By.XPATH, "//section[contains(@class, 'moderation')][contains(., 'petugasnya ramah')]")
+    section.find_element(By.TAG_NAME, "textarea").send_keys("Terima kasih, Ibu.")
+    section.find_element(By.CSS_SELECTOR, 'button[value="terbitkan"]').click()
+    wait.until(lambda d: d.find_elements(By.ID, "done"))
+    browser.delete_all_cookies()
+    browser.get(record_url)
+    feedback = browser.find_element(By.ID, "tanggapan").text
+    assert "petugasnya ramah" in feedback and "Ibu Rahma" in feedback and "Terima kasih, Ibu." in feedback

@@ -54,6 +54,16 @@ def _print_report(report: Report) -> None:
         click.echo(f"  GAGAL {failure['file']}: {failure['reason']}", err=True)
 
 
+def _filter_query(filters: dict) -> SearchQuery:
+    """The shared filter options of a command as a search query (a malformed one: usage error)."""
+    args = [(name, value) for name, values in filters.items() if values is not None
+            for value in (values if isinstance(values, tuple) else (values,))]
+    try:
+        return SearchQuery.from_args(args, 20)
+    except ParameterError as exc:
+        raise click.UsageError(f"--{exc.parameter.replace('_', '-')}: {exc.pesan}") from None
+
+
 def _sync(config, db, rebuild: bool = False):
     """Bring the index, signatures and candidate detection in step with the store (what the
     journal says changed, or a rebuild when the index is missing, damaged or outdated, or
@@ -403,12 +413,7 @@ def check(by, threshold, output, include_stale, campaign_id, snapshot, as_json, 
 def stats_command(by, candidates, fmt, **filters):
     """Region statistics for any filter set: the figures of /statistik and /api/stats/..."""
     config, db = _open_store()
-    args = [(name, value) for name, values in filters.items() if values is not None
-            for value in (values if isinstance(values, tuple) else (values,))]
-    try:
-        query = SearchQuery.from_args(args, 20)
-    except ParameterError as exc:
-        raise click.UsageError(f"--{exc.parameter.replace('_', '-')}: {exc.pesan}") from None
+    query = _filter_query(filters)
     engine = _sync(config, db)[0]
     ids = stats.choose(engine, query)
     if by in params.STATS_BY:
@@ -456,12 +461,7 @@ def booklet(output, title, job, **filters):
     if not output and not job:
         raise click.UsageError("--output FILE wajib diisi")
     config, db = _open_store()
-    args = [(name, value) for name, values in filters.items() if values is not None
-            for value in (values if isinstance(values, tuple) else (values,))]
-    try:
-        query = SearchQuery.from_args(args, 20)
-    except ParameterError as exc:
-        raise click.UsageError(f"--{exc.parameter.replace('_', '-')}: {exc.pesan}") from None
+    query = _filter_query(filters)
     engine = _sync(config, db)[0]
     ids = result_ids(engine, query)
     if len(ids) > MAX_RECORDS:

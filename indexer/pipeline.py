@@ -10,7 +10,7 @@ from indexer.normalize import RecordError, normalize_record
 from indexer.reference import SAMPLES_DIR
 from indexer.replications import ingest_link_row, link_named_original
 from indexer.report import COUNTS, Report, quarantine_broken  # noqa: F401  (COUNTS, Report: the CLI's)
-from indexer.sources import SourceError, read_records
+from indexer.sources import SourceError, SourceRecord, read_records
 from indexer.textnorm import printable
 from kms import faults, records
 

@@ -9,18 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import math
-import os
-import secrets
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 from fpdf.enums import XPos, YPos
 
-from kms.config import ROOT
+from kms import jobs
 from kms.display import tanggal
 from kms.profile_pdf import BOTTOM, FONT, INK, MUTED, TOP, ProfileDocument, clean, write_profile
 from kms.profiles import profile_inputs
@@ -104,15 +99,19 @@ def _toc(pdf: ProfileDocument, entries: list[dict], pages: int) -> None:
     pdf.set_font(FONT, "", 9.5)
     width = pdf.w - pdf.l_margin - pdf.r_margin
     for entry in entries:
-        text = entry["title"]
-        while text and pdf.get_string_width(text) > width - 16:
-            text = text[:-2]
-        if text != entry["title"]:
-            text = text.rstrip() + "…"
-        pdf.cell(width - 14, TOC_LINE, text, link=entry["link"])
+        pdf.cell(width - 14, TOC_LINE, _fitted(pdf, entry["title"], width - 16), link=entry["link"])
         pdf.cell(14, TOC_LINE, str(entry["page"]), align="R", link=entry["link"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     while pdf.page < start + pages - 1:     # the pages reserved for the contents, filled exactly
         pdf.add_page()
+
+
+def _fitted(pdf: ProfileDocument, text: str, width: float) -> str:
+    """The text on one line of `width` mm in the current font, cut with "…" when it is longer."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _index(pdf: ProfileDocument, places: dict) -> None:
@@ -132,10 +131,7 @@ def _index(pdf: ProfileDocument, places: dict) -> None:
         pdf.multi_cell(0, 5, "  " + clean(regency_name), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_font(FONT, "", 9.5)
         for entry in entries:
-            text = "      " + entry["title"]
-            while pdf.get_string_width(text) > width - 16:
-                text = text[:-2]
-            pdf.cell(width - 14, 5, text, link=entry["link"])
+            pdf.cell(width - 14, 5, _fitted(pdf, "      " + entry["title"], width - 16), link=entry["link"])
             pdf.cell(14, 5, str(entry["page"]), align="R", link=entry["link"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
@@ -150,22 +146,11 @@ def address_key(address: str) -> str:
 
 
 def job_state(config, job: str) -> dict | None:
-    if not job.isalnum() or len(job) > 40:
-        return None
-    path = folder(config) / f"{job}.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    return jobs.read_state(folder(config), job)
 
 
 def write_state(config, job: str, **state) -> None:
-    target = folder(config) / f"{job}.json"
-    current = job_state(config, job) or {}
-    current.update(state, updated=time.time())
-    partial = target.with_suffix(".part")
-    partial.write_text(json.dumps(current, ensure_ascii=False), encoding="utf-8")
-    partial.replace(target)
+    jobs.write_state(folder(config), job, **state)
 
 
 def running_job(config, owner: str) -> str | None:
@@ -184,18 +169,12 @@ def start_job(config, owner: str, args: list[tuple[str, str]], title: str) -> st
     base = folder(config)
     base.mkdir(parents=True, exist_ok=True)
     _prune(base)
-    job = secrets.token_hex(8)
+    job = jobs.new_job()
     write_state(config, job, owner=owner, status="running", done=0, total=None, title=title)
-    command = [sys.executable, "-c", "from kms.cli import main; main()", "booklet", "--job", job,
-               "--title", title]
+    command = ["booklet", "--job", job, "--title", title]
     for name, value in args:
         command += [f"--{name.replace('_', '-')}", value]
-    # the job runs this very code (the checkout the server was started from) on the same store
-    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
-    env = {**os.environ, "KMS_DATA_DIR": str(config["DATA_DIR"]), "PYTHONPATH": path,
-           "KMS_SEARCH_ENGINE": str(config.get("SEARCH_ENGINE") or "whoosh")}
-    subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                     start_new_session=True)
+    jobs.run_kms(config, command)
     return job
 
 

@@ -47,11 +47,7 @@ DERIVED = {"url", "hubs", *(f"{name}_label" for name in LABELLED)}
 
 def result_ids(engine, query: SearchQuery, thesaurus=None) -> list[str]:
     """Every id the search selects, in its order (relevance, newest or title)."""
-    first = service.search(engine, replace(query, page=1, per_page=1), thesaurus, facets=False)
-    if not first.total:
-        return []
-    every = service.search(engine, replace(query, page=1, per_page=min(first.total, MAX_ROWS)), thesaurus,
-                           facets=False)
+    every = service.search(engine, replace(query, page=1, per_page=MAX_ROWS), thesaurus, facets=False)
     return [hit.id for hit in every.hits]
 
 

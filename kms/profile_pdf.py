@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from pathlib import Path
 
 import segno
 from fpdf import FPDF

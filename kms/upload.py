@@ -7,17 +7,13 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
-import os
 import re
-import secrets
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 from indexer.normalize import RecordError, normalize_record
 from indexer.sources import read_records
-from kms.config import ROOT
+from kms import jobs
 
 FOLDER = "uploads"
 MAGIC = {"xlsx": (b"PK\x03\x04",), "pdf": (b"%PDF",), "sqlite": (b"SQLite format 3\x00",)}
@@ -95,51 +91,30 @@ def lock_path(config, hub: str) -> Path:
 
 def busy(config, hub: str) -> bool:
     """Whether an ingest for this hub holds its lock right now."""
-    path = lock_path(config, hub)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        return False
+    try:
+        held_lock(config, hub).close()
+    except HubBusy:
+        return True
+    return False
 
 
-def job_file(config, job: str) -> Path | None:
-    if not re.fullmatch(r"[0-9a-f]{16}", job or ""):
-        return None
-    return folder(config) / "jobs" / f"{job}.json"
+def jobs_folder(config) -> Path:
+    return folder(config) / "jobs"
 
 
 def job_state(config, job: str) -> dict | None:
-    path = job_file(config, job)
-    try:
-        return json.loads(path.read_text(encoding="utf-8")) if path else None
-    except (OSError, ValueError):
-        return None
+    return jobs.read_state(jobs_folder(config), job)
 
 
 def write_job(config, job: str, **state) -> None:
-    path = job_file(config, job)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    current = job_state(config, job) or {}
-    current.update(state, updated=time.time())
-    partial = path.with_suffix(".part")
-    partial.write_text(json.dumps(current, ensure_ascii=False), encoding="utf-8")
-    partial.replace(path)
+    jobs.write_state(jobs_folder(config), job, **state)
 
 
 def start_ingest(config, hub: str, paths: list[Path], mapping_path: Path, user: str) -> str:
     """`kms ingest --job` in its own process, holding the hub's lock; answers the job id."""
-    job = secrets.token_hex(8)
+    job = jobs.new_job()
     write_job(config, job, status="running", hub=hub, files=[p.name for p in paths], user=user)
-    command = [sys.executable, "-c", "from kms.cli import main; main()", "ingest", *map(str, paths),
-               "--mapping", str(mapping_path), "--json", "--job", job]
-    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
-    env = {**os.environ, "KMS_DATA_DIR": str(config["DATA_DIR"]), "PYTHONPATH": path,
-           "KMS_SEARCH_ENGINE": str(config.get("SEARCH_ENGINE") or "whoosh")}
-    subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    jobs.run_kms(config, ["ingest", *map(str, paths), "--mapping", str(mapping_path), "--json", "--job", job])
     return job
 
 

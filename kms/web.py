@@ -11,11 +11,12 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import quote
 
-from flask import abort, current_app, g, jsonify, render_template, request, session
+from flask import Response, abort, current_app, g, jsonify, render_template, request, session
 
 from kms.accounts import User, can_edit, get_user
 from kms.config import db_path
 from kms.db import open_db
+from kms.exports import FORMATS, as_csv, as_jsonl, exported_records
 from kms.search import engine_for, thesaurus
 from kms.search.engine import IndexDamaged
 from kms.sync import state, sync
@@ -40,6 +41,19 @@ def streamed(body):
         finally:
             db.close()
     return chunks()
+
+
+def records_download(ids: list[str], fmt: str, filename: str):
+    """These records as a CSV or JSON Lines download (public fields), written while it is sent."""
+    base = public_url("")
+
+    def body(db):
+        records = exported_records(db, ids, base)
+        return as_csv(records) if fmt == "csv" else as_jsonl(records)
+    response = Response(streamed(body), mimetype=FORMATS[fmt])
+    response.charset = "utf-8"
+    response.headers["Content-Disposition"] = attachment(filename)
+    return response
 
 
 def search_engine():

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from indexer.sources.base import SourceError, SourceRecord, decode_bytes
+from indexer.sources.base import SourceRecord, decode_bytes
 from indexer.sources.relational import Tables, assemble
 
 _NAMES = re.compile(rb"SET\s+NAMES\s+'?(\w+)", re.IGNORECASE)

@@ -4,12 +4,12 @@ import hashlib
 
 from flask import Blueprint, Response, abort, current_app, render_template
 
-from kms.exports import FORMATS, as_csv, as_jsonl, columns, exported_records
+from kms.exports import columns
 from kms.field_policy import field_policy, policy_rows
 from kms.records import last_ingest, record_ids
 from kms.schema import FIELD_LABELS
 from kms.snapshots import dataset_snapshots, snapshot_path
-from kms.web import attachment, get_db, public_url, streamed
+from kms.web import attachment, get_db, records_download
 
 bp = Blueprint("data", __name__)
 DERIVED_LABELS = {"url": "Alamat halaman inovasi", "hubs": "Hub yang mengirim data ini", "id": "ID inovasi",
@@ -36,16 +36,7 @@ def dataset(fmt):
     """Every record, public fields only, streamed."""
     if fmt not in ("csv", "jsonl"):
         abort(404)
-    ids = record_ids(get_db())
-    base = public_url("")
-
-    def body(db):
-        records = exported_records(db, ids, base)
-        return as_csv(records) if fmt == "csv" else as_jsonl(records)
-    response = Response(streamed(body), mimetype=FORMATS[fmt])
-    response.charset = "utf-8"
-    response.headers["Content-Disposition"] = attachment(f"inovasi-lengkap.{fmt}")
-    return response
+    return records_download(record_ids(get_db()), fmt, f"inovasi-lengkap.{fmt}")
 
 
 @bp.get("/data/snapshot/<name>")
@@ -53,7 +44,8 @@ def snapshot(name):
     path = snapshot_path(current_app.config, name)
     if path is None:
         abort(404)
-    response = Response(path.read_bytes(), mimetype="application/gzip")
+    data = path.read_bytes()
+    response = Response(data, mimetype="application/gzip")
     response.headers["Content-Disposition"] = attachment(path.name)
-    response.headers["Digest"] = "sha-256=" + hashlib.sha256(path.read_bytes()).hexdigest()
+    response.headers["Digest"] = "sha-256=" + hashlib.sha256(data).hexdigest()
     return response

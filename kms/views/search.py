@@ -8,7 +8,7 @@ from kms import params
 from kms.accounts import can_edit
 from kms.audit import audit_trail
 from kms.completeness import check_record, default_rules
-from kms.exports import FORMATS, XLSX_ROWS, as_csv, as_jsonl, as_xlsx, exported_records, result_ids
+from kms.exports import FORMATS, XLSX_ROWS, as_xlsx, exported_records, result_ids
 from kms.feedback import published as published_comments, summary as feedback_summary
 from kms.field_policy import visible_record, visible_rows
 from kms.links import lineage
@@ -22,7 +22,7 @@ from kms.search.labels import FACET_TITLES
 from kms.search.present import labeller
 from kms.search.query import SearchQuery
 from kms.similar import similar_summaries
-from kms.web import attachment, current_user, get_db, public_url, query_thesaurus, search_engine, streamed
+from kms.web import attachment, current_user, get_db, public_url, query_thesaurus, records_download, search_engine
 
 bp = Blueprint("search", __name__)
 VISIBLE_FACET_VALUES = 12      # the rest of a facet behind "Tampilkan semua (N)"
@@ -78,17 +78,11 @@ def export(fmt):
         abort(404)
     query = SearchQuery.from_args(request.args, current_app.config["PER_PAGE"])
     ids = result_ids(search_engine(), query, query_thesaurus())
-    base = public_url("")
-    if fmt == "xlsx":
-        rest = public_url(url_for("search.export", fmt="csv")) + "?" + urlencode(query.as_args())
-        response = Response(as_xlsx(exported_records(get_db(), ids[:XLSX_ROWS], base), total=len(ids), rest_url=rest),
-                            mimetype=FORMATS[fmt])
-    else:
-        def body(db):
-            records = exported_records(db, ids, base)
-            return as_csv(records) if fmt == "csv" else as_jsonl(records)
-        response = Response(streamed(body), mimetype=FORMATS[fmt])
-        response.charset = "utf-8"
+    if fmt != "xlsx":
+        return records_download(ids, fmt, f"inovasi.{fmt}")
+    rest = public_url(url_for("search.export", fmt="csv")) + "?" + urlencode(query.as_args())
+    response = Response(as_xlsx(exported_records(get_db(), ids[:XLSX_ROWS], public_url("")), total=len(ids),
+                                rest_url=rest), mimetype=FORMATS[fmt])
     response.headers["Content-Disposition"] = attachment(f"inovasi.{fmt}")
     return response
 

@@ -105,6 +105,7 @@ def region(code):
     same_province = [r for r in peers if r["province_code"] == facts.province_code] if level == "regency" else []
     within = SearchQuery.from_mapping({**values, level: (code,)}, 20)
     own_ids = stats.choose(search_engine(), within, query_thesaurus())
+    flows = stats.flows(db, ids)
     compared = [(name, label, own.get(name), stats.median(r.get(name) for r in peers),
                  stats.median(r.get(name) for r in same_province) if same_province else None)
                 for name, label in FIGURES.items() if name in own]
@@ -116,8 +117,8 @@ def region(code):
                  if r["innovations"] and r["code"]],
         awards=[r for r in stats.dimension_rows(db, own_ids, "award") if r["innovations"] and r["code"] != "none"],
         regencies=[r for r in stats.region_rows(db, ids, "regency", within=(code,))] if level == "province" else [],
-        flows_out=[f for f in stats.flows(db, ids) if f["origin_code"] == facts.province_code],
-        flows_in=[f for f in stats.flows(db, ids) if f["replica_code"] == facts.province_code],
+        flows_out=[f for f in flows if f["origin_code"] == facts.province_code],
+        flows_in=[f for f in flows if f["replica_code"] == facts.province_code],
         search_args=urlencode(within.as_args()))
 
 
@@ -141,10 +142,12 @@ def compare():
     ids = stats.choose(search_engine(), query, query_thesaurus())
     codes = list(values["region"])[:5]
     db = get_db()
-    chosen, series = [], []
+    chosen, series, by_level = [], [], {}
     for code in codes:
         level = region_facts()[code].level
-        peers = [r for r in stats.region_rows(db, ids, level) if r["level"] == level]
+        if level not in by_level:           # the peers of a level, counted once for every region of it
+            by_level[level] = [r for r in stats.region_rows(db, ids, level) if r["level"] == level]
+        peers = by_level[level]
         row = next(r for r in peers if r["code"] == code)
         own_ids = stats.choose(search_engine(), SearchQuery.from_mapping({**values, level: (code,)}, 20),
                                      query_thesaurus())

@@ -7,6 +7,7 @@ import threading
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 
 pytestmark = pytest.mark.browser
 
@@ -453,7 +454,7 @@ def test_a_campaign_from_the_filter_builder_and_a_bad_date_kept(staff_server, br
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     base, _record = staff_server
-    wait = WebDriverWait(browser, 20)
+    wait = WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,))
     _sign_in(browser, base)
     browser.get(base + "/kampanye/baru")
     browser.find_element(By.ID, "c-name").send_keys("Kesehatan Sulsel")
@@ -480,7 +481,7 @@ def test_an_edit_from_the_worklist_returns_to_the_same_place(staff_server, brows
     from selenium.webdriver.support.ui import WebDriverWait
 
     base, _record = staff_server
-    wait = WebDriverWait(browser, 20)
+    wait = WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,))
     _sign_in(browser, base)
     browser.get(base + "/kampanye/data?page=2")
     row = browser.find_elements(By.CSS_SELECTOR, "table.records tbody tr")[7]
@@ -503,7 +504,7 @@ def test_an_admin_manages_accounts_from_the_pages(staff_server, browser):
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     base, _record = staff_server
-    wait = WebDriverWait(browser, 20)
+    wait = WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,))
     _sign_in(browser, base)
     browser.get(base + "/akun")
     browser.find_element(By.ID, "a-name").send_keys("penyunting-sinjai")
@@ -519,11 +520,10 @@ def test_an_admin_manages_accounts_from_the_pages(staff_server, browser):
     row.find_element(By.ID, "pw-penyunting-sinjai").send_keys("gajah-hutan-hijau-42")
     row.find_element(By.ID, "pw2-penyunting-sinjai").send_keys("gajah-hutan-hijau-42")
     row.find_element(By.CSS_SELECTOR, "details.reset button[type=submit]").click()
-    wait.until(lambda d: "diganti" in (d.find_elements(By.ID, "done") or [None])[0].text
-               if d.find_elements(By.ID, "done") else False)
+    wait.until(lambda d: "diganti" in d.find_element(By.ID, "done").text)    # the page after the reset
     row = browser.find_element(By.CSS_SELECTOR, 'tr[data-name="penyunting-sinjai"]')
     row.find_element(By.XPATH, ".//button[text()='Nonaktifkan']").click()
-    wait.until(lambda d: d.find_elements(By.ID, "done") and "dinonaktifkan" in d.find_element(By.ID, "done").text)
+    wait.until(lambda d: "dinonaktifkan" in d.find_element(By.ID, "done").text)
     assert "nonaktif sejak" in browser.find_element(By.CSS_SELECTOR, 'tr[data-name="penyunting-sinjai"]').text
 
 
@@ -542,7 +542,7 @@ def test_an_operator_uploads_previews_ingests_and_decides(sample_copy, browser, 
     db.close()
     export = tmp_path / "ekspor-sulsel.csv"
     export.write_bytes(sulsel_csv(ROWS))
-    wait = WebDriverWait(browser, 30)
+    wait = WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,))
     for base in serve(sample_copy):
         _sign_in(browser, base, "operator-sulsel")
         browser.get(base + "/unggah")
@@ -585,7 +585,7 @@ def test_a_visitor_rates_and_comments_and_staff_publish(writable_server, browser
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    wait = WebDriverWait(browser, 20)
+    wait = WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,))
     browser.get(writable_server + "/cari?q=sinjai")
     browser.find_element(By.CSS_SELECTOR, "article.card h3 a").click()
     wait.until(lambda d: d.find_elements(By.ID, "feedback-form"))

@@ -24,6 +24,8 @@ def origin_label(origin: str) -> str:
         return f"data hub {origin[4:]}"
     if origin.startswith("staff:"):
         return f"dicatat staf {origin[6:]}"
+    if origin == "request":
+        return "permintaan replikasi"
     return "deteksi otomatis" if origin == "detected" else origin
 
 
@@ -157,6 +159,21 @@ def replica_counts(db) -> dict[str, int]:
     return {row["original_id"]: row["n"] for row in db.query(
         "SELECT original_id, COUNT(*) AS n FROM replications WHERE status = 'confirmed' "
         "GROUP BY original_id")}
+
+
+def funnel_counts(db, record_id: str) -> dict[str, int]:
+    """Confirmed links from this original that no replication request wrote, by the furthest
+    stage they reached: {"minat", "kesepakatan", "implementasi"}, each counting those at that
+    stage or beyond. A link whose stage no one gave counts as implemented (a hub that lists a
+    replica says it exists)."""
+    found = dict(db.execute(
+        "SELECT COALESCE(stage, 'implementasi'), COUNT(*) FROM replications WHERE original_id = ? "
+        "AND status = 'confirmed' AND origin != 'request' GROUP BY 1", [record_id]).fetchall())
+    counts, running = {}, 0
+    for stage in reversed(REPLICATION_STAGES):
+        running += found.get(stage, 0)
+        counts[stage] = running
+    return counts
 
 
 def get_link(db, link_id: int) -> dict | None:

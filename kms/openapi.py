@@ -49,8 +49,9 @@ def openapi_document() -> dict:
                             "corrected": {"type": "boolean"}}}}}},
                         "400": BAD_PARAMETER}}},
             "/api/innovations/{id}": {"get": {
-                "summary": "One canonical record with its sources and completeness {score} "
-                           "(staff who may edit it also see missing and stale)",
+                "summary": "One canonical record with its sources, completeness {score} (staff who may edit "
+                           "it also see missing and stale), feedback {average, count} and counts {dilihat, minat, "
+                           "kesepakatan, replikasi}",
                 "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "The record"},
                               "404": {"description": "Unknown id",
@@ -78,6 +79,18 @@ def openapi_document() -> dict:
                 "summary": "Replication lineage: the original (or null), confirmed replicas, candidates",
                 "parameters": [ID_PARAMETER],
                 "responses": {"200": {"description": "Lineage"}, "404": NOT_FOUND}}},
+            "/api/innovations/{id}/requests": {"get": {
+                "summary": "Counts (dilihat, minat, kesepakatan, replikasi) and the public parts of the replication "
+                           "requests made for this innovation: the requesting agency, the status, the dates, the replica",
+                "parameters": [ID_PARAMETER],
+                "responses": {"200": {"description": "Counts and requests", "content": {"application/json": {
+                    "schema": {"type": "object", "properties": {
+                        "counts": {"type": "object", "properties": {k: {"type": "integer"} for k in (
+                            "dilihat", "minat", "kesepakatan", "replikasi")}},
+                        "requests": {"type": "array", "items": {"type": "object", "properties": {k: {} for k in (
+                            "id", "original_id", "requester_agency", "requester_unit", "status", "dates",
+                            "declined", "replica_id")}}}}}}}},
+                    "404": NOT_FOUND}}},
             "/api/suggest": {"get": {
                 "summary": "Innovations worth replicating for a problem sentence",
                 "parameters": params.openapi(params.SUGGEST),

@@ -3,18 +3,14 @@ photos on hosts the IMAGE_HOSTS setting lists are images; any other URL is a lin
 loaded (a page must not make its visitors' browsers call unknown hosts)."""
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from urllib.parse import quote, urlsplit
 
-MEDIA = "media"       # under DATA_DIR: photos stored with the site, served at /media/<path>
+from kms.media import MEDIA, media_dir
 
 
 def image_hosts(config) -> tuple[str, ...]:
     return tuple(h.strip().lower() for h in str(config.get("IMAGE_HOSTS") or "").split(",") if h.strip())
-
-
-def media_dir(config) -> Path:
-    return Path(config["DATA_DIR"]) / MEDIA
 
 
 def local_path(value: str, config) -> str | None:

@@ -20,7 +20,7 @@ from fpdf.enums import XPos, YPos
 
 from kms.config import ROOT
 from kms.display import tanggal
-from kms.photos import media_dir
+from kms.media import media_dir
 from kms.schema import PROFILE_OTHER_HEADINGS, SECTIONS
 from kms.search.labels import facet_label
 

@@ -495,6 +495,12 @@ def agency_exists(db, agency: str) -> bool:
     return bool(list(rows(db, "SELECT 1 FROM innovations WHERE agency = ? LIMIT 1", [agency])))
 
 
+def agency_records(db, agency: str, limit: int = 500) -> list[dict]:
+    """id, title and year of the records of one canonical agency, newest first."""
+    return list(rows(db, "SELECT id, title, year, unit FROM innovations WHERE agency = ? "
+                         "ORDER BY year DESC, title LIMIT ?", [agency, limit]))
+
+
 def records_in_regions(db, field: str, codes, sector: str | None = None) -> list[dict]:
     """Records whose `field` (province_code or regency_code) is one of `codes`, optionally of
     one sector; in id order."""

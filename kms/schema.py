@@ -424,3 +424,24 @@ def add_feedback(db: sqlite_utils.Database) -> None:
                "status TEXT NOT NULL DEFAULT 'pending', created_at TEXT NOT NULL, moderated_by TEXT, moderated_at TEXT, "
                "answer TEXT, answered_by TEXT, answered_at TEXT)")
     db.execute("CREATE INDEX idx_feedback_comments ON feedback_comments (record_id, status)")
+
+
+REQUEST_STATUSES = ("minat", "kesepakatan", "ditolak", "implementasi")
+
+
+@migration
+def add_replication_requests(db: sqlite_utils.Database) -> None:
+    # Replication requests (kms/replication_requests.py): an agency states interest (minat), the
+    # owner accepts with a signed agreement or declines (kesepakatan), the replicating agency
+    # reports the implementation, which lands as a replication link (origin `request`). Record
+    # page openings are counted per record and day (kms/page_views.py), never who opened them.
+    db.execute("CREATE TABLE replication_requests (id INTEGER PRIMARY KEY, original_id TEXT NOT NULL, "
+               "requester_agency TEXT NOT NULL, requester_unit TEXT, requested_by TEXT NOT NULL, message TEXT NOT NULL, "
+               "status TEXT NOT NULL, minat_at TEXT NOT NULL, decided_by TEXT, decided_at TEXT, decision_note TEXT, "
+               "agreement_file TEXT, agreement_date TEXT, implemented_by TEXT, implemented_at TEXT, "
+               "implementation_date TEXT, evidence TEXT, evidence_file TEXT, replica_id TEXT, link_id INTEGER, "
+               "updated_at TEXT NOT NULL)")
+    db.execute("CREATE INDEX idx_requests_original ON replication_requests (original_id, status)")
+    db.execute("CREATE INDEX idx_requests_agency ON replication_requests (requester_agency, status)")
+    db.execute("CREATE TABLE record_views (record_id TEXT NOT NULL, day TEXT NOT NULL, count INTEGER NOT NULL, "
+               "PRIMARY KEY (record_id, day)) WITHOUT ROWID")

@@ -17,6 +17,7 @@ from kms.accounts import User, can_edit, get_user
 from kms.config import db_path
 from kms.db import open_db
 from kms.exports import FORMATS, as_csv, as_jsonl, exported_records
+from kms.page_views import ViewCounter, counted, stored_views
 from kms.search import engine_for, thesaurus
 from kms.search.engine import IndexDamaged
 from kms.sync import state, sync
@@ -54,6 +55,21 @@ def records_download(ids: list[str], fmt: str, filename: str):
     response.charset = "utf-8"
     response.headers["Content-Disposition"] = attachment(filename)
     return response
+
+
+def view_counter() -> ViewCounter:
+    """This app's record page openings not yet written (kms.page_views)."""
+    return current_app.extensions.setdefault("page_views", ViewCounter())
+
+
+def count_view(record_id: str) -> None:
+    if counted(request.method, request.headers.get("User-Agent")):
+        view_counter().add(get_db(), record_id)
+
+
+def views_of(record_id: str) -> int:
+    """Openings of a record: written ones and this process's pending ones."""
+    return stored_views(get_db(), record_id) + view_counter().pending(record_id)
 
 
 def search_engine():

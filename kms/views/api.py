@@ -13,12 +13,14 @@ from kms.field_policy import visible_record
 from kms.links import lineage
 from kms.openapi import openapi_document
 from kms.records import first_record_id, get_record, hub_labels
+from kms.replication_requests import counts as request_counts, public_request, requests_of_record
 from kms.scores import ensure_scores, scope_sql, score_rows, summary
 from kms.results import api_hit, results_page
 from kms.search.query import SearchQuery
 from kms.similar import similar_summaries
 from kms.suggest import gap_view, public_result, suggest
-from kms.web import attachment, api_error, current_user, get_db, query_thesaurus, search_engine, staff_required
+from kms.web import (attachment, api_error, current_user, get_db, query_thesaurus, search_engine, staff_required,
+                     views_of)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -51,6 +53,7 @@ def innovation(record_id):
     shown = visible_record(record, user is not None)
     shown["completeness"] = {"score": result.score}
     shown["feedback"] = feedback_summary(db, record_id)
+    shown["counts"] = request_counts(db, record_id, views_of(record_id))
     if user is not None and can_edit(db, user, record):
         shown["completeness"].update({"missing": [g.as_json() for g in result.gaps], "stale": result.stale})
     return jsonify(shown)
@@ -73,6 +76,16 @@ def replications(record_id):
     if get_record(db, record_id) is None:
         return api_error("id", f"no innovation with id {record_id}", 404)
     return jsonify(lineage(db, record_id))
+
+
+@bp.get("/innovations/<record_id>/requests")
+def requests(record_id):
+    """Counts and the public parts of the replication requests (kms.replication_requests)."""
+    db = get_db()
+    if get_record(db, record_id) is None:
+        return api_error("id", f"no innovation with id {record_id}", 404)
+    return jsonify({"counts": request_counts(db, record_id, views_of(record_id)),
+                    "requests": [public_request(r) for r in requests_of_record(db, record_id)]})
 
 
 @bp.get("/suggest")

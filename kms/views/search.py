@@ -16,13 +16,15 @@ from kms.params import ParameterError
 from kms.photos import gallery
 from kms.profiles import cached_profile
 from kms.records import get_record, hub_labels, open_reviews_of, records_by_id
+from kms.replication_requests import OPEN, ask_refusal, counts as request_counts, public_request, requests_of_record
 from kms.results import active_filters, results_page
 from kms.schema import REPLICATION_STAGES, SECTIONS
 from kms.search.labels import FACET_TITLES
 from kms.search.present import labeller
 from kms.search.query import SearchQuery
 from kms.similar import similar_summaries
-from kms.web import attachment, current_user, get_db, public_url, query_thesaurus, records_download, search_engine
+from kms.web import (attachment, count_view, current_user, get_db, public_url, query_thesaurus, records_download,
+                     search_engine, views_of)
 
 bp = Blueprint("search", __name__)
 VISIBLE_FACET_VALUES = 12      # the rest of a facet behind "Tampilkan semua (N)"
@@ -117,9 +119,11 @@ def detail(record_id):
     record = get_record(db, record_id)
     if record is None:
         abort(404, "Inovasi dengan ID ini tidak ada. Mungkin sudah digabung dengan data lain; cari judulnya.")
+    count_view(record_id)
     user = current_user()
     editable = can_edit(db, user, record)
     links = lineage(db, record_id)
+    in_progress = [public_request(r) for r in requests_of_record(db, record_id) if r["status"] in OPEN]
     if user is not None:   # staff may act on a candidate when they may edit either side
         others = records_by_id(db, [candidate["id"] for candidate in links["candidates"]])
         for candidate in links["candidates"]:
@@ -140,4 +144,6 @@ def detail(record_id):
                                       if k.startswith("tautan_")} if editable else {},
                            back=url_for("search.results") + ("?" + back if back else ""),
                            canonical=public_url(url_for("search.detail", record_id=record_id)),
-                           contradictions=open_reviews_of(db, record_id, ("contradiction",)))
+                           contradictions=open_reviews_of(db, record_id, ("contradiction",)),
+                           counts=request_counts(db, record_id, views_of(record_id)), in_progress=in_progress,
+                           may_ask=user is None or ask_refusal(db, user, record) is None)

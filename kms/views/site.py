@@ -3,7 +3,7 @@ sitemaps past one file's 50,000 addresses), the favicon, and photos stored with 
 from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory, url_for
 
 from kms.config import ROOT
-from kms.photos import media_dir
+from kms.media import media_dir
 from kms.records import count_records, record_dates
 from kms.web import get_db, public_url
 

@@ -13,6 +13,7 @@ from kms.campaigns import (CampaignError, builder_choices, close_campaign, creat
 from kms.completeness import default_rules
 from kms.params import Param, ParameterError, parse
 from kms.records import open_edit_conflicts
+from kms.replication_requests import awaiting
 from kms.scores import (GROUPS, SORT_COLUMNS, count_rows, ensure_scores, group_tables, scope_sql, score_rows,
                         selected_ids, sort_table, summary)
 from kms.search.engine import FACETS
@@ -90,7 +91,7 @@ def dashboard(campaign_id=None):
         table_sorts=table_sorts, sort_args=sort_args, sort_columns=SORT_COLUMNS, user=current_user(),
         campaigns=list_campaigns(db, current_user()), history=snapshots(db, campaign.id if campaign else None),
         description=filter_description(campaign.query()) if campaign else "semua data",
-        conflicts=conflicts, today=dt.date.today().isoformat(),
+        conflicts=conflicts, today=dt.date.today().isoformat(), requests=awaiting(db, current_user()),
         stale_months=default_rules().stale_months)
 
 

@@ -1,0 +1,67 @@
+"""Files kept with the site under DATA_DIR: `media/` is public (photos, served at /media/<path>);
+`dokumen/` holds documents that only the staff concerned may open (signed replication
+agreements, implementation evidence), served by the views that check who asks. Uploaded PDFs
+are checked before they are kept: a size limit, a PDF header, and pages pypdf can read."""
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+MEDIA = "media"          # public
+DOCUMENTS = "dokumen"    # staff of the parties only
+MAX_DOCUMENT_MB = 10
+
+
+class DocumentError(ValueError):
+    """An upload that cannot be kept; the message says why, in Indonesian."""
+
+
+def media_dir(config) -> Path:
+    return Path(config["DATA_DIR"]) / MEDIA
+
+
+def documents_dir(config) -> Path:
+    return Path(config["DATA_DIR"]) / DOCUMENTS
+
+
+def checked_pdf(data: bytes, what: str) -> None:
+    """Refuse what is not a readable PDF of at most MAX_DOCUMENT_MB; `what` names it."""
+    if not data:
+        raise DocumentError(f"{what}: pilih berkas PDF")
+    if len(data) > MAX_DOCUMENT_MB * 1024 * 1024:
+        raise DocumentError(f"{what}: berkas lebih dari {MAX_DOCUMENT_MB} MB")
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise DocumentError(f"{what}: bukan berkas PDF")
+    from pypdf import PdfReader            # loaded when a PDF arrives, not at start
+    from pypdf.errors import PdfReadError
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError(f"{what}: PDF terkunci kata sandi; unggah salinan tanpa kata sandi")
+        if len(reader.pages) < 1:
+            raise DocumentError(f"{what}: PDF tanpa halaman")
+    except DocumentError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise DocumentError(f"{what}: PDF rusak atau tidak dapat dibaca ({type(exc).__name__})") from None
+
+
+def store_document(config, folder: str, stem: str, data: bytes, what: str) -> str:
+    """Check and keep a PDF under dokumen/<folder>/; answers its path relative to dokumen/.
+    The name carries the content's digest, so a file is never overwritten by another."""
+    checked_pdf(data, what)
+    name = f"{stem}-{hashlib.sha256(data).hexdigest()[:12]}.pdf"
+    target = documents_dir(config) / folder / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_suffix(".part")
+    temporary.write_bytes(data)
+    temporary.replace(target)
+    return f"{folder}/{name}"
+
+
+def document_path(config, relative: str) -> Path | None:
+    """The stored document's file, when `relative` names one inside dokumen/."""
+    base = documents_dir(config).resolve()
+    path = (base / relative).resolve()
+    return path if path.is_relative_to(base) and path.is_file() else None

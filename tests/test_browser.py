@@ -239,12 +239,13 @@ def test_staff_pages_fit_a_phone(staff_server, phone):
     phone.find_element(By.ID, "password").send_keys("kata-sandi-uji-123")
     phone.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
     staff_pages = [rule.rule for rule in create_app({"TESTING": True}).url_map.iter_rules()
-                   if "GET" in rule.methods and rule.rule.startswith(("/kampanye", "/akun", "/unggah", "/tinjau", "/moderasi",
+                   if "GET" in rule.methods and rule.rule.startswith(("/kampanye", "/akun", "/unggah", "/tinjau", "/moderasi", "/permintaan",
                                                                       "/karantina"))
                    and "<fmt>" not in rule.rule]
     paths = [path.replace("<int:campaign_id>", "1") for path in staff_pages]
     paths = [path for path in paths if "<" not in path]
-    assert {"/kampanye", "/kampanye/baru", "/kampanye/1/ubah", "/akun", "/unggah", "/tinjau", "/karantina"} <= set(paths)
+    assert {"/kampanye", "/kampanye/baru", "/kampanye/1/ubah", "/akun", "/unggah", "/tinjau", "/karantina",
+            "/permintaan"} <= set(paths)
     _assert_fits(phone, base, paths + ["/kampanye/data?by=hub&value=lan", "/kampanye/data?page=2",
                                        f"/inovasi/{record_id}", f"/inovasi/{record_id}/ubah", "/cari?q=sampah",
                                        "/buku?province=73&year=2019"])
@@ -609,3 +610,82 @@ def test_a_visitor_rates_and_comments_and_staff_publish(writable_server, browser
     browser.get(record_url)
     feedback = browser.find_element(By.ID, "tanggapan").text
     assert "petugasnya ramah" in feedback and "Ibu Rahma" in feedback and "Terima kasih, Ibu." in feedback
+
+
+def test_an_agency_asks_the_owner_agrees_with_a_pdf_and_the_replica_is_reported(writable_server, sample_copy,
+                                                                               browser, tmp_path):
+    """Through the forms only: agency A (Sragen) asks to replicate agency B's (Sinjai's)
+    innovation, B accepts with the signed PDF, A reports the implementation with a draft
+    record; the lineage and the counts show on both records."""
+    from pypdf import PdfWriter
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from kms.accounts import create_user
+    from kms.db import open_db
+
+    db = open_db(sample_copy / "kms.db")
+    create_user(db, "editor-sragen", "agency_editor", "kata-sandi-uji-123", agency="Pemerintah Kabupaten Sragen")
+    db.close()
+    agreement = tmp_path / "kesepakatan.pdf"
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    with agreement.open("wb") as out:
+        writer.write(out)
+    wait = WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,))
+
+    def set_date(element_id, value):      # a date input's value, as a person picks it from the calendar
+        browser.execute_script("arguments[0].value = arguments[1]", browser.find_element(By.ID, element_id), value)
+
+    _sign_in(browser, writable_server, "editor-sragen")
+    browser.get(writable_server + "/cari?q=sinjai")
+    browser.find_element(By.CSS_SELECTOR, "article.card h3 a").click()
+    wait.until(lambda d: d.find_elements(By.ID, "ask-link"))
+    original_url = browser.current_url.split("?")[0]
+    original_title = browser.find_element(By.TAG_NAME, "h1").text
+    browser.find_element(By.ID, "ask-link").click()
+    wait.until(lambda d: d.find_elements(By.ID, "ask-form"))
+    browser.find_element(By.ID, "message").send_keys("Sragen ingin menerapkan layanan ini; hubungi Bagian Organisasi.")
+    browser.find_element(By.CSS_SELECTOR, "#ask-form button[type=submit]").click()
+    wait.until(lambda d: d.find_elements(By.ID, "done"))
+    request_url = browser.current_url.split("?")[0]
+
+    browser.delete_all_cookies()
+    _sign_in(browser, writable_server, "editor-sinjai")
+    browser.get(writable_server + "/kampanye")
+    browser.find_element(By.PARTIAL_LINK_TEXT, "menunggu keputusan Anda").click()
+    wait.until(lambda d: d.find_elements(By.ID, "menunggu-keputusan"))
+    browser.find_element(By.CSS_SELECTOR, f'tr[data-request="{request_url.rsplit("/", 1)[1]}"] a').click()
+    wait.until(lambda d: d.find_elements(By.ID, "accept-form"))
+    assert "Bagian Organisasi" in browser.find_element(By.ID, "message").text
+    set_date("agreement_date", "2026-11-02")
+    browser.find_element(By.ID, "agreement").send_keys(str(agreement))
+    browser.find_element(By.ID, "note").send_keys("PKS nomor 7 tahun 2026")
+    browser.find_element(By.CSS_SELECTOR, "#accept-form button[type=submit]").click()
+    wait.until(lambda d: d.find_elements(By.ID, "done"))
+    assert "Disepakati" in browser.find_element(By.ID, "status").text
+
+    browser.delete_all_cookies()
+    _sign_in(browser, writable_server, "editor-sragen")
+    browser.get(writable_server + "/permintaan")
+    browser.find_element(By.CSS_SELECTOR, f'tr[data-request="{request_url.rsplit("/", 1)[1]}"] a').click()
+    wait.until(lambda d: d.find_elements(By.ID, "report-form"))
+    assert browser.find_elements(By.ID, "agreement-link")
+    set_date("implementation_date", "2026-11-20")
+    browser.find_element(By.ID, "evidence").send_keys("SK Bupati Sragen nomor 45 tahun 2026.")
+    title = browser.find_element(By.ID, "draft_title")
+    title.clear()
+    title.send_keys("Replikasi Sragen: " + original_title[:60])
+    browser.find_element(By.CSS_SELECTOR, "#report-form button[type=submit]").click()
+    wait.until(lambda d: d.find_elements(By.ID, "done"))
+    browser.find_element(By.ID, "replica-link").click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "p.replica-of"))
+    assert original_title in browser.find_element(By.CSS_SELECTOR, "p.replica-of").text
+    assert "permintaan replikasi" in browser.find_element(By.CSS_SELECTOR, "p.replica-of").text
+
+    browser.delete_all_cookies()
+    browser.get(original_url)
+    counts = {name: int(browser.find_element(By.ID, f"count-{name}").text)
+              for name in ("dilihat", "minat", "kesepakatan", "replikasi")}
+    assert counts["minat"] >= 1 and counts["kesepakatan"] >= 1 and counts["replikasi"] >= 1 and counts["dilihat"] >= 1
+    assert "Replikasi Sragen" in browser.find_element(By.ID, "replikasi").text

@@ -41,10 +41,39 @@ def checked_pdf(data: bytes, what: str) -> None:
             raise DocumentError(f"{what}: PDF terkunci kata sandi; unggah salinan tanpa kata sandi")
         if len(reader.pages) < 1:
             raise DocumentError(f"{what}: PDF tanpa halaman")
+        active = _active_content(reader)
+        if active:
+            raise DocumentError(f"{what}: PDF berisi {active}; unggah PDF biasa (cetak ulang sebagai PDF)")
     except DocumentError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise DocumentError(f"{what}: PDF rusak atau tidak dapat dibaca ({type(exc).__name__})") from None
+
+
+ACTIVE_KEYS = {"/JS": "JavaScript", "/JavaScript": "JavaScript", "/EmbeddedFiles": "berkas sisipan",
+               "/EF": "berkas sisipan", "/Launch": "perintah menjalankan program"}
+ACTIVE_TYPES = {"/JavaScript": "JavaScript", "/Launch": "perintah menjalankan program",
+                "/EmbeddedFile": "berkas sisipan", "/RichMedia": "media aktif"}
+
+
+def _active_content(reader) -> str | None:
+    """What in the PDF could act when it is opened (scripts, launch actions, embedded files),
+    looked for in every object, those packed in object streams included; None when nothing."""
+    numbers = {number for table in reader.xref.values() for number in table} | set(reader.xref_objStm)
+    for number in sorted(numbers):
+        try:
+            found = reader.get_object(number)
+        except Exception:         # an object that does not parse is pypdf's to skip, not a script
+            continue
+        if not hasattr(found, "keys"):
+            continue
+        for name in found.keys():
+            if name in ACTIVE_KEYS:
+                return ACTIVE_KEYS[name]
+        for name in ("/S", "/Type", "/Subtype"):
+            if str(found.get(name, "")) in ACTIVE_TYPES:
+                return ACTIVE_TYPES[str(found.get(name))]
+    return None
 
 
 def store_document(config, folder: str, stem: str, data: bytes, what: str) -> str:

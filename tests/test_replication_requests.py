@@ -224,3 +224,26 @@ def test_page_openings_are_counted_without_who_opened(site):
     db.close()
     assert columns == ["record_id", "day", "count"]           # nothing about who
     assert sum(n for rid, _day, n in stored if rid in (site.own, site.other)) >= FLUSH_COUNT
+
+
+def test_documents_that_could_act_when_opened_are_refused(site):
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    from kms.media import DocumentError, checked_pdf
+
+    scripted = PdfWriter()
+    scripted.add_blank_page(width=595, height=842)
+    action = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")})
+    scripted._root_object[NameObject("/OpenAction")] = scripted._add_object(action)
+    attached = PdfWriter()
+    attached.add_blank_page(width=595, height=842)
+    attached.add_attachment("skrip.exe", b"MZ...")
+    for writer, named in ((scripted, "JavaScript"), (attached, "berkas sisipan")):
+        out = io.BytesIO()
+        writer.write(out)
+        with pytest.raises(DocumentError, match=named):
+            checked_pdf(out.getvalue(), "Dokumen kesepakatan")
+    profile = site.client().get(f"/inovasi/{site.own}.pdf").data      # a real PDF with fonts, images and links
+    checked_pdf(profile, "Dokumen kesepakatan")
+    with pytest.raises(DocumentError, match="lebih dari 10 MB"):
+        checked_pdf(b"%PDF-1.4" + b"0" * (10 * 2**20), "Dokumen kesepakatan")

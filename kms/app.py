@@ -19,6 +19,7 @@ from kms.params import ParameterError
 from kms.ratelimit import RateLimiter
 from kms.photos import image_hosts
 from kms.repair import start_repair
+from kms.schema import ROLE_NAMES
 from kms.search.engine import IndexDamaged
 from kms.search.labels import facet_label
 from kms.sync import report_damage
@@ -107,7 +108,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app.jinja_env.globals.update(
         label_award=lambda key: facet_label("award", key), current_user=current_user,
-        label_field=facet_label, origin_label=origin_label)
+        label_field=facet_label, origin_label=origin_label, role_name=lambda role: ROLE_NAMES.get(role, role))
     app.jinja_env.filters.update(tanggal=tanggal, waktu=waktu)
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)

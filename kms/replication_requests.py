@@ -22,6 +22,7 @@ from indexer.values import parse_date
 from kms.accounts import User, can_edit
 from kms.audit import add_audit
 from kms.db import rows
+from kms.display import tanggal
 from kms.links import LinkError, funnel_counts, save_link
 from kms.media import DocumentError, store_document
 from kms.records import get_record, now_iso
@@ -108,9 +109,9 @@ def _past_date(value, field: str, errors: dict, label: str, not_before: str | No
     if date is None:
         errors[field] = f"{label}: '{text}' bukan tanggal (tulis mis. 2026-11-30 atau 30 November 2026)."
     elif date > dt.date.today().isoformat():
-        errors[field] = f"{label}: tanggal {date} belum tiba."
+        errors[field] = f"{label}: tanggal {tanggal(date)} belum tiba."
     elif not_before and date < not_before:
-        errors[field] = f"{label}: {date} lebih awal dari {before_label} ({not_before})."
+        errors[field] = f"{label}: {tanggal(date)} lebih awal dari {before_label} ({tanggal(not_before)})."
     return date
 
 
@@ -127,10 +128,10 @@ def ask(db, record: dict, user: User, message: str) -> int:
     message = _text(message, "message", MIN_MESSAGE, errors, "Pesan")
     if errors:
         raise RequestError(errors)
-    for other in requests_of_record(db, record["id"]):
-        if other["status"] in OPEN and key(other["requester_agency"]) == key(user.agency):
-            raise RequestError({"message": f"Instansi Anda sudah mengajukan permintaan no. {other['id']} untuk "
-                                           f"inovasi ini ({STATUS_LABELS[other['status']].lower()})."}, 409)
+    other = own_request(db, record["id"], user)
+    if other is not None:
+        raise RequestError({"message": f"Instansi Anda sudah mengajukan permintaan no. {other['id']} untuk "
+                                       f"inovasi ini ({STATUS_LABELS[other['status']].lower()})."}, 409)
     when = now_iso()
     with db.conn:
         cursor = db.execute(
@@ -142,14 +143,36 @@ def ask(db, record: dict, user: User, message: str) -> int:
     return cursor.lastrowid
 
 
+def own_request(db, record_id: str, user: User | None) -> dict | None:
+    """The account's agency's request for this record that is still open or was implemented
+    (a declined one does not count: the agency may ask again)."""
+    for other in reversed(requests_of_record(db, record_id)):
+        if other["status"] != "ditolak" and _of_agency(user, other["requester_agency"], other["requester_unit"]):
+            return other
+    return None
+
+
 def _at_stage(db, request_id: int, status: str) -> dict:
     request = get_request(db, request_id)
     if request is None:
         raise RequestError({"request": f"Tidak ada permintaan replikasi no. {request_id}."}, 404)
     if request["status"] != status:
-        raise RequestError({"request": f"Permintaan no. {request_id} sudah berstatus "
-                                       f"'{STATUS_LABELS[request['status']].lower()}'."}, 409)
+        raise RequestError({"request": stage_message(request)}, 409)
     return request
+
+
+def stage_message(request: dict) -> str:
+    """Why a step can no longer be taken: what happened to the request, by whom and when."""
+    number, status = request["id"], request["status"]
+    if status == "ditolak":
+        return f"Permintaan no. {number} sudah ditolak oleh {request['decided_by']} pada {tanggal(request['decided_at'])}."
+    if status == "kesepakatan":
+        return (f"Permintaan no. {number} sudah disepakati oleh {request['decided_by']} pada "
+                f"{tanggal(request['decided_at'])}; kini menunggu laporan implementasi.")
+    if status == "implementasi":
+        return (f"Implementasi permintaan no. {number} sudah dilaporkan oleh {request['implemented_by']} pada "
+                f"{tanggal(request['implemented_at'])}.")
+    return f"Permintaan no. {number} belum disepakati; implementasi dilaporkan setelah kesepakatan."
 
 
 def accept(db, request_id: int, user: User, agreement_date, agreement: bytes, note: str, config) -> None:
@@ -158,7 +181,8 @@ def accept(db, request_id: int, user: User, agreement_date, agreement: bytes, no
     if not may_decide(db, user, request):
         raise RequestError({"user": "Hanya pemilik inovasi (editor instansinya atau operator hubnya) yang memutuskan."}, 403)
     errors: dict = {}
-    date = _past_date(agreement_date, "agreement_date", errors, "Tanggal kesepakatan")
+    date = _past_date(agreement_date, "agreement_date", errors, "Tanggal kesepakatan", request["minat_at"][:10],
+                      "tanggal minat diajukan")
     note = (note or "").strip()[:MAX_TEXT]
     if not agreement:
         errors["agreement"] = "Dokumen kesepakatan: unggah PDF yang sudah ditandatangani kedua pihak."
@@ -194,9 +218,10 @@ def decline(db, request_id: int, user: User, reason: str) -> None:
 
 
 def report(db, request_id: int, user: User, implementation_date, evidence: str, replica_id: str = "",
-           draft_title: str = "", evidence_pdf: bytes = b"", config=None) -> str:
-    """implementasi: the replicating agency reports; `replica_id` names one of its records, or
-    `draft_title` has a draft record written for the replica. Answers the replica's id."""
+           draft_title: str = "", evidence_pdf: bytes = b"", config=None, existing: bool | None = None) -> str:
+    """implementasi: the replicating agency reports; `replica_id` names one of its records
+    (`existing`), or `draft_title` has a draft record written for the replica. Answers the
+    replica's id."""
     request = _at_stage(db, request_id, "kesepakatan")
     if not may_report(user, request):
         raise RequestError({"user": "Hanya editor instansi yang mengajukan permintaan ini yang melaporkan implementasi."}, 403)
@@ -206,8 +231,11 @@ def report(db, request_id: int, user: User, implementation_date, evidence: str, 
                       request["agreement_date"], "tanggal kesepakatan")
     evidence = _text(evidence, "evidence", MIN_MESSAGE, errors, "Bukti implementasi")
     replica_id, draft_title = (replica_id or "").strip(), (draft_title or "").strip()
+    existing = bool(replica_id) if existing is None else existing
     replica = None
-    if replica_id:
+    if existing and not replica_id:
+        errors["replica_id"] = "Pilih entri inovasi replika milik instansi Anda, atau pilih membuat draf."
+    elif existing:
         replica = get_record(db, replica_id)
         if replica is None or replica_id == request["original_id"]:
             errors["replica_id"] = "Pilih entri inovasi replika milik instansi Anda."
@@ -256,7 +284,7 @@ def _draft(original: dict, request: dict, title: str, date: str) -> dict:
             "year": date[:4], "start_year": date[:4], "stage": "penerapan", "category": original.get("category") or "",
             "sector": original.get("sector") or "", "sdgs": ", ".join(str(n) for n in original.get("sdgs") or []),
             "summary": f"Replikasi dari inovasi \u201c{original.get('title')}\u201d ({original.get('agency') or 'instansi asal'}), "
-                       f"disepakati pada {request['agreement_date']} dan diterapkan sejak {date}."}
+                       f"disepakati pada {tanggal(request['agreement_date'])} dan diterapkan sejak {tanggal(date)}."}
 
 
 # --- reading ----------------------------------------------------------------------------------

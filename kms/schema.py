@@ -163,6 +163,7 @@ def migrate(db: sqlite_utils.Database) -> None:
 
 
 ROLES = ("admin", "hub_operator", "agency_editor")
+ROLE_NAMES = {"admin": "admin", "hub_operator": "operator hub", "agency_editor": "editor instansi"}   # for people
 
 
 @migration

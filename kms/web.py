@@ -58,18 +58,19 @@ def records_download(ids: list[str], fmt: str, filename: str):
 
 
 def view_counter() -> ViewCounter:
-    """This app's record page openings not yet written (kms.page_views)."""
-    return current_app.extensions.setdefault("page_views", ViewCounter())
+    """This app's memory of today's record page openings (kms.page_views)."""
+    if "page_views" not in current_app.extensions:
+        current_app.extensions["page_views"] = ViewCounter(str(current_app.config["SECRET_KEY"]))
+    return current_app.extensions["page_views"]
 
 
 def count_view(record_id: str) -> None:
     if counted(request.method, request.headers.get("User-Agent")):
-        view_counter().add(get_db(), record_id)
+        view_counter().add(get_db(), record_id, request.remote_addr or "-")
 
 
 def views_of(record_id: str) -> int:
-    """Openings of a record: written ones and this process's pending ones."""
-    return stored_views(get_db(), record_id) + view_counter().pending(record_id)
+    return stored_views(get_db(), record_id)
 
 
 def search_engine():

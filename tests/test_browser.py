@@ -1,4 +1,5 @@
 """A real browser: search, click a facet, check the result count (Debian's headless Chromium)."""
+import datetime as dt
 import os
 import re
 import shutil
@@ -658,7 +659,8 @@ def test_an_agency_asks_the_owner_agrees_with_a_pdf_and_the_replica_is_reported(
     browser.find_element(By.CSS_SELECTOR, f'tr[data-request="{request_url.rsplit("/", 1)[1]}"] a').click()
     wait.until(lambda d: d.find_elements(By.ID, "accept-form"))
     assert "Bagian Organisasi" in browser.find_element(By.ID, "message").text
-    set_date("agreement_date", "2026-11-02")
+    today = dt.date.today().isoformat()       # the request was made today: no step can be earlier
+    set_date("agreement_date", today)
     browser.find_element(By.ID, "agreement").send_keys(str(agreement))
     browser.find_element(By.ID, "note").send_keys("PKS nomor 7 tahun 2026")
     browser.find_element(By.CSS_SELECTOR, "#accept-form button[type=submit]").click()
@@ -671,7 +673,7 @@ def test_an_agency_asks_the_owner_agrees_with_a_pdf_and_the_replica_is_reported(
     browser.find_element(By.CSS_SELECTOR, f'tr[data-request="{request_url.rsplit("/", 1)[1]}"] a').click()
     wait.until(lambda d: d.find_elements(By.ID, "report-form"))
     assert browser.find_elements(By.ID, "agreement-link")
-    set_date("implementation_date", "2026-11-20")
+    set_date("implementation_date", today)
     browser.find_element(By.ID, "evidence").send_keys("SK Bupati Sragen nomor 45 tahun 2026.")
     title = browser.find_element(By.ID, "draft_title")
     title.clear()

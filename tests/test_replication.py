@@ -217,7 +217,7 @@ def test_staff_confirm_a_candidate_and_both_records_show_it(site):
     data = admin.get(f"/api/innovations/{original}/replications").json
     assert [r["id"] for r in data["replicas"]] == [replica] and data["candidates"] == []
     assert admin.get(f"/api/innovations/{replica}/replications").json["original"]["id"] == original
-    assert "Direplikasi di 1 daerah" in admin.get(f"/inovasi/{original}").text
+    assert "Direplikasi 1 kali di 1 daerah" in admin.get(f"/inovasi/{original}").text
     assert "Replikasi dari" in admin.get(f"/inovasi/{replica}").text
     for record_id in (original, replica):
         trail = list(db.query("SELECT * FROM audit WHERE record_id = ? AND field = 'replication'", [record_id]))

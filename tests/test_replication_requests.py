@@ -1,6 +1,7 @@
 """Replication requests from minat to implementasi: who may take each step (403 for everyone
 else), forms that come back with their errors and what was typed, the lineage and counts on
 both records, the public JSON, and page openings counted without personal data."""
+import datetime as dt
 import io
 import re
 
@@ -8,10 +9,11 @@ import pytest
 from pypdf import PdfWriter
 
 from kms.accounts import create_user
-from kms.page_views import FLUSH_COUNT
 from tests.conftest import PASSWORD
 
 REQUESTER = "Pemerintah Kabupaten Sragen"       # the `luar` account's agency
+TODAY = dt.date.today().isoformat()             # a request is asked today: later steps cannot be earlier
+YESTERDAY = (dt.date.today() - dt.timedelta(days=1)).isoformat()
 
 
 def pdf_bytes() -> bytes:
@@ -42,7 +44,7 @@ def _request_id(response) -> int:
     return int(re.search(r"/permintaan/(\d+)", response.headers["Location"]).group(1))
 
 
-def _accept(site, client, number, date="2026-11-02", agreement=None, note="PKS nomor 12/2026"):
+def _accept(site, client, number, date=TODAY, agreement=None, note="PKS nomor 12/2026"):
     page = client.get(f"/permintaan/{number}")
     data = {"csrf_token": site.token(page.text) if page.status_code == 200 else "", "agreement_date": date, "note": note}
     if agreement is not False:
@@ -55,7 +57,7 @@ def _token(site, client, path="/permintaan"):
 
 
 def _report(site, client, number, **fields):
-    data = {"csrf_token": _token(site, client), "implementation_date": "2026-11-20",
+    data = {"csrf_token": _token(site, client), "implementation_date": TODAY,
             "evidence": "SK Bupati Sragen nomor 45 tahun 2026; layanan dibuka di 20 kecamatan.",
             "replica_choice": "draft", "draft_title": "Layanan Replikasi Sragen", **fields}
     return client.post(f"/permintaan/{number}/implementasi", data=data, content_type="multipart/form-data")
@@ -92,7 +94,7 @@ def test_the_three_steps_land_in_the_lineage_and_the_counts_of_both_records(part
     sources = [dict(r) for r in db.query("SELECT hub, source_id FROM sources WHERE record_id = ?", [replica["id"]])]
     db.close()
     assert link["status"] == "confirmed" and link["stage"] == "implementasi"
-    assert (link["kesepakatan"], link["implementasi"]) == ("2026-11-02", "2026-11-20") and link["minat"]
+    assert (link["minat"], link["kesepakatan"], link["implementasi"]) == (TODAY, TODAY, TODAY)
     assert replica["agency"] == REQUESTER and replica["title"] == "Layanan Replikasi Sragen" and replica["year"] == 2026
     assert replica["regency_code"] == "33.14" and sources == [{"hub": "situs", "source_id": f"replikasi-{number}"}]
 
@@ -128,7 +130,7 @@ def test_who_may_take_each_step(parties):
     for name in ("luar", "ketiga", "operator-jatim"):
         client = site.client(name)
         token = _token(site, client)
-        refused = client.post(f"{show}/kesepakatan", data={"csrf_token": token, "agreement_date": "2026-11-01",
+        refused = client.post(f"{show}/kesepakatan", data={"csrf_token": token, "agreement_date": TODAY,
                                                            "agreement": (io.BytesIO(pdf_bytes()), "a.pdf")},
                               content_type="multipart/form-data")
         assert refused.status_code == 403, name
@@ -165,9 +167,9 @@ def test_refused_forms_come_back_with_errors_and_what_was_typed(parties):
     garbled = _accept(site, owner, number, date="kemarin sore")
     assert garbled.status_code == 400 and "bukan tanggal" in garbled.text
     assert _accept(site, owner, number).status_code == 303
-    early = _report(site, requester, number, implementation_date="2026-10-01", evidence="Bukti yang sudah diketik panjang")
+    early = _report(site, requester, number, implementation_date=YESTERDAY, evidence="Bukti yang sudah diketik panjang")
     assert early.status_code == 400 and "lebih awal dari tanggal kesepakatan" in early.text
-    assert "Bukti yang sudah diketik panjang" in early.text and 'value="2026-10-01"' in early.text
+    assert "Bukti yang sudah diketik panjang" in early.text and f'value="{YESTERDAY}"' in early.text
     no_title = _report(site, requester, number, draft_title="ab")
     assert no_title.status_code == 400 and 'id="error-draft_title"' in no_title.text
     foreign = _report(site, requester, number, replica_choice="existing", replica_id=site.other)
@@ -200,30 +202,73 @@ def test_declining_and_linking_an_existing_record(parties):
     assert _report(site, requester, second, replica_choice="existing", replica_id=own_replica,
                    evidence_pdf=(io.BytesIO(pdf_bytes()), "bukti.pdf")).status_code == 303
     lineage = site.client().get(f"/api/innovations/{own_replica}/replications").json
-    assert lineage["original"]["id"] == site.own and lineage["original"]["dates"]["implementasi"] == "2026-11-20"
+    assert lineage["original"]["id"] == site.own and lineage["original"]["dates"]["implementasi"] == TODAY
     assert requester.get(f"/permintaan/{second}/dokumen/implementasi").data.startswith(b"%PDF")
     counts = site.client().get(f"/api/innovations/{site.own}/requests").json["counts"]
     assert (counts["minat"], counts["kesepakatan"]) == (2, 1)
 
 
-def test_page_openings_are_counted_without_who_opened(site):
-    before = site.client().get(f"/api/innovations/{site.other}").json["counts"]["dilihat"]
+def test_page_openings_are_counted_once_a_day_per_address_without_who_opened(site):
+    import datetime as dt
+
+    from kms.page_views import ViewCounter
+
+    def views():
+        return site.client().get(f"/api/innovations/{site.other}").json["counts"]["dilihat"]
+
+    before = views()
     visitor = site.app.test_client()
     for _ in range(3):
-        visitor.get(f"/inovasi/{site.other}")
+        visitor.get(f"/inovasi/{site.other}")                       # reloads count once
     visitor.get(f"/inovasi/{site.other}", headers={"User-Agent": "Googlebot/2.1"})     # crawlers do not count
     visitor.head(f"/inovasi/{site.other}")
-    assert site.client().get(f"/api/innovations/{site.other}").json["counts"]["dilihat"] == before + 3
-    assert re.search(rf'id="count-dilihat">{before + 4}<', visitor.get(f"/inovasi/{site.other}").text)
-    for _ in range(FLUSH_COUNT):
-        visitor.get(f"/api/innovations/{site.own}")            # the API does not count openings
-        visitor.get(f"/inovasi/{site.own}")
+    assert views() == before + 1
+    other = site.app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.9.8.7"
+    assert re.search(rf'id="count-dilihat">{before + 2}<', other.get(f"/inovasi/{site.other}").text)
+    for _ in range(5):
+        visitor.get(f"/api/innovations/{site.own}")                 # API reads are not openings
     db = site.db()
-    stored = [tuple(row) for row in db.execute("SELECT * FROM record_views")]
+    counter = ViewCounter("uji")
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    assert counter.add(db, site.other, "127.0.0.1", tomorrow) and not counter.add(db, site.other, "127.0.0.1", tomorrow)
+    stored = [tuple(row) for row in db.execute("SELECT * FROM record_views WHERE record_id = ?", [site.other])]
     columns = [row[1] for row in db.execute("PRAGMA table_info(record_views)")]
+    own = db.execute("SELECT COALESCE(SUM(count), 0) FROM record_views WHERE record_id = ?", [site.own]).fetchone()[0]
     db.close()
-    assert columns == ["record_id", "day", "count"]           # nothing about who
-    assert sum(n for rid, _day, n in stored if rid in (site.own, site.other)) >= FLUSH_COUNT
+    assert columns == ["record_id", "day", "count"]                 # nothing about who
+    assert {day: n for _rid, day, n in stored} == {TODAY: before + 2, tomorrow.isoformat(): 1}
+    assert own == 0
+
+
+def test_steps_out_of_turn_say_what_happened(parties):
+    site = parties
+    requester, owner, operator = site.client("luar"), site.client("editor"), site.client("operator-sulsel")
+    number = _request_id(_ask(site, requester, site.own))
+    early = _accept(site, owner, number, date=YESTERDAY)
+    assert early.status_code == 400 and "lebih awal dari tanggal minat diajukan" in early.text
+    stale_page = owner.get(f"/permintaan/{number}").text                 # the owner's page, still open
+    assert operator.post(f"/permintaan/{number}/tolak", data={
+        "csrf_token": _token(site, operator), "reason": "Sudah dibahas; belum dapat dilayani."}).status_code == 303
+    late = owner.post(f"/permintaan/{number}/kesepakatan", data={
+        "csrf_token": site.token(stale_page), "agreement_date": TODAY,
+        "agreement": (io.BytesIO(pdf_bytes()), "k.pdf")}, content_type="multipart/form-data")
+    assert late.status_code == 409 and "sudah ditolak oleh operator-sulsel" in late.text
+    second = _request_id(_ask(site, requester, site.own))
+    page = requester.get(f"/inovasi/{site.own}").text
+    assert 'id="own-request"' in page and 'id="ask-link"' not in page         # the status, not the button again
+    assert _accept(site, owner, second).status_code == 303
+    none_chosen = _report(site, requester, second, replica_choice="existing", replica_id="")
+    assert none_chosen.status_code == 400 and 'id="error-replica_id"' in none_chosen.text
+    assert _report(site, requester, second).status_code == 303
+    twice = _report(site, requester, second)
+    assert twice.status_code == 409 and "sudah dilaporkan oleh luar" in twice.text
+    assert _ask(site, requester, site.own).status_code == 409                 # implemented: not asked again
+    db = site.db()
+    replica = next(db.query("SELECT replica_id FROM replication_requests WHERE id = ?", [second]))["replica_id"]
+    db.close()
+    assert 'id="draft-notice"' in site.client().get(f"/inovasi/{replica}").text
+    assert 'id="draft-notice"' not in site.client().get(f"/inovasi/{site.own}").text
 
 
 def test_documents_that_could_act_when_opened_are_refused(site):

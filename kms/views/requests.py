@@ -67,7 +67,8 @@ def _visible(request_id: int) -> tuple[dict, dict | None]:
         abort(404, "Permintaan replikasi ini tidak ada.")
     original = get_record(db, found["original_id"])
     if not requests_.may_see(db, current_user(), found, original):
-        abort(403, "Permintaan replikasi ini bukan antara instansi Anda dan instansi lain.")
+        abort(403, "Permintaan replikasi hanya dibuka oleh admin, editor instansi peminat, dan pihak pemilik "
+                   "inovasi (editor instansinya, atau operator hub atau provinsi tempat inovasi itu tercatat).")
     return found, original
 
 
@@ -128,11 +129,11 @@ def implemented(request_id):
     form, upload = request.form, request.files.get("evidence_pdf")
     typed = {name: (form.get(name) or "")[:2100] for name in
              ("implementation_date", "evidence", "replica_id", "draft_title", "replica_choice")}
-    draft = typed["replica_choice"] != "existing"
+    existing = typed["replica_choice"] == "existing"
     failed = _step(request_id, lambda found: requests_.report(
         get_db(), request_id, current_user(), typed["implementation_date"], typed["evidence"],
-        "" if draft else typed["replica_id"], typed["draft_title"] if draft else "",
-        upload.read() if upload else b"", current_app.config), typed)
+        typed["replica_id"] if existing else "", "" if existing else typed["draft_title"],
+        upload.read() if upload else b"", current_app.config, existing=existing), typed)
     return failed or redirect(url_for("requests.show", request_id=request_id, selesai="implementasi"), code=303)
 
 

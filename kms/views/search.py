@@ -16,7 +16,9 @@ from kms.params import ParameterError
 from kms.photos import gallery
 from kms.profiles import cached_profile
 from kms.records import get_record, hub_labels, open_reviews_of, records_by_id
-from kms.replication_requests import OPEN, ask_refusal, counts as request_counts, public_request, requests_of_record
+from indexer.site_records import SITE_HUB
+from kms.replication_requests import (OPEN, STATUS_LABELS, ask_refusal, counts as request_counts, own_request,
+                                      public_request, requests_of_record)
 from kms.results import active_filters, results_page
 from kms.schema import REPLICATION_STAGES, SECTIONS
 from kms.search.labels import FACET_TITLES
@@ -120,6 +122,7 @@ def detail(record_id):
     if record is None:
         abort(404, "Inovasi dengan ID ini tidak ada. Mungkin sudah digabung dengan data lain; cari judulnya.")
     count_view(record_id)
+    completeness = check_record(record, default_rules())
     user = current_user()
     editable = can_edit(db, user, record)
     links = lineage(db, record_id)
@@ -133,7 +136,7 @@ def detail(record_id):
     back = search_context(request.args.get("cari"))
     return render_template("search/detail.html", record=visible_record(record, staff), sections=SECTIONS,
                            label=labeller(hub_labels(db)),
-                           completeness=check_record(record, default_rules()), editable=editable,
+                           completeness=completeness, editable=editable,
                            audit=visible_rows(audit_trail(db, record_id), staff, "audit."),
                            saved=request.args.get("saved"),
                            similar=similar_summaries(db, search_engine(), record, 6), lineage=links,
@@ -146,4 +149,13 @@ def detail(record_id):
                            canonical=public_url(url_for("search.detail", record_id=record_id)),
                            contradictions=open_reviews_of(db, record_id, ("contradiction",)),
                            counts=request_counts(db, record_id, views_of(record_id)), in_progress=in_progress,
-                           may_ask=user is None or ask_refusal(db, user, record) is None)
+                           may_ask=user is None or ask_refusal(db, user, record) is None,
+                           own_request=own_request(db, record_id, user), request_labels=STATUS_LABELS,
+                           draft=_replica_draft(record, completeness.score))
+
+
+def _replica_draft(record: dict, score: int) -> bool:
+    """A replica's draft written from an implementation report, not yet completed."""
+    sources = [s for s in record["sources"] if not s.get("dropped_at")]
+    return bool(sources) and all(s["hub"] == SITE_HUB and s["source_id"].startswith("replikasi-") for s in sources) \
+        and score < default_rules().threshold

@@ -23,6 +23,9 @@ class MappingError(ValueError):
     """A mapping file that cannot be used; the message names the file and the key."""
 
 
+MAX_SUBMISSIONS = 10        # proposals one innovator may send to the hub in a year, unless the hub says otherwise
+
+
 @dataclass(frozen=True)
 class Mapping:
     name: str
@@ -45,6 +48,7 @@ class Mapping:
     label: str = ""             # the hub's name for people ("Hub JIPP Sulawesi Selatan"); pages show it
     table: str = ""             # sqldump, sqlite: the main table (one innovation per row)
     joins: dict[str, dict] = field(default_factory=dict)    # name -> {table, on, key, many}
+    max_submissions: int = MAX_SUBMISSIONS   # the hub's own site: proposals per innovator per year
 
 
 def with_decisions(mapping: Mapping, decisions: dict[str, dict[str, str]]) -> Mapping:
@@ -67,10 +71,10 @@ KEYS: dict[str, tuple[type, ...]] = {
     "name": (str,), "label": (str,), "format": (str,), "kind": (str,), "encoding": (str,), "delimiter": (str,),
     "region_codes": (str,), "records_at": (str,), "id": (str,), "sheet": (str,), "fields": (dict,),
     "values": (dict,), "defaults": (dict,), "html": (dict,), "samples": (str, list), "records_hub": (str,),
-    "table": (str,), "joins": (dict,),
+    "table": (str,), "joins": (dict,), "max_submissions": (int,),
 }
 JOIN_KEYS: dict[str, tuple[type, ...]] = {"table": (str,), "on": (str,), "key": (str,), "many": (bool,)}
-_TYPE_NAMES = {str: "teks", list: "daftar", dict: "tabel", bool: "true/false"}
+_TYPE_NAMES = {str: "teks", list: "daftar", dict: "tabel", bool: "true/false", int: "bilangan bulat"}
 
 
 def _check_types(data: dict, fail) -> None:
@@ -177,7 +181,14 @@ def mapping_from_text(text: str, path: str | Path) -> Mapping:
         html_fields=tuple(html), samples=tuple(_as_list(data.get("samples", []))),
         records_hub=data.get("records_hub", ""), text=text, label=data.get("label", "").strip(),
         table=data.get("table", ""), joins={name: dict(join) for name, join in data.get("joins", {}).items()},
+        max_submissions=_positive(data.get("max_submissions", MAX_SUBMISSIONS), fail),
     )
+
+
+def _positive(value, fail) -> int:
+    if isinstance(value, bool) or value < 1 or value > 1000:
+        fail("'max_submissions' harus bilangan 1 sampai 1000")
+    return value
 
 
 def hub_mapping(name: str, hubs_dir: Path = HUBS_DIR) -> Mapping:

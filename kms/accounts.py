@@ -4,6 +4,8 @@ Roles, least privilege first:
   agency_editor  the records of one agency (its canonical name, as in `kms export`)
   hub_operator   the records of one hub (an active source from it) or of one province
   admin          everything, including campaigns of any scope
+  innovator      no record: their own submissions (/ajukan) to one hub, for one agency (and unit);
+                 made by an admin or by an operator of that hub
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from indexer.agencies import normalize_agency, unit_key
 from indexer.textnorm import key
 from kms.records import hubs_of
-from kms.schema import REGION_GOVERNMENT_TYPES, ROLES
+from kms.schema import REGION_GOVERNMENT_TYPES, ROLES, STAFF_ROLES
 
 MIN_PASSWORD = 10
 MAX_FAILURES_PER_PAIR = 5      # one account from one address: then a pause that doubles
@@ -92,9 +94,15 @@ class User:
             return "semua data"
         if self.hub:
             return f"hub {self.hub}"
+        if self.role == "innovator":
+            return f"ajuan ke hub {self.hub} untuk {self.agency}" + (f", unit {self.unit}" if self.unit else "")
         if self.province:
             return f"provinsi {self.province}"
         return f"instansi {self.agency}" + (f", unit {self.unit}" if self.unit else "")
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
 
     def can_manage_campaigns(self) -> bool:
         return self.role in ("admin", "hub_operator")
@@ -119,8 +127,10 @@ def create_user(db, name: str, role: str, password: str, hub: str | None = None,
         raise AccountError("hub_operator perlu tepat satu dari --hub atau --province")
     if role == "agency_editor" and (hub or province or not agency):
         raise AccountError("agency_editor perlu --agency (nama instansi kanonis)")
-    if unit and role != "agency_editor":
-        raise AccountError("--unit hanya untuk agency_editor")
+    if role == "innovator" and (province or not hub or not agency):
+        raise AccountError("innovator perlu --hub (hub tujuan ajuannya) dan --agency (instansinya)")
+    if unit and role not in ("agency_editor", "innovator"):
+        raise AccountError("--unit hanya untuk agency_editor atau innovator")
     if province and not province.replace(".", "").isdigit():
         raise AccountError("--province harus kode Kemendagri, misalnya 73")
     problem = password_problem(name, password)

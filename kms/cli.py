@@ -27,7 +27,7 @@ from kms.params import ParameterError
 from kms.records import agency_exists, count_records, iter_records, quarantine_items, review_items
 from kms.renormalize import renormalize as renormalize_store
 from kms.replication import detect_candidates
-from kms.schema import LIST_FIELDS, RECORD_FIELDS
+from kms.schema import LIST_FIELDS, RECORD_FIELDS, ROLES
 from kms.scores import ensure_scores, group_table, outdated_ids, save_scores, score_rows, summary
 from kms.search import ENGINES, engine_for
 from kms.search.query import SearchQuery
@@ -508,12 +508,14 @@ def user():
 
 @user.command("add")
 @click.argument("name")
-@click.option("--role", required=True, type=click.Choice(["admin", "hub_operator", "agency_editor"]))
-@click.option("--hub", help="hub_operator: the hub (mapping name) whose records they keep.")
+@click.option("--role", required=True, type=click.Choice(list(ROLES)))
+@click.option("--hub", help="hub_operator: the hub (mapping name) whose records they keep; innovator: the hub "
+                            "they submit to.")
 @click.option("--province", help="hub_operator: the province code whose records they keep.")
-@click.option("--agency", help="agency_editor: the agency, in any spelling the ingest reads (Pemkab Sinjai); "
-                               "the canonical name chosen is printed.")
-@click.option("--unit", help="agency_editor: only this unit of the agency (Dinas Kesehatan Kabupaten Sinjai).")
+@click.option("--agency", help="agency_editor, innovator: the agency, in any spelling the ingest reads (Pemkab "
+                               "Sinjai); the canonical name chosen is printed.")
+@click.option("--unit", help="agency_editor: only this unit of the agency (Dinas Kesehatan Kabupaten Sinjai); "
+                             "innovator: their unit.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def user_add(name, role, hub, province, agency, unit, password_stdin):
     """Create a staff account (asks for the password unless --password-stdin)."""

@@ -11,6 +11,11 @@ from pathlib import Path
 MEDIA = "media"          # public
 DOCUMENTS = "dokumen"    # staff of the parties only
 MAX_DOCUMENT_MB = 10
+MAX_PHOTO_MB = 10
+MAX_PHOTO_PIXELS = 40_000_000        # 40 megapixels: more is refused before it is decoded
+PHOTO_SIDE = 2000                    # the stored photo's longest side, in pixels
+THUMB_SIDE = 400
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP")
 
 
 class DocumentError(ValueError):
@@ -74,6 +79,71 @@ def _active_content(reader) -> str | None:
             if str(found.get(name, "")) in ACTIVE_TYPES:
                 return ACTIVE_TYPES[str(found.get(name))]
     return None
+
+
+def store_photo(config, folder: str, data: bytes, what: str) -> dict:
+    """Check a photo by its content (JPEG, PNG or WebP, whatever its name says), decode it
+    whole, and keep a re-encoded JPEG (at most PHOTO_SIDE pixels a side) and a thumbnail under
+    dokumen/<folder>/, named by the digest of what is kept; nothing of the uploaded bytes
+    survives but the picture (a script appended to an image is gone). Answers {"name",
+    "thumb", "width", "height"} with paths relative to dokumen/."""
+    from PIL import Image, UnidentifiedImageError     # loaded when a photo arrives, not at start
+
+    if not data:
+        raise DocumentError(f"{what}: pilih berkas foto")
+    if len(data) > MAX_PHOTO_MB * 1024 * 1024:
+        raise DocumentError(f"{what}: berkas lebih dari {MAX_PHOTO_MB} MB")
+    try:
+        with Image.open(io.BytesIO(data), formats=PHOTO_FORMATS) as image:
+            width, height = image.size
+            if width * height > MAX_PHOTO_PIXELS:
+                raise DocumentError(f"{what}: gambar {width} x {height} piksel, lebih dari "
+                                    f"{MAX_PHOTO_PIXELS // 1_000_000} megapiksel")
+            image.load()
+            picture = image.convert("RGBA") if image.mode in ("P", "LA", "RGBA", "PA") else image.convert("RGB")
+    except DocumentError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
+        reason = "terlalu besar saat dibuka" if isinstance(exc, Image.DecompressionBombError) else \
+            "bukan foto JPEG, PNG atau WebP"
+        raise DocumentError(f"{what}: {reason}") from None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise DocumentError(f"{what}: foto rusak atau tidak lengkap ({type(exc).__name__})") from None
+    if picture.mode == "RGBA":             # transparent parts on white
+        flat = Image.new("RGB", picture.size, "white")
+        flat.paste(picture, mask=picture.getchannel("A"))
+        picture = flat
+    picture.thumbnail((PHOTO_SIDE, PHOTO_SIDE))
+    kept = io.BytesIO()
+    picture.save(kept, "JPEG", quality=85, optimize=True)
+    thumb = picture.copy()
+    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))
+    small = io.BytesIO()
+    thumb.save(small, "JPEG", quality=80)
+    digest = hashlib.sha256(kept.getvalue()).hexdigest()[:16]
+    target = documents_dir(config) / folder
+    target.mkdir(parents=True, exist_ok=True)
+    for name, body in ((f"{digest}.jpg", kept.getvalue()), (f"{digest}-kecil.jpg", small.getvalue())):
+        part = target / (name + ".part")
+        part.write_bytes(body)
+        part.replace(target / name)
+    return {"name": f"{folder}/{digest}.jpg", "thumb": f"{folder}/{digest}-kecil.jpg",
+            "width": picture.width, "height": picture.height}
+
+
+def publish_file(config, relative: str, folder: str) -> str:
+    """Copy a kept file (relative to dokumen/) into the public media/<folder>/; answers the
+    path a record's `photos` names (media/<folder>/<file>)."""
+    source = document_path(config, relative)
+    if source is None:
+        raise DocumentError(f"berkas {relative} tidak ada lagi")
+    target = media_dir(config) / folder / source.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        part = target.with_suffix(target.suffix + ".part")
+        part.write_bytes(source.read_bytes())
+        part.replace(target)
+    return f"{MEDIA}/{folder}/{source.name}"
 
 
 def store_document(config, folder: str, stem: str, data: bytes, what: str) -> str:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from indexer.mapping import Mapping, MappingError, hub_mapping, mapping_from_text, with_decisions
 from indexer.normalize import RecordError, normalize_record
 from indexer.pipeline import save_issues
+from indexer.site_records import mapping_for_source
 from kms import accounts, records
 
 BATCH = 200
@@ -55,7 +56,7 @@ def renormalize(db, hub: str | None = None, mappings: dict[str, Mapping] | None 
         with db.atomic():
             for row in batch:
                 report.sources += 1
-                mapping = _mapping(db, found, row["hub"])
+                mapping = mapping_for_source(row["hub"], row["source_id"], _mapping(db, found, row["hub"]))
                 if mapping is None:
                     report.no_mapping[row["hub"]] += 1
                     continue

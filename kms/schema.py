@@ -162,8 +162,10 @@ def migrate(db: sqlite_utils.Database) -> None:
                        [func.__name__, dt.datetime.now(dt.timezone.utc).isoformat()])
 
 
-ROLES = ("admin", "hub_operator", "agency_editor")
-ROLE_NAMES = {"admin": "admin", "hub_operator": "operator hub", "agency_editor": "editor instansi"}   # for people
+ROLES = ("admin", "hub_operator", "agency_editor", "innovator")
+STAFF_ROLES = ("admin", "hub_operator", "agency_editor")      # the staff pages; an innovator has only /ajukan
+ROLE_NAMES = {"admin": "admin", "hub_operator": "operator hub", "agency_editor": "editor instansi",
+              "innovator": "inovator"}   # for people
 
 
 @migration
@@ -446,3 +448,19 @@ def add_replication_requests(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_requests_agency ON replication_requests (requester_agency, status)")
     db.execute("CREATE TABLE record_views (record_id TEXT NOT NULL, day TEXT NOT NULL, count INTEGER NOT NULL, "
                "PRIMARY KEY (record_id, day)) WITHOUT ROWID")
+
+
+SUBMISSION_STATUSES = ("draft", "submitted", "published")
+
+
+@migration
+def add_submissions(db: sqlite_utils.Database) -> None:
+    # Innovators' submissions to their hub (kms/submissions.py): what was typed (canonical names,
+    # JSON), the files kept (photos re-encoded, evidence PDFs), and, once the hub publishes
+    # one, the record it became (a source `ajuan-<n>` of the hub).
+    db.execute("CREATE TABLE submissions (id INTEGER PRIMARY KEY, hub TEXT NOT NULL, innovator TEXT NOT NULL, "
+               "agency TEXT NOT NULL, unit TEXT, status TEXT NOT NULL DEFAULT 'draft', fields TEXT NOT NULL, "
+               "files TEXT NOT NULL DEFAULT '[]', created_at TEXT NOT NULL, updated_at TEXT NOT NULL, submitted_at TEXT, "
+               "published_at TEXT, published_by TEXT, record_id TEXT)")
+    db.execute("CREATE INDEX idx_submissions_innovator ON submissions (innovator, status)")
+    db.execute("CREATE INDEX idx_submissions_hub ON submissions (hub, status)")

@@ -125,6 +125,12 @@ def current_user() -> User | None:
     return g.user
 
 
+def current_staff() -> User | None:
+    """The signed-in account when it is staff (an innovator is a visitor on staff matters)."""
+    user = current_user()
+    return user if user is not None and user.is_staff else None
+
+
 def _refuse_anonymous():
     if request.path.startswith("/api/"):
         return api_error(None, "sign in as staff first (/masuk)", 401)
@@ -133,7 +139,22 @@ def _refuse_anonymous():
 
 
 def staff_required(view):
-    """Any signed-in account."""
+    """A signed-in staff account (admin, hub operator, agency editor)."""
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        user = current_user()
+        if user is None:
+            return _refuse_anonymous()
+        if not user.is_staff:
+            if request.path.startswith("/api/"):
+                return api_error(None, "this account is not a staff account", 403)
+            abort(403, "Halaman ini untuk staf hub dan instansi. Akun inovator mengelola ajuannya di /ajukan.")
+        return view(*args, **kwargs)
+    return guarded
+
+
+def signed_in_required(view):
+    """Any signed-in account (each view then decides what the account may see)."""
     @wraps(view)
     def guarded(*args, **kwargs):
         if current_user() is None:
@@ -149,6 +170,8 @@ def campaign_manager_required(view):
         user = current_user()
         if user is None:
             return _refuse_anonymous()
+        if not user.is_staff:
+            abort(403, "Halaman ini untuk staf hub dan instansi.")
         if not user.can_manage_campaigns():
             abort(403, "Peran Anda tidak dapat mengelola kampanye.")
         return view(*args, **kwargs)

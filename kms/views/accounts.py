@@ -1,6 +1,7 @@
-"""/akun: staff accounts in the browser, for admins, with the rules of `kms user` (the same
-domain functions): create, disable, set a new password. Forms keep what was typed (never a
-password) and show each error beside its field."""
+"""/akun: accounts in the browser, with the rules of `kms user` (the same domain functions):
+create, disable, set a new password. Admins manage every account; an operator of a hub manages
+that hub's innovator accounts only. Forms keep what was typed (never a password) and show each
+error beside its field."""
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from kms.accounts import AccountError, agency_scope, create_user, disable_user, list_users, set_password
@@ -11,41 +12,57 @@ from kms.web import current_user, get_db, staff_required
 
 bp = Blueprint("accounts", __name__)
 ROLE_LABELS = {"admin": "Admin (semua data)", "hub_operator": "Operator hub (satu hub atau satu provinsi)",
-               "agency_editor": "Penyunting instansi (satu instansi, boleh satu unit)"}
+               "agency_editor": "Penyunting instansi (satu instansi, boleh satu unit)",
+               "innovator": "Inovator (mengajukan inovasi ke satu hub untuk instansinya)"}
 
 
-def _admin():
+def _manager():
+    """Admins, and operators of one hub (for that hub's innovators)."""
     user = current_user()
-    if user.role != "admin":
-        abort(403, "Hanya admin yang dapat mengelola akun.")
+    if user.role != "admin" and not (user.role == "hub_operator" and user.hub):
+        abort(403, "Akun dikelola admin; operator hub mengelola akun inovator hubnya.")
     return user
 
 
+def _manages(manager, account: dict | None) -> bool:
+    return manager.role == "admin" or bool(account and account["role"] == "innovator" and account["hub"] == manager.hub)
+
+
+
 def _page(typed=None, errors=None, status=200, done=None):
-    return render_template("staff/accounts.html", users=list_users(get_db()), roles=ROLES, role_labels=ROLE_LABELS,
-                           hubs=sorted(hub_labels(get_db()).items(), key=lambda item: item[1]),
-                           provinces=provinces(), typed=typed or {}, errors=errors or {},
+    manager = current_user()
+    users = [u for u in list_users(get_db()) if _manages(manager, u)]
+    roles = ROLES if manager.role == "admin" else ("innovator",)
+    hubs = sorted(hub_labels(get_db()).items(), key=lambda item: item[1])
+    if manager.role != "admin":
+        hubs = [(key, label) for key, label in hubs if key == manager.hub] or [(manager.hub, manager.hub)]
+    return render_template("staff/accounts.html", users=users, roles=roles, role_labels=ROLE_LABELS,
+                           hubs=hubs, provinces=provinces(), typed=typed or {}, errors=errors or {},
                            done=done or request.args.get("selesai")), status
 
 
 @bp.get("/akun")
 @staff_required
 def page():
-    _admin()
+    _manager()
     return _page()
 
 
 @bp.post("/akun")
 @staff_required
 def add():
-    _admin()
+    manager = _manager()
     form = request.form
     typed = {k: form.get(k, "") for k in ("name", "role", "hub", "province", "agency", "unit")}
     errors = {}
+    if manager.role != "admin":          # an operator makes innovators of their own hub, nothing else
+        if typed["role"] != "innovator":
+            errors["role"] = "Operator hub hanya membuat akun inovator."
+        typed["hub"] = manager.hub
     if form.get("password") != form.get("password2"):
         errors["password2"] = "Kedua kata sandi tidak sama."
     agency, unit = typed["agency"].strip() or None, typed["unit"].strip() or None
-    if agency and typed["role"] == "agency_editor":
+    if agency and typed["role"] in ("agency_editor", "innovator"):
         try:
             agency, unit = agency_scope(agency, unit)
         except AccountError as exc:
@@ -53,15 +70,19 @@ def add():
     if not errors:
         try:
             create_user(get_db(), typed["name"], typed["role"], form.get("password") or "",
-                        hub=typed["hub"] or None if typed["role"] == "hub_operator" else None,
+                        hub=typed["hub"] or None if typed["role"] in ("hub_operator", "innovator") else None,
                         province=typed["province"] or None if typed["role"] == "hub_operator" else None,
-                        agency=agency if typed["role"] == "agency_editor" else None,
-                        unit=unit if typed["role"] == "agency_editor" else None)
+                        agency=agency if typed["role"] in ("agency_editor", "innovator") else None,
+                        unit=unit if typed["role"] in ("agency_editor", "innovator") else None)
         except AccountError as exc:
             errors[_field_of(str(exc))] = str(exc)[:1].upper() + str(exc)[1:] + "."
     if errors:
         return _page(typed, errors, 400)
     return redirect(url_for("accounts.page", selesai=f"Akun {typed['name']} dibuat."))
+
+
+def _account(name: str) -> dict | None:
+    return next((u for u in list_users(get_db()) if u["name"] == name), None)
 
 
 def _field_of(message: str) -> str:
@@ -77,7 +98,9 @@ def _field_of(message: str) -> str:
 @bp.post("/akun/<name>/nonaktifkan")
 @staff_required
 def disable(name):
-    admin = _admin()
+    admin = _manager()
+    if not _manages(admin, _account(name)):
+        abort(403, "Akun ini di luar wewenang Anda.")
     if name == admin.name:
         return _page(errors={"account": "Anda tidak dapat menonaktifkan akun Anda sendiri."}, status=400)
     try:
@@ -90,7 +113,8 @@ def disable(name):
 @bp.post("/akun/<name>/sandi")
 @staff_required
 def reset(name):
-    _admin()
+    if not _manages(_manager(), _account(name)):
+        abort(403, "Akun ini di luar wewenang Anda.")
     form = request.form
     if form.get("password") != form.get("password2"):
         return _page(errors={f"reset-{name}": "Kedua kata sandi tidak sama."}, status=400)

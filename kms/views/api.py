@@ -19,7 +19,7 @@ from kms.results import api_hit, results_page
 from kms.search.query import SearchQuery
 from kms.similar import similar_summaries
 from kms.suggest import gap_view, public_result, suggest
-from kms.web import (attachment, api_error, current_user, get_db, query_thesaurus, search_engine, staff_required,
+from kms.web import (attachment, api_error, current_staff, current_user, get_db, query_thesaurus, search_engine, staff_required,
                      views_of)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -49,7 +49,7 @@ def innovation(record_id):
     labels = hub_labels(db)
     for source in record["sources"]:
         source["hub_label"] = labels.get(source["hub"], source["hub"])
-    user = current_user()
+    user = current_staff()
     shown = visible_record(record, user is not None)
     shown["completeness"] = {"score": result.score}
     shown["feedback"] = feedback_summary(db, record_id)

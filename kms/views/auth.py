@@ -9,7 +9,7 @@ from kms.web import current_user, get_db
 bp = Blueprint("auth", __name__)
 
 
-def _safe_next(target: str | None) -> str:
+def _safe_next(target: str | None, home: str = "staff.dashboard") -> str:
     """Only a path on this site (never another host) is followed after signing in: whitespace
     and control characters go first (browsers drop them, so "/%09/evil.example" would be "//evil.example")."""
     target = "".join(c for c in (target or "") if c.isprintable() and not c.isspace())
@@ -17,7 +17,7 @@ def _safe_next(target: str | None) -> str:
     if target.startswith("/") and not target.startswith("//") and "\\" not in target \
             and not parsed.scheme and not parsed.netloc:
         return target
-    return url_for("staff.dashboard")
+    return url_for(home)
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -37,7 +37,7 @@ def login():
     session["user"] = user.name
     session["version"] = user.session_version
     session.permanent = True
-    return redirect(_safe_next(target))
+    return redirect(_safe_next(target, "staff.dashboard" if user.is_staff else "submissions.overview"))
 
 
 @bp.route("/keluar", methods=["GET", "POST"])

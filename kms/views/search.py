@@ -25,7 +25,7 @@ from kms.search.labels import FACET_TITLES
 from kms.search.present import labeller
 from kms.search.query import SearchQuery
 from kms.similar import similar_summaries
-from kms.web import (attachment, count_view, current_user, get_db, public_url, query_thesaurus, records_download,
+from kms.web import (attachment, count_view, current_staff, get_db, public_url, query_thesaurus, records_download,
                      search_engine, views_of)
 
 bp = Blueprint("search", __name__)
@@ -123,7 +123,7 @@ def detail(record_id):
         abort(404, "Inovasi dengan ID ini tidak ada. Mungkin sudah digabung dengan data lain; cari judulnya.")
     count_view(record_id)
     completeness = check_record(record, default_rules())
-    user = current_user()
+    user = current_staff()
     editable = can_edit(db, user, record)
     links = lineage(db, record_id)
     in_progress = [public_request(r) for r in requests_of_record(db, record_id) if r["status"] in OPEN]

@@ -6,6 +6,8 @@ Roles, least privilege first:
   admin          everything, including campaigns of any scope
   innovator      no record: their own submissions (/ajukan) to one hub, for one agency (and unit);
                  made by an admin or by an operator of that hub
+  panelist       no record: scores the entries of the hub's competitions they are named to,
+                 never their own agency's; made like innovators
 """
 from __future__ import annotations
 
@@ -96,6 +98,8 @@ class User:
             return f"hub {self.hub}"
         if self.role == "innovator":
             return f"ajuan ke hub {self.hub} untuk {self.agency}" + (f", unit {self.unit}" if self.unit else "")
+        if self.role == "panelist":
+            return f"panelis kompetisi hub {self.hub} (dari {self.agency})"
         if self.province:
             return f"provinsi {self.province}"
         return f"instansi {self.agency}" + (f", unit {self.unit}" if self.unit else "")
@@ -127,10 +131,11 @@ def create_user(db, name: str, role: str, password: str, hub: str | None = None,
         raise AccountError("hub_operator perlu tepat satu dari --hub atau --province")
     if role == "agency_editor" and (hub or province or not agency):
         raise AccountError("agency_editor perlu --agency (nama instansi kanonis)")
-    if role == "innovator" and (province or not hub or not agency):
-        raise AccountError("innovator perlu --hub (hub tujuan ajuannya) dan --agency (instansinya)")
-    if unit and role not in ("agency_editor", "innovator"):
-        raise AccountError("--unit hanya untuk agency_editor atau innovator")
+    if role in ("innovator", "panelist") and (province or not hub or not agency):
+        raise AccountError(f"{role} perlu --hub (hub {'tujuan ajuannya' if role == 'innovator' else 'yang menilai'}) "
+                           "dan --agency (instansinya)")
+    if unit and role not in ("agency_editor", "innovator", "panelist"):
+        raise AccountError("--unit hanya untuk agency_editor, innovator atau panelist")
     if province and not province.replace(".", "").isdigit():
         raise AccountError("--province harus kode Kemendagri, misalnya 73")
     problem = password_problem(name, password)

@@ -23,7 +23,7 @@ from kms.schema import ROLE_NAMES
 from kms.search.engine import IndexDamaged
 from kms.search.labels import facet_label
 from kms.sync import report_damage
-from kms.views import (accounts, api, auth, booklets, edit, feedback, health, opendata, quarantine, replication, requests, review,
+from kms.views import (accounts, api, auth, booklets, competitions, edit, feedback, health, opendata, quarantine, replication, requests, review,
                        search, site, staff, stats, submissions, upload)
 from kms.web import api_error, current_user, get_db
 
@@ -53,7 +53,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 BLUEPRINTS = (search, api, auth, staff, edit, replication, health, site, stats, opendata, booklets, accounts,
-              quarantine, review, upload, feedback, requests, submissions)
+              quarantine, review, upload, feedback, requests, submissions, competitions)
 LIMITED = {"search.results", "search.detail", "search.export", "search.profile", "data.dataset"}     # and every /api/ route: anonymous traffic is limited
 
 

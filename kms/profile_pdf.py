@@ -19,6 +19,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from kms.config import ROOT
+from kms.awards import of_record
 from kms.display import tanggal
 from kms.media import media_dir
 from kms.schema import PROFILE_OTHER_HEADINGS, SECTIONS
@@ -108,9 +109,8 @@ class ProfileDocument(FPDF):
 
 def _facts(record: dict, hub_labels: dict[str, str]) -> list[tuple[str, str]]:
     region = ", ".join(v for v in (record.get("regency_name"), record.get("province_name")) if v)
-    award = ""
-    if record.get("award") and record["award"] != "none":
-        award = facet_label("award", record["award"]) + (f" {record['award_year']}" if record.get("award_year") else "")
+    award = "; ".join(facet_label("award", a["tier"]) + (f" {a['year']}" if a.get("year") else "")
+                      + (f" ({a['body']})" if a.get("body") else "") for a in of_record(record))
     sdgs = "; ".join(facet_label("sdg", str(n)) for n in record.get("sdgs") or [])
     rows = [("Instansi", record.get("agency")), ("Unit", record.get("unit")), ("Wilayah", region),
             ("Tahun", record.get("year")), ("Tahun mulai", record.get("start_year")),

@@ -16,6 +16,7 @@ from indexer.mapping import bundled_labels
 from indexer.merge import SourceFields, merge_fields
 from indexer.textnorm import printable
 from kms.db import in_chunks, rows, upsert_sql
+from kms.awards import combined
 from kms.schema import CONTENT_FIELDS, LIST_FIELDS, RECORD_FIELDS
 
 
@@ -181,6 +182,10 @@ def rebuild_record(db, record_id: str, when: str) -> str:
     overrides = field_overrides(db, record_id)
     _save_edit_conflicts(db, record_id, merged, overrides, when)
     merged.update({name: edit["value"] for name, edit in overrides.items()})
+    given = site_awards(db, record_id)
+    if given:              # competitions held on this site: the best award shows first
+        merged["awards"] = combined(merged.get("award"), merged.get("award_year"), given)
+        merged["award"], merged["award_year"] = merged["awards"][0]["tier"], merged["awards"][0]["year"]
     digest = content_hash(merged)
     dates = [s["source_updated_at"] for s in sources if s["source_updated_at"]]
     dates += [edit["at"] for edit in overrides.values()]
@@ -196,6 +201,20 @@ def rebuild_record(db, record_id: str, when: str) -> str:
     db.execute(upsert_sql("innovations", row, "id"), list(row.values()))
     save_title_keys(db, record_id, row)
     return "updated" if existing else "new"
+
+
+def site_awards(db, record_id: str) -> list[dict]:
+    """Awards competitions on this site gave the record (table record_awards)."""
+    return list(rows(db, "SELECT tier, year, body FROM record_awards WHERE record_id = ? ORDER BY id", [record_id]))
+
+
+def add_award(db, record_id: str, tier: str, year: int, body: str, competition_id: int | None) -> None:
+    """A competition's award for the record (once per competition), then the record rebuilt
+    so its `awards`, `award` and `award_year` show it; the caller holds the transaction."""
+    db.execute("DELETE FROM record_awards WHERE record_id = ? AND competition_id IS ?", [record_id, competition_id])
+    db.execute("INSERT INTO record_awards (record_id, tier, year, body, competition_id, at) VALUES (?, ?, ?, ?, ?, ?)",
+               [record_id, tier, year, body, competition_id, now_iso()])
+    rebuild_record(db, record_id, now_iso())
 
 
 def _save_edit_conflicts(db, record_id: str, hub_values: dict, overrides: dict, when: str) -> None:

@@ -70,16 +70,17 @@ RECORD_FIELDS: dict[str, type] = {
     "contact": str,
     "video_url": str,
     "photos": str,
+    "awards": str,
     "updated_at": str,
     "ingested_at": str,
 }
-LIST_FIELDS = ("sdgs", "photos")
+LIST_FIELDS = ("sdgs", "photos", "awards")
 INT_FIELDS = tuple(name for name, kind in RECORD_FIELDS.items() if kind is int)
 # Fields a hub mapping may fill (the rest are derived: ids, names from codes, timestamps).
 MAPPABLE_FIELDS = tuple(
     name for name in RECORD_FIELDS
     if name not in {"id", "province_code", "province_name", "regency_code", "regency_name",
-                    "ingested_at"}
+                    "ingested_at", "awards"}
 ) + ("region",)
 # Fields that make up a record's content (what a content hash covers).
 CONTENT_FIELDS = tuple(name for name in RECORD_FIELDS
@@ -92,7 +93,7 @@ FIELD_LABELS: dict[str, str] = {
     "region": "Wilayah", "category": "Kategori", "sector": "Urusan pemerintahan", "sdgs": "SDGs",
     "award": "Penghargaan", "award_year": "Tahun penghargaan", "stage": "Tahapan",
     "digital": "Digital", "status": "Status", "innovator": "Inovator", "contact": "Kontak",
-    "video_url": "Tautan video", "photos": "Foto", "replication": "Replikasi",
+    "video_url": "Tautan video", "photos": "Foto", "replication": "Replikasi", "awards": "Penghargaan",
 }
 
 AGENCY_TYPES = ("kementerian", "lembaga", "pemprov", "pemkab", "pemkot", "bumn", "bumd", "perguruan_tinggi",
@@ -162,10 +163,10 @@ def migrate(db: sqlite_utils.Database) -> None:
                        [func.__name__, dt.datetime.now(dt.timezone.utc).isoformat()])
 
 
-ROLES = ("admin", "hub_operator", "agency_editor", "innovator")
+ROLES = ("admin", "hub_operator", "agency_editor", "innovator", "panelist")
 STAFF_ROLES = ("admin", "hub_operator", "agency_editor")      # the staff pages; an innovator has only /ajukan
 ROLE_NAMES = {"admin": "admin", "hub_operator": "operator hub", "agency_editor": "editor instansi",
-              "innovator": "inovator"}   # for people
+              "innovator": "inovator", "panelist": "panelis"}   # for people
 
 
 @migration
@@ -464,3 +465,27 @@ def add_submissions(db: sqlite_utils.Database) -> None:
                "published_at TEXT, published_by TEXT, record_id TEXT)")
     db.execute("CREATE INDEX idx_submissions_innovator ON submissions (innovator, status)")
     db.execute("CREATE INDEX idx_submissions_hub ON submissions (hub, status)")
+
+
+@migration
+def add_competitions(db: sqlite_utils.Database) -> None:
+    # Hub competitions in stages (kms/competitions.py): the competition with its stages and
+    # pass rules as JSON, its panelists, its entries (submissions) with the stage each reached,
+    # and every panelist's score and comment per indicator. Awards that competitions give go to
+    # record_awards; a record's `awards` lists them with its hub's award, best first (kms.awards).
+    db.execute("CREATE TABLE competitions (id INTEGER PRIMARY KEY, hub TEXT NOT NULL, name TEXT NOT NULL, year INTEGER NOT NULL, "
+               "opens_on TEXT NOT NULL, closes_on TEXT NOT NULL, template TEXT NOT NULL, stages TEXT NOT NULL, "
+               "award TEXT NOT NULL, status TEXT NOT NULL, current_stage INTEGER NOT NULL, created_by TEXT NOT NULL, "
+               "created_at TEXT NOT NULL, updated_at TEXT, published_at TEXT)")
+    db.execute("CREATE TABLE competition_panelists (competition_id INTEGER NOT NULL, panelist TEXT NOT NULL, "
+               "PRIMARY KEY (competition_id, panelist))")
+    db.execute("CREATE TABLE competition_entries (competition_id INTEGER NOT NULL, submission_id INTEGER NOT NULL, "
+               "reached INTEGER NOT NULL, total REAL, rank INTEGER, winner INTEGER NOT NULL DEFAULT 0, "
+               "PRIMARY KEY (competition_id, submission_id))")
+    db.execute("CREATE TABLE competition_scores (competition_id INTEGER NOT NULL, stage INTEGER NOT NULL, "
+               "submission_id INTEGER NOT NULL, panelist TEXT NOT NULL, indicator TEXT NOT NULL, value REAL NOT NULL, "
+               "comment TEXT, at TEXT NOT NULL, PRIMARY KEY (competition_id, stage, submission_id, panelist, indicator))")
+    db.execute("CREATE TABLE record_awards (id INTEGER PRIMARY KEY, record_id TEXT NOT NULL, tier TEXT NOT NULL, "
+               "year INTEGER, body TEXT, competition_id INTEGER, at TEXT NOT NULL)")
+    db.execute("CREATE INDEX idx_record_awards ON record_awards (record_id)")
+    db.execute("ALTER TABLE innovations ADD COLUMN awards TEXT")

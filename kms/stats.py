@@ -116,40 +116,58 @@ def _dimension(chosen: Chosen, name: str):
 def _tally(chosen: Chosen, name: str) -> tuple[list, dict]:
     """{value: count} of one dimension among the chosen documents."""
     mask = chosen.found.mask
-    if name == "sdg":
-        return _sdg_keys(chosen), {key: int(np.count_nonzero(bits[mask])) for key, bits in _sdg_bits(chosen)}
+    if name in COUNTED_BY_BITS:
+        return _bit_keys(chosen, name), {key: int(np.count_nonzero(bits[mask])) for key, bits in _bits(chosen, name)}
     keys, codes = _dimension(chosen, name)
     counts = np.bincount(codes[mask], minlength=len(keys))
     return keys, {keys[i]: int(n) for i, n in enumerate(counts) if n}
 
 
-def _sdg_bits(chosen: Chosen):
-    """(sdg number, per-document bool array) for each SDG the index holds."""
+COUNTED_BY_BITS = ("sdg", "award")      # a record may hold several: counted once under each
+
+
+def _bits(chosen: Chosen, name: str):
+    """(value, per-document bool array) for each value of a many-valued dimension the index
+    holds: SDG numbers, or award tiers and "none" for records without any."""
     arrays = chosen.found.arrays
-    masks = arrays.masks["sdg"]
-    for code, value in enumerate(arrays.values["sdg"][:63]):
-        if value.isdigit():
+    masks = arrays.masks[name]
+    for code, value in enumerate(arrays.values[name][:63]):
+        if name == "sdg" and value.isdigit():
             yield int(value), (masks & (1 << code)) != 0
+        elif name == "award" and value != "none":
+            yield value, (masks & (1 << code)) != 0
+    if name == "award":
+        none_bit = 1 << arrays.values[name].index("none") if "none" in arrays.values[name][:63] else 0
+        yield "none", (masks & ~none_bit) == 0
 
 
-def _sdg_keys(chosen: Chosen) -> list:
-    return [number for number, _ in _sdg_bits(chosen)]
+def _bit_keys(chosen: Chosen, name: str) -> list:
+    return [value for value, _ in _bits(chosen, name)]
 
 
 def _cross(chosen: Chosen, rows: str, cols: str) -> tuple[list, list, dict]:
     """(row keys, column keys, {row key: {column key: count}}) among the chosen documents."""
     mask = chosen.found.mask
-    if cols == "sdg" or rows == "sdg":
-        other = cols if rows == "sdg" else rows
+    if cols in COUNTED_BY_BITS and rows in COUNTED_BY_BITS:
+        out = {}
+        col_bits = list(_bits(chosen, cols))
+        for row_value, row_bits in _bits(chosen, rows):
+            for col_value, col_bits_ in col_bits:
+                n = int(np.count_nonzero(mask & row_bits & col_bits_))
+                if n:
+                    out.setdefault(row_value, {})[col_value] = n
+        return _bit_keys(chosen, rows), [v for v, _ in col_bits], out
+    if cols in COUNTED_BY_BITS or rows in COUNTED_BY_BITS:
+        many, other = (rows, cols) if rows in COUNTED_BY_BITS else (cols, rows)
         keys, codes = _dimension(chosen, other)
         out: dict = {}
-        for number, bits in _sdg_bits(chosen):
+        for value, bits in _bits(chosen, many):
             counts = np.bincount(codes[mask & bits], minlength=len(keys))
             for i, n in enumerate(counts):
                 if n:
-                    pair = (number, keys[i]) if rows == "sdg" else (keys[i], number)
+                    pair = (value, keys[i]) if many == rows else (keys[i], value)
                     out.setdefault(pair[0], {})[pair[1]] = int(n)
-        return (_sdg_keys(chosen), keys, out) if rows == "sdg" else (keys, _sdg_keys(chosen), out)
+        return (_bit_keys(chosen, many), keys, out) if many == rows else (keys, _bit_keys(chosen, many), out)
     row_keys, row_codes = _dimension(chosen, rows)
     col_keys, col_codes = _dimension(chosen, cols)
     width = len(col_keys)

@@ -31,11 +31,12 @@ REGENCY_TYPES = ("pemkab", "pemkot")
 
 @lru_cache(maxsize=1)
 def award_weights() -> dict[str, float]:
-    """Award tier -> 0..1 (best tier 1, finalists 0.7, other awards 0.5, none 0)."""
+    """Award tier -> 0..1 (best tier 1, finalists 0.7, other national awards 0.5, a province's
+    own top 0.4, a regency's 0.3, none 0)."""
     weights = {}
     for row in vocabulary("award_tiers"):
         rank = int(row["rank"]) if row["rank"].isdigit() else 9
-        weights[row["key"]] = {1: 1.0, 2: 0.7, 3: 0.5}.get(rank, 0.0)
+        weights[row["key"]] = {1: 1.0, 2: 0.7, 3: 0.5, 4: 0.4, 5: 0.3}.get(rank, 0.0)
     return weights
 
 

@@ -103,11 +103,14 @@ def test_the_drill_down_pages_and_an_edit_returns_to_its_place(site):
         assert 'name="kembali"' not in form, hostile
 
 
-def test_only_admins_manage_accounts(site):
+def test_admins_manage_accounts_and_hub_operators_only_their_innovators(site):
     assert site.client().get("/akun").status_code == 401
-    for name in ("operator", "editor"):
+    for name in ("operator-jatim", "editor"):          # a province's operator, an agency's editor
         assert site.client(name).get("/akun").status_code == 403, name
-        assert _post(site, site.client(name), "/akun/editor/nonaktifkan", {}).status_code == 403
+    for name in ("operator", "operator-jatim", "editor"):
+        assert _post(site, site.client(name), "/akun/editor/nonaktifkan", {}).status_code == 403, name
+    hub_page = site.client("operator").get("/akun").text              # an operator of the lan hub
+    assert 'data-name="editor"' not in hub_page and 'data-name="admin"' not in hub_page
     admin = site.client("admin")
     page = admin.get("/akun").text
     assert 'data-name="editor"' in page and 'data-name="operator"' in page

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from kms.awards import facet_values
 from kms.schema import SECTIONS
 from kms.search import analysis
 from kms.search.engine import IndexDocument
@@ -10,7 +11,7 @@ from kms.search.engine import IndexDocument
 BODY_FIELDS = (*SECTIONS, "agency", "unit", "regency_name", "province_name", "category", "innovator")
 _SINGLE = {"province": "province_code", "regency": "regency_code", "year": "year",
            "agency_type": "agency_type", "sector": "sector", "category": "category",
-           "award": "award", "stage": "stage", "status": "status", "agency": "agency",
+           "stage": "stage", "status": "status", "agency": "agency",
            "digital": "digital"}
 
 
@@ -26,6 +27,7 @@ def index_document(record: dict) -> IndexDocument:
     facets = {name: (str(record[key]),) if record.get(key) not in (None, "") else ()
               for name, key in _SINGLE.items()}
     facets["sdg"] = tuple(dict.fromkeys(str(n) for n in record.get("sdgs") or []))
+    facets["award"] = facet_values(record)
     facets["hub"] = tuple(sorted(set(record.get("hubs") or [])))
     title_tokens, body_tokens = list(analysis.tokens(title)), list(analysis.tokens(body))
     return IndexDocument(

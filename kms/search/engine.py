@@ -18,7 +18,7 @@ TEXT_FIELDS = ("title", "body")
 SPELL_FIELD = "spell"
 FIELD_BOOSTS = {"title": 2.0, "body": 1.0}
 # Facets of several values per record (a record has many SDGs, comes from many hubs).
-MULTI_FACETS = ("sdg", "hub")
+MULTI_FACETS = ("sdg", "hub", "award")
 FACETS = ("province", "regency", "year", "agency_type", "sector", "category", "award", "sdg",
           "stage", "status", "hub", "agency", "digital")
 SORTS = ("relevance", "newest", "title")

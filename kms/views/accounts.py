@@ -13,7 +13,9 @@ from kms.web import current_user, get_db, staff_required
 bp = Blueprint("accounts", __name__)
 ROLE_LABELS = {"admin": "Admin (semua data)", "hub_operator": "Operator hub (satu hub atau satu provinsi)",
                "agency_editor": "Penyunting instansi (satu instansi, boleh satu unit)",
-               "innovator": "Inovator (mengajukan inovasi ke satu hub untuk instansinya)"}
+               "innovator": "Inovator (mengajukan inovasi ke satu hub untuk instansinya)",
+               "panelist": "Panelis (menilai kompetisi satu hub; tidak menilai instansinya sendiri)"}
+HUB_ROLES = ("innovator", "panelist")        # what an operator of a hub makes for it
 
 
 def _manager():
@@ -25,14 +27,14 @@ def _manager():
 
 
 def _manages(manager, account: dict | None) -> bool:
-    return manager.role == "admin" or bool(account and account["role"] == "innovator" and account["hub"] == manager.hub)
+    return manager.role == "admin" or bool(account and account["role"] in HUB_ROLES and account["hub"] == manager.hub)
 
 
 
 def _page(typed=None, errors=None, status=200, done=None):
     manager = current_user()
     users = [u for u in list_users(get_db()) if _manages(manager, u)]
-    roles = ROLES if manager.role == "admin" else ("innovator",)
+    roles = ROLES if manager.role == "admin" else HUB_ROLES
     hubs = sorted(hub_labels(get_db()).items(), key=lambda item: item[1])
     if manager.role != "admin":
         hubs = [(key, label) for key, label in hubs if key == manager.hub] or [(manager.hub, manager.hub)]
@@ -56,13 +58,13 @@ def add():
     typed = {k: form.get(k, "") for k in ("name", "role", "hub", "province", "agency", "unit")}
     errors = {}
     if manager.role != "admin":          # an operator makes innovators of their own hub, nothing else
-        if typed["role"] != "innovator":
-            errors["role"] = "Operator hub hanya membuat akun inovator."
+        if typed["role"] not in HUB_ROLES:
+            errors["role"] = "Operator hub hanya membuat akun inovator dan panelis."
         typed["hub"] = manager.hub
     if form.get("password") != form.get("password2"):
         errors["password2"] = "Kedua kata sandi tidak sama."
     agency, unit = typed["agency"].strip() or None, typed["unit"].strip() or None
-    if agency and typed["role"] in ("agency_editor", "innovator"):
+    if agency and typed["role"] in ("agency_editor", *HUB_ROLES):
         try:
             agency, unit = agency_scope(agency, unit)
         except AccountError as exc:
@@ -70,10 +72,10 @@ def add():
     if not errors:
         try:
             create_user(get_db(), typed["name"], typed["role"], form.get("password") or "",
-                        hub=typed["hub"] or None if typed["role"] in ("hub_operator", "innovator") else None,
+                        hub=typed["hub"] or None if typed["role"] in ("hub_operator", *HUB_ROLES) else None,
                         province=typed["province"] or None if typed["role"] == "hub_operator" else None,
-                        agency=agency if typed["role"] in ("agency_editor", "innovator") else None,
-                        unit=unit if typed["role"] in ("agency_editor", "innovator") else None)
+                        agency=agency if typed["role"] in ("agency_editor", *HUB_ROLES) else None,
+                        unit=unit if typed["role"] in ("agency_editor", *HUB_ROLES) else None)
         except AccountError as exc:
             errors[_field_of(str(exc))] = str(exc)[:1].upper() + str(exc)[1:] + "."
     if errors:

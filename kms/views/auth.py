@@ -37,7 +37,9 @@ def login():
     session["user"] = user.name
     session["version"] = user.session_version
     session.permanent = True
-    return redirect(_safe_next(target, "staff.dashboard" if user.is_staff else "submissions.overview"))
+    home = "staff.dashboard" if user.is_staff else "competitions.overview" if user.role == "panelist" \
+        else "submissions.overview"
+    return redirect(_safe_next(target, home))
 
 
 @bp.route("/keluar", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 
 from indexer.reference import urusan_labels
 from kms import submissions as subs
+from kms.competitions import innovator_feedback, panelist_sees
 from kms.completeness import default_rules
 from kms.editing import EDITABLE_FIELDS, EditError, parse_form
 from kms.media import MAX_DOCUMENT_MB, document_path
@@ -69,7 +70,8 @@ def _form(submission, values, errors=None, status=200):
         editable=submission is None or subs.may_edit(user, submission), publishable=bool(
             submission and subs.may_publish(user, submission)), labels_status=subs.STATUS_LABELS, user=user,
         limit=subs.max_submissions(get_db(), hub), sent=subs.sent_this_year(get_db(), (submission or {}).get(
-            "innovator", user.name), year), year=year, done=request.args.get("selesai")), status
+            "innovator", user.name), year), year=year, done=request.args.get("selesai"),
+        results=innovator_feedback(get_db(), submission["id"]) if submission else []), status
 
 
 @bp.get("/ajukan")
@@ -121,7 +123,7 @@ def _visible(number: int) -> dict:
     submission = subs.get_submission(get_db(), number)
     if submission is None:
         abort(404, "Ajuan ini tidak ada.")
-    if not subs.may_see(current_user(), submission):
+    if not (subs.may_see(current_user(), submission) or panelist_sees(get_db(), current_user(), submission)):
         abort(403, "Ajuan yang belum terbit hanya dilihat inovatornya, operator hub tujuannya, dan admin.")
     return submission
 

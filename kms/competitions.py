@@ -473,3 +473,24 @@ def panelist_sees(db, user: User | None, submission: dict) -> bool:
     return bool(list(rows(db, "SELECT 1 FROM competition_entries e JOIN competition_panelists p ON "
                               "p.competition_id = e.competition_id WHERE e.submission_id = ? AND p.panelist = ?",
                           [submission["id"], user.name])))
+
+
+def public_results(db, competition: dict) -> dict:
+    """What anyone may read of a published competition: stages, winners with their records,
+    and each entry's rank and totals per stage (no panelist names, no comments)."""
+    out = {"id": competition["id"], "name": competition["name"], "year": competition["year"], "hub": competition["hub"],
+           "award": competition["award"], "stages": [{"key": s["key"], "label": s["label"], "kind": s["kind"],
+                                                     "indicators": [{"key": i["key"], "label": i["label"],
+                                                                     "weight": i["weight"]} for i in s["indicators"]]}
+                                                    for s in competition["stages"]], "entries": []}
+    totals = {index: {r.submission_id: r.total for r in stage_results(db, competition, index)}
+              for index in range(len(competition["stages"]))}
+    for entry in entries(db, competition["id"]):
+        submission = entry["submission"] or {}
+        out["entries"].append({"title": (submission.get("fields") or {}).get("title"), "agency": submission.get("agency"),
+                               "record_id": submission.get("record_id") if submission.get("status") == "published" else None,
+                               "winner": bool(entry["winner"]), "stage_reached": competition["stages"][entry["reached"]]["key"],
+                               "totals": {competition["stages"][i]["key"]: totals[i].get(entry["submission_id"])
+                                          for i in range(entry["reached"] + 1)}})
+    out["entries"].sort(key=lambda e: (not e["winner"], -len(e["totals"]), -(list(e["totals"].values())[-1] or 0)))
+    return out

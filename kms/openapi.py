@@ -91,6 +91,19 @@ def openapi_document() -> dict:
                             "id", "original_id", "requester_agency", "requester_unit", "status", "dates",
                             "declined", "replica_id")}}}}}}}},
                     "404": NOT_FOUND}}},
+            "/api/competitions": {"get": {
+                "summary": "Published hub competitions",
+                "responses": {"200": {"description": "Competitions", "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"results": {"type": "array", "items": {"type": "object", "properties": {
+                        k: {} for k in ("id", "name", "year", "hub", "award")}}}}}}}}}}},
+            "/api/competitions/{id}": {"get": {
+                "summary": "A published competition: its stages and indicators, and every entry's totals per stage "
+                           "reached (0-100), winners first, with the record of each published entry",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "Results", "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {k: {} for k in ("id", "name", "year", "hub", "award", "stages",
+                                                                      "entries")}}}}},
+                              "404": NOT_FOUND}}},
             "/api/suggest": {"get": {
                 "summary": "Innovations worth replicating for a problem sentence",
                 "parameters": params.openapi(params.SUGGEST),

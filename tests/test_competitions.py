@@ -155,6 +155,8 @@ def test_publishing_gives_the_award_and_innovators_see_their_scores(contest):
     assert early.status_code == 303 and "setelah+tahap+terakhir" in early.headers["Location"]     # refused, said
     _run_to_the_end(site, operator)
     assert site.client().get(f"/kompetisi/{site.competition}").status_code == 404      # nothing public yet
+    assert site.client().get(f"/api/competitions/{site.competition}").status_code == 404
+    assert site.client().get("/api/competitions").json["results"] == []
     assert _post(site, site.client("panel-prov"), f"/kompetisi/{site.competition}/terbitkan").status_code == 403
     assert _post(site, operator, f"/kompetisi/{site.competition}/terbitkan").status_code == 303
     db = site.db()
@@ -164,6 +166,12 @@ def test_publishing_gives_the_award_and_innovators_see_their_scores(contest):
     assert (record["award"], record["award_year"]) == ("top_provinsi", 2026) and "Top Inovasi Sulsel 2026" in record["awards"]
     public = site.client().get(f"/kompetisi/{site.competition}").text
     assert "Klinik Keliling Makassar" in public and "Antar Dokumen" not in public.split('id="winners"')[1].split("</ol>")[0]
+    api = site.client().get(f"/api/competitions/{site.competition}").json
+    assert api["entries"][0]["winner"] and api["entries"][0]["record_id"] == winner
+    assert api["entries"][0]["stage_reached"] == "lapangan" and set(api["entries"][0]["totals"]) == {
+        "administrasi", "proposal", "presentasi", "lapangan"}
+    assert "panel-prov" not in str(api) and "Kebaruannya jelas" not in str(api)
+    assert [c["id"] for c in site.client().get("/api/competitions").json["results"]] == [site.competition]
     found = site.client().get("/api/search?award=top_provinsi").json
     assert [hit["id"] for hit in found["results"]] == [winner]
     assert "Top Inovasi Provinsi 2026" in site.client().get(f"/inovasi/{winner}").text

@@ -2,7 +2,7 @@
 declaration in kms.params (a malformed one answers the app's one 400 body)."""
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from kms import params
+from kms import competitions, params
 from kms.accounts import can_edit
 from kms.campaigns import selection
 from kms import stats
@@ -86,6 +86,23 @@ def requests(record_id):
         return api_error("id", f"no innovation with id {record_id}", 404)
     return jsonify({"counts": request_counts(db, record_id, views_of(record_id)),
                     "requests": [public_request(r) for r in requests_of_record(db, record_id)]})
+
+
+@bp.get("/competitions")
+def competitions_list():
+    """Published competitions."""
+    found = [c for c in competitions.competitions_for(get_db(), None)]
+    return jsonify({"results": [{"id": c["id"], "name": c["name"], "year": c["year"], "hub": c["hub"], "award": c["award"]}
+                                for c in found]})
+
+
+@bp.get("/competitions/<int:number>")
+def competition(number):
+    """A published competition's stages, winners and totals."""
+    found = competitions.get_competition(get_db(), number)
+    if found is None or found["status"] != "published":
+        return api_error("id", f"no published competition with id {number}", 404)
+    return jsonify(competitions.public_results(get_db(), found))
 
 
 @bp.get("/suggest")

@@ -691,3 +691,142 @@ def test_an_agency_asks_the_owner_agrees_with_a_pdf_and_the_replica_is_reported(
               for name in ("dilihat", "minat", "kesepakatan", "replikasi")}
     assert counts["minat"] >= 1 and counts["kesepakatan"] >= 1 and counts["replikasi"] >= 1 and counts["dilihat"] >= 1
     assert "Replikasi Sragen" in browser.find_element(By.ID, "replikasi").text
+
+
+def test_an_innovator_submits_a_panel_scores_two_stages_and_the_winner_shows_its_award(sample_copy, browser, tmp_path):
+    """Through the forms only, from an admin account: the admin makes a hub operator, who makes
+    an innovator and a panelist and opens a two-stage competition; the innovator's incomplete
+    proposal is refused with its gaps named, then completed, with a photo and a PDF, and sent;
+    the panelist scores both stages; the operator publishes; the award shows in search and on
+    the record, and the innovator reads the scores."""
+    from PIL import Image
+    from pypdf import PdfWriter
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    from kms.accounts import create_user
+    from kms.db import open_db
+
+    db = open_db(sample_copy / "kms.db")
+    create_user(db, "admin-uji", "admin", "kata-sandi-uji-123")
+    db.close()
+    photo, evidence = tmp_path / "kegiatan.jpg", tmp_path / "sk.pdf"
+    Image.new("RGB", (800, 600), "teal").save(photo, "JPEG")
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    with evidence.open("wb") as out:
+        writer.write(out)
+    password = "kata-sandi-uji-123"
+    today = dt.date.today()
+    wait = WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,))
+    for base in serve(sample_copy):
+        def account(name, role, agency=""):
+            browser.get(base + "/akun")
+            browser.find_element(By.ID, "a-name").send_keys(name)
+            Select(browser.find_element(By.ID, "a-role")).select_by_value(role)
+            if role != "innovator" and role != "panelist":
+                Select(browser.find_element(By.ID, "a-hub")).select_by_value("jipp-sulsel")
+            if agency:
+                browser.find_element(By.ID, "a-agency").send_keys(agency)
+            browser.find_element(By.ID, "a-password").send_keys(password)
+            browser.find_element(By.ID, "a-password2").send_keys(password)
+            browser.find_element(By.CSS_SELECTOR, "#new-account button[type=submit]").click()
+            wait.until(lambda d, who=name: d.find_elements(By.CSS_SELECTOR, f'tr[data-name="{who}"]'))
+
+        def set_value(element_id, value):       # a date input, or a long text typed at once
+            browser.execute_script("arguments[0].value = arguments[1]", browser.find_element(By.ID, element_id), value)
+
+        def again(name):
+            browser.delete_all_cookies()
+            _sign_in(browser, base, name, password)
+
+        _sign_in(browser, base, "admin-uji", password)
+        account("op-sulsel", "hub_operator")
+        again("op-sulsel")
+        account("inovator-sinjai", "innovator", "Pemkab Sinjai")
+        account("panelis-pare", "panelist", "Pemerintah Kota Parepare")
+        browser.get(base + "/kompetisi/baru")
+        browser.find_element(By.ID, "c-name").send_keys("Top Inovasi Sulsel Uji")
+        browser.find_element(By.ID, "c-year").send_keys(str(today.year))
+        set_value("c-opens", (today - dt.timedelta(days=1)).isoformat())
+        set_value("c-closes", (today + dt.timedelta(days=30)).isoformat())
+        Select(browser.find_element(By.ID, "c-template")).select_by_value("dua-tahap")
+        Select(browser.find_element(By.ID, "c-award")).select_by_value("top_provinsi")
+        browser.find_element(By.CSS_SELECTOR, "#competition-form button[type=submit]").click()
+        wait.until(lambda d: d.find_elements(By.ID, "panelists-form"))
+        competition_url = browser.current_url.split("?")[0]
+        browser.find_element(By.ID, "p-panelis-pare").click()
+        browser.find_element(By.CSS_SELECTOR, "#panelists-form button[type=submit]").click()
+        wait.until(lambda d: "selesai=panelis" in d.current_url)
+
+        again("inovator-sinjai")
+        browser.get(base + "/ajukan")
+        browser.find_element(By.ID, "new-submission").click()
+        wait.until(lambda d: d.find_elements(By.ID, "submission-form"))
+        browser.find_element(By.ID, "title").send_keys("Antar Akta ke Rumah Warga Sinjai")
+        browser.find_element(By.ID, "background").send_keys("Warga desa jauh dari kantor.")
+        browser.find_element(By.ID, "send").click()
+        wait.until(lambda d: d.find_elements(By.ID, "form-errors"))
+        refusal = browser.find_element(By.ID, "form-errors").text
+        assert "Latar Belakang" in refusal and "Kontak" in refusal and "Kebaruan" in refusal
+        words = ("warga desa harus menempuh perjalanan jauh ke kantor kecamatan untuk mengurus akta kelahiran "
+                 "sehingga banyak anak tidak tercatat dan kehilangan akses layanan dasar selama bertahun tahun")
+        for name in ("summary", "background", "goals", "novelty", "implementation", "impact", "adaptability",
+                     "resources", "sustainability"):
+            set_value(name, f"{words} ({name}).")
+        browser.find_element(By.ID, "year").clear()
+        browser.find_element(By.ID, "year").send_keys(str(today.year - 1))
+        browser.find_element(By.ID, "contact").send_keys("dukcapil@sinjaikab.go.id")
+        browser.find_element(By.ID, "save-draft").click()
+        wait.until(lambda d: d.find_elements(By.ID, "upload-form"))
+        submission_url = browser.current_url.split("?")[0]
+        for count, (kind, path) in enumerate((("kind-photo", photo), ("kind-document", evidence)), 1):
+            browser.find_element(By.ID, kind).click()
+            browser.find_element(By.ID, "file").send_keys(str(path))
+            browser.find_element(By.CSS_SELECTOR, "#upload-form button[type=submit]").click()
+            wait.until(lambda d, n=count: len(d.find_elements(By.CSS_SELECTOR, "ul.submission-files li")) == n)
+        assert browser.find_elements(By.CSS_SELECTOR, "ul.submission-files img")         # the photo's thumbnail
+        browser.find_element(By.ID, "send").click()
+        wait.until(lambda d: "Terkirim" in d.find_element(By.ID, "status").text)
+
+        again("op-sulsel")
+        browser.get(competition_url)
+        browser.find_element(By.CSS_SELECTOR, "#start-form button").click()
+        wait.until(lambda d: "selesai=mulai" in d.current_url)
+
+        again("panelis-pare")
+        for stage in ("checklist", "score"):
+            browser.get(competition_url)
+            browser.find_element(By.CSS_SELECTOR, "#to-score li a").click()
+            wait.until(lambda d: d.find_elements(By.ID, "score-form"))
+            if stage == "checklist":
+                for radio in browser.find_elements(By.CSS_SELECTOR, '#score-form input[type=radio][value="1"]'):
+                    radio.click()
+            else:
+                for field in browser.find_elements(By.CSS_SELECTOR, '#score-form input[name^="nilai_"]'):
+                    field.send_keys("9")
+                browser.find_element(By.ID, "catatan-kebaruan").send_keys("Layanan jemput bola yang jarang ada.")
+            browser.find_element(By.CSS_SELECTOR, "#score-form button[type=submit]").click()
+            wait.until(lambda d: "selesai=1" in d.current_url and d.find_elements(By.ID, "done"))
+            again("op-sulsel")
+            browser.get(competition_url)
+            browser.find_element(By.CSS_SELECTOR, "#close-form button").click()
+            wait.until(lambda d: "selesai=tahap" in d.current_url)
+            if stage == "checklist":
+                again("panelis-pare")
+        browser.find_element(By.CSS_SELECTOR, "#publish-form button").click()
+        wait.until(lambda d: d.find_elements(By.ID, "winners"))
+
+        browser.delete_all_cookies()
+        browser.get(base + "/cari?q=antar+akta+rumah+warga")
+        card = browser.find_element(By.CSS_SELECTOR, "article.card")
+        assert "Antar Akta ke Rumah Warga Sinjai" in card.text and "Top Inovasi Provinsi" in card.text
+        card.find_element(By.CSS_SELECTOR, "h3 a").click()
+        wait.until(lambda d: d.find_elements(By.ID, "awards"))
+        assert "Top Inovasi Provinsi" in browser.find_element(By.ID, "awards").text
+        assert browser.find_elements(By.CSS_SELECTOR, "section.gallery img")           # the photo, public now
+        again("inovator-sinjai")
+        browser.get(submission_url)
+        result = browser.find_element(By.CSS_SELECTOR, "section.competition-result").text
+        assert "pemenang" in result and "Layanan jemput bola" in result and "Penilaian proposal" in result
+

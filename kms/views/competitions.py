@@ -32,8 +32,18 @@ def overview():
 def _new_form(typed=None, errors=None, status=200):
     user = current_user()
     hubs = sorted(hub_labels(get_db()).items(), key=lambda item: item[1]) if user.role == "admin" else []
-    return render_template("competitions/new.html", typed=typed or {}, errors=errors or {}, templates=comps.templates(),
-                           tiers=tiers(), hubs=hubs, user=user), status
+    found = comps.templates()
+    score_stages: dict[str, dict] = {}
+    for template in found.values():          # every scored stage once, with each set's own default
+        for stage in template["stages"]:
+            if stage["kind"] == "score":
+                entry = score_stages.setdefault(stage["key"], {"label": stage["label"], "defaults": []})
+                entry["defaults"].append(f"{template['name']}: {stage['top']} teratas" if stage.get("top")
+                                         else f"{template['name']}: nilai minimal {stage['threshold']}")
+    for entry in score_stages.values():
+        entry["defaults"] = "; ".join(entry["defaults"])
+    return render_template("competitions/new.html", typed=typed or {}, errors=errors or {}, templates=found,
+                           score_stages=score_stages, tiers=tiers(), hubs=hubs, user=user), status
 
 
 @bp.route("/kompetisi/baru", methods=["GET", "POST"])

@@ -23,6 +23,7 @@ from pathlib import Path
 from indexer.textnorm import key
 from kms import awards, submissions
 from kms.accounts import User
+from kms.activity import log
 from kms.audit import add_audit
 from kms.config import ROOT
 from kms.db import rows
@@ -253,6 +254,7 @@ def create(db, user: User, form: dict) -> int:
             "current_stage, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', -1, ?, ?)",
             [hub, name, int(year), opens, closes, form.get("template"), json.dumps(stages, ensure_ascii=False), tier,
              user.name, when])
+        log(db, "competition", cursor.lastrowid, user.name, "kompetisi dibuka", name)
     return cursor.lastrowid
 
 
@@ -269,6 +271,7 @@ def set_panelists(db, number: int, user: User, names: list[str]) -> None:
         db.execute("DELETE FROM competition_panelists WHERE competition_id = ?", [number])
         db.conn.executemany("INSERT INTO competition_panelists (competition_id, panelist) VALUES (?, ?)",
                             [(number, n) for n in chosen])
+        log(db, "competition", number, user.name, "panelis ditetapkan", ", ".join(chosen) or "(tidak ada)")
 
 
 def eligible(db, competition: dict) -> list[dict]:
@@ -293,6 +296,7 @@ def start(db, number: int, user: User) -> int:
         db.conn.executemany("INSERT INTO competition_entries (competition_id, submission_id, reached) VALUES (?, ?, 0)",
                             [(number, s["id"]) for s in found])
         db.execute("UPDATE competitions SET status = 'scoring', current_stage = 0, updated_at = ? WHERE id = ?", [when, number])
+        log(db, "competition", number, user.name, "penilaian dimulai", f"{len(found)} peserta")
     return len(found)
 
 
@@ -339,6 +343,7 @@ def score(db, number: int, user: User, submission_id: int, form: dict) -> None:
                        "comment, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (competition_id, stage, submission_id, "
                        "panelist, indicator) DO UPDATE SET value = excluded.value, comment = excluded.comment, at = excluded.at",
                        [number, stage_index, submission_id, user.name, indicator["key"], values[indicator["key"]], comment, when])
+        log(db, "competition", number, user.name, "nilai diberikan", f"{stage['label']}: ajuan no. {submission_id}")
 
 
 def close_stage(db, number: int, user: User) -> list[int]:
@@ -365,6 +370,8 @@ def close_stage(db, number: int, user: User) -> list[int]:
                                 [(number, s) for s in passing])
         db.execute("UPDATE competitions SET status = ?, current_stage = ?, updated_at = ? WHERE id = ?",
                    ["closed" if last else "scoring", stage_index if last else stage_index + 1, when, number])
+        log(db, "competition", number, user.name, "tahap ditutup",
+            f"{competition['stages'][stage_index]['label']}: lolos ajuan no. {', '.join(map(str, passing)) or '-'}")
     return passing
 
 
@@ -390,6 +397,7 @@ def publish(db, number: int, user: User, config) -> list[str]:
                       f"{awards.tier_label(competition['award'])} {competition['year']} ({competition['name']})")
         db.execute("UPDATE competitions SET status = 'published', published_at = ?, updated_at = ? WHERE id = ?",
                    [when, when, number])
+        log(db, "competition", number, user.name, "hasil diterbitkan", ", ".join(record_ids))
     return record_ids
 
 

@@ -489,3 +489,13 @@ def add_competitions(db: sqlite_utils.Database) -> None:
                "year INTEGER, body TEXT, competition_id INTEGER, at TEXT NOT NULL)")
     db.execute("CREATE INDEX idx_record_awards ON record_awards (record_id)")
     db.execute("ALTER TABLE innovations ADD COLUMN awards TEXT")
+
+
+@migration
+def add_activity_log(db: sqlite_utils.Database) -> None:
+    # Every step of the hub's own work that is not an edit of a record (kms/activity.py): a
+    # submission saved, sent, given a file, published; a competition opened, its panelists named,
+    # scoring started, a score given, a stage closed, results published. Who, when, what.
+    db.execute("CREATE TABLE activity_log (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref INTEGER NOT NULL, "
+               "user TEXT NOT NULL, at TEXT NOT NULL, action TEXT NOT NULL, detail TEXT)")
+    db.execute("CREATE INDEX idx_activity_ref ON activity_log (kind, ref, id)")

@@ -15,6 +15,7 @@ from indexer.mapping import MAX_SUBMISSIONS, MappingError, hub_mapping, mapping_
 from indexer.normalize import RecordError
 from indexer.site_records import SUBMISSION_PREFIX, add_site_record, normalized
 from kms.accounts import User
+from kms.activity import log
 from kms.audit import add_audit
 from kms.completeness import Rules, check_record
 from kms.db import rows
@@ -136,6 +137,7 @@ def create(db, user: User, values: dict) -> int:
             "INSERT INTO submissions (hub, innovator, agency, unit, status, fields, files, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, 'draft', ?, '[]', ?, ?)",
             [user.hub, user.name, user.agency, user.unit, json.dumps(values, ensure_ascii=False), when, when])
+        log(db, "submission", cursor.lastrowid, user.name, "draf dibuat")
     return cursor.lastrowid
 
 
@@ -157,6 +159,7 @@ def save(db, number: int, user: User, values: dict) -> None:
     with db.conn:
         db.execute("UPDATE submissions SET fields = ?, updated_at = ? WHERE id = ?",
                    [json.dumps(values, ensure_ascii=False), now_iso(), number])
+        log(db, "submission", number, user.name, "draf disimpan")
 
 
 def submit(db, number: int, user: User, rules: Rules, today: dt.date | None = None) -> None:
@@ -178,10 +181,12 @@ def submit(db, number: int, user: User, rules: Rules, today: dt.date | None = No
     with db.conn:
         db.execute("UPDATE submissions SET status = 'submitted', submitted_at = ?, updated_at = ? WHERE id = ?",
                    [when, when, number])
+        log(db, "submission", number, user.name, "dikirim ke hub")
 
 
-def add_file(db, number: int, user: User, kind: str, data: bytes, filename: str, config) -> dict:
-    """A photo or an evidence PDF for the draft."""
+def add_file(db, number: int, user: User, kind: str, data: bytes, filename: str, config, public: bool = False) -> dict:
+    """A photo or an evidence PDF for the draft (a document `public` is shown to everyone once
+    the submission is published; otherwise it stays with the hub)."""
     submission = _editable(db, number, user)
     if kind not in FILE_KINDS:
         raise SubmissionError({"file": "Pilih jenis berkas: foto atau dokumen."})
@@ -197,11 +202,12 @@ def add_file(db, number: int, user: User, kind: str, data: bytes, filename: str,
             kept = {"name": store_document(config, f"ajuan/{number}", "bukti", data, "Dokumen bukti")}
     except DocumentError as exc:
         raise SubmissionError({"file": str(exc)}) from None
-    entry = {"kind": kind, "label": label, **kept}
+    entry = {"kind": kind, "label": label, **kept, "public": kind == "photo" or bool(public)}
     files = [f for f in files if f["name"] != entry["name"]] + [entry]
     with db.conn:
         db.execute("UPDATE submissions SET files = ?, updated_at = ? WHERE id = ?",
                    [json.dumps(files, ensure_ascii=False), now_iso(), number])
+        log(db, "submission", number, user.name, "berkas ditambahkan", f"{'foto' if kind == 'photo' else 'dokumen'} {label}")
     return entry
 
 
@@ -210,10 +216,11 @@ def remove_file(db, number: int, user: User, index: int) -> None:
     files = submission["files"]
     if not 0 <= index < len(files):
         raise SubmissionError({"file": "Berkas itu tidak ada."}, 404)
-    del files[index]
+    removed = files.pop(index)
     with db.conn:
         db.execute("UPDATE submissions SET files = ?, updated_at = ? WHERE id = ?",
                    [json.dumps(files, ensure_ascii=False), now_iso(), number])
+        log(db, "submission", number, user.name, "berkas dihapus", removed.get("label", ""))
 
 
 def publish(db, number: int, user: User, config) -> str:
@@ -228,6 +235,8 @@ def publish(db, number: int, user: User, config) -> str:
         raise SubmissionError({"submission": f"Ajuan no. {number} berstatus {STATUS_LABELS[submission['status']].lower()}; "
                                              "hanya ajuan yang sudah dikirim yang diterbitkan."}, 409)
     photos = [publish_file(config, f["name"], f"ajuan-{number}") for f in submission["files"] if f["kind"] == "photo"]
+    files = [{**f, "published": publish_file(config, f["name"], f"ajuan-{number}")} if f["kind"] == "document"
+             and f.get("public") else f for f in submission["files"]]
     data = raw_data(submission)
     if photos:
         data["photos"] = photos
@@ -239,7 +248,19 @@ def publish(db, number: int, user: User, config) -> str:
         except RecordError as exc:
             raise SubmissionError({"submission": f"Ajuan tidak dapat diterbitkan: {exc}"}) from None
         db.execute("UPDATE submissions SET status = 'published', published_at = ?, published_by = ?, record_id = ?, "
-                   "updated_at = ? WHERE id = ?", [when, user.name, record_id, when, number])
+                   "files = ?, updated_at = ? WHERE id = ?",
+                   [when, user.name, record_id, json.dumps(files, ensure_ascii=False), when, number])
         add_audit(db, record_id, user.name, when, "submission", None,
                   f"ajuan no. {number} dari {submission['innovator']} diterbitkan")
+        log(db, "submission", number, user.name, "diterbitkan", record_id)
     return record_id
+
+
+def public_documents(db, record_id: str) -> list[dict]:
+    """The documents published submissions of this record marked public: [{label, url}]."""
+    out = []
+    for row in rows(db, "SELECT files FROM submissions WHERE record_id = ? AND status = 'published' ORDER BY id",
+                    [record_id]):
+        out += [{"label": f["label"], "url": "/" + f["published"]} for f in json.loads(row["files"] or "[]")
+                if f["kind"] == "document" and f.get("published")]
+    return out

@@ -179,6 +179,10 @@ def test_publishing_gives_the_award_and_innovators_see_their_scores(contest):
     assert "pemenang" in mine and "Kebaruannya jelas" in mine and "panel-prov" not in mine      # panelists by number
     loser = site.client("inovator-a").get(f"/ajukan/{site.numbers['inovator-a']}").text
     assert "tidak lolos" in loser and "Kebaruannya jelas" in loser
+    managed = operator.get(f"/kompetisi/{site.competition}").text
+    assert all(step in managed for step in ("kompetisi dibuka", "panelis ditetapkan", "penilaian dimulai", "nilai diberikan",
+                                            "tahap ditutup", "hasil diterbitkan"))
+    assert 'id="history"' not in public                                # the log is the hub's
     workbook = operator.get(f"/kompetisi/{site.competition}/nilai.xlsx")
     book = load_workbook(io.BytesIO(workbook.data))
     rows = list(book["Nilai"].iter_rows(values_only=True))

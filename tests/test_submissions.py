@@ -136,9 +136,10 @@ def _scripted_pdf() -> bytes:
     return out.getvalue()
 
 
-def _plain_pdf() -> bytes:
+def _plain_pdf(title: str = "Bukti") -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": title})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -180,6 +181,8 @@ def test_publishing_makes_it_a_record_of_the_hub(hub):
     innovator = site.client("inovator-a")
     number = _draft(site, innovator, **complete(title="Layanan Dokumen Keliling Desa Sinjai"))
     _post(site, innovator, f"/ajukan/{number}/berkas", kind="photo", file=(io.BytesIO(_image()), "kegiatan.jpg"))
+    _post(site, innovator, f"/ajukan/{number}/berkas", kind="document", public="1", file=(io.BytesIO(_plain_pdf("SOP")), "sop-layanan.pdf"))
+    _post(site, innovator, f"/ajukan/{number}/berkas", kind="document", file=(io.BytesIO(_plain_pdf("Laporan")), "laporan-internal.pdf"))
     assert site.client("op-sulsel").post(f"/ajukan/{number}/terbitkan", data={}).status_code == 400   # no token
     assert _post(site, site.client("op-sulsel"), f"/ajukan/{number}/terbitkan").status_code == 409    # not sent yet
     assert _post(site, innovator, f"/ajukan/{number}", action="kirim", **complete(
@@ -198,6 +201,12 @@ def test_publishing_makes_it_a_record_of_the_hub(hub):
     assert re.fullmatch(rf'\["media/ajuan-{number}/[0-9a-f]+\.jpg"\]', record["photos"])
     page = site.client().get(f"/inovasi/{row['record_id']}").text
     assert "Layanan Dokumen Keliling Desa Sinjai" in page and f"/media/ajuan-{number}/" in page
+    documents = re.search(r'id="documents">(.*?)</ul>', page, re.S).group(1)
+    assert "sop-layanan.pdf" in documents and "laporan-internal.pdf" not in page      # only the public one
+    link = re.search(r'href="(/media/[^"]+\.pdf)"', documents).group(1)
+    assert site.client().get(link).data.startswith(b"%PDF")
+    history = innovator.get(f"/ajukan/{number}").text
+    assert all(step in history for step in ("draf dibuat", "berkas ditambahkan", "dikirim ke hub", "diterbitkan"))
     found = site.client().get("/api/search?q=dokumen+keliling+desa").json
     assert row["record_id"] in [hit["id"] for hit in found["results"]]
     assert site.client("op-sulsel").get(f"/inovasi/{row['record_id']}/ubah").status_code == 200   # the hub's record now

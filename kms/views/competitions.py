@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from kms import competitions as comps
+from kms.activity import history
 from kms.awards import tier_label, tiers
 from kms.competitions import CompetitionError
 from kms.records import hub_labels
@@ -93,7 +94,8 @@ def show(number):
         hub_panelists=comps.hub_panelists(db, competition["hub"]) if manager else [],
         eligible=comps.eligible(db, competition) if manager and competition["status"] == "open" else [],
         conflict=(lambda s: comps.conflict(user, s)) if panelist else (lambda s: False),
-        errors=request.args.get("galat"), done=request.args.get("selesai"))
+        errors=request.args.get("galat"), done=request.args.get("selesai"),
+        history=history(db, "competition", number) if manager else [])
 
 
 def _step(number: int, step, done: str):

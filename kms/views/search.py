@@ -18,6 +18,7 @@ from kms.profiles import cached_profile
 from kms.records import get_record, hub_labels, open_reviews_of, records_by_id
 from indexer.site_records import SITE_HUB
 from kms.awards import of_record as awards_of
+from kms.submissions import public_documents
 from kms.replication_requests import (OPEN, STATUS_LABELS, ask_refusal, counts as request_counts, own_request,
                                       public_request, requests_of_record)
 from kms.results import active_filters, results_page
@@ -152,7 +153,7 @@ def detail(record_id):
                            counts=request_counts(db, record_id, views_of(record_id)), in_progress=in_progress,
                            may_ask=user is None or ask_refusal(db, user, record) is None,
                            own_request=own_request(db, record_id, user), request_labels=STATUS_LABELS,
-                           awards=awards_of(record),
+                           awards=awards_of(record), documents=public_documents(db, record_id),
                            draft=_replica_draft(record, completeness.score))
 
 

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 
 from indexer.reference import urusan_labels
 from kms import submissions as subs
+from kms.activity import history
 from kms.competitions import innovator_feedback, panelist_sees
 from kms.completeness import default_rules
 from kms.editing import EDITABLE_FIELDS, EditError, parse_form
@@ -71,7 +72,8 @@ def _form(submission, values, errors=None, status=200):
             submission and subs.may_publish(user, submission)), labels_status=subs.STATUS_LABELS, user=user,
         limit=subs.max_submissions(get_db(), hub), sent=subs.sent_this_year(get_db(), (submission or {}).get(
             "innovator", user.name), year), year=year, done=request.args.get("selesai"),
-        results=innovator_feedback(get_db(), submission["id"]) if submission else []), status
+        results=innovator_feedback(get_db(), submission["id"]) if submission else [],
+        history=history(get_db(), "submission", submission["id"]) if submission else []), status
 
 
 @bp.get("/ajukan")
@@ -144,7 +146,8 @@ def upload(number):
     upload = request.files.get("file")
     try:
         subs.add_file(get_db(), number, current_user(), request.form.get("kind", ""),
-                      upload.read() if upload else b"", upload.filename if upload else "", current_app.config)
+                      upload.read() if upload else b"", upload.filename if upload else "", current_app.config,
+                      public=request.form.get("public") == "1")
     except SubmissionError as exc:
         if exc.status in (403, 404):
             abort(exc.status, " ".join(exc.errors.values()))

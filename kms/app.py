@@ -15,6 +15,7 @@ from kms.compression import compress
 from kms.config import ROOT, load_config
 from kms.display import tanggal, waktu
 from kms.links import origin_label
+from kms.media import MAX_DOCUMENT_MB
 from kms.params import ParameterError
 from kms.ratelimit import RateLimiter
 from kms.photos import image_hosts
@@ -28,6 +29,9 @@ from kms.views import (accounts, api, auth, booklets, competitions, edit, feedba
 from kms.web import api_error, current_user, get_db
 
 RETRY_AFTER = 30      # seconds, in the 503 that answers while the index is rebuilt
+# Routes that take files: endpoint -> the most they may send, in MB (or the setting naming it)
+LARGE_BODIES = {"upload.receive": "UPLOAD_MAX_MB", "submissions.upload": MAX_DOCUMENT_MB + 1,
+                "requests.accept": MAX_DOCUMENT_MB + 1, "requests.implemented": MAX_DOCUMENT_MB + 1}
 MAX_BODY = 2 * 2**20  # bytes a request may send (forms are small; uploads come with the ingest desk)
 HTTP_MESSAGES = {
     400: "Permintaan tidak valid.",
@@ -70,6 +74,15 @@ def create_app(overrides: dict | None = None) -> Flask:
                        "SESSION_COOKIE_SECURE": bool(int(app.config.get("SECURE_COOKIES") or 0)),
                        "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=8), "MAX_CONTENT_LENGTH": MAX_BODY,
                        **{k: v for k, v in (overrides or {}).items() if k.startswith(("SESSION_", "PERMANENT_"))}})
+    @app.before_request
+    def body_limit():
+        """Forms that carry files may send more than MAX_BODY (set before the CSRF check reads
+        the form: a limit set after it comes too late)."""
+        megabytes = LARGE_BODIES.get(request.endpoint or "")
+        if megabytes:
+            request.max_content_length = int(app.config.get(megabytes) if isinstance(megabytes, str)
+                                             else megabytes) * 2**20
+
     CSRFProtect(app)    # every POST form carries a token; the JSON API only reads
     if int(app.config.get("TRUSTED_PROXIES") or 0) > 0:
         proxies = int(app.config["TRUSTED_PROXIES"])

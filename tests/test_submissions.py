@@ -165,13 +165,17 @@ def test_uploads_are_checked_by_content(hub):
     assert {name: r.status_code for name, r in refusals.items()} == {name: 400 for name in refusals}
     assert "bukan foto" in refusals["php named .jpg"].text and "megapiksel" in refusals["oversized image"].text
     assert "JavaScript" in refusals["pdf with javascript"].text
+    noise = io.BytesIO()           # a phone photo: several megabytes, more than an ordinary form may send
+    Image.frombytes("RGB", (2000, 1600), __import__("os").urandom(2000 * 1600 * 3)).save(noise, "JPEG", quality=95)
+    assert len(noise.getvalue()) > 3 * 2**20
+    assert upload("photo", noise.getvalue(), "dari-ponsel.jpg").status_code == 303
     polyglot = _image() + b"<?php echo 'x'; ?>"
     assert upload("photo", polyglot, "poli.jpg").status_code == 303
     assert upload("document", _plain_pdf(), "sk-bupati.pdf").status_code == 303
-    kept = innovator.get(f"/ajukan/{number}/berkas/0")
+    kept = innovator.get(f"/ajukan/{number}/berkas/1")
     assert kept.status_code == 200 and kept.mimetype == "image/jpeg" and b"<?php" not in kept.data
     assert Image.open(io.BytesIO(kept.data)).format == "JPEG"
-    assert innovator.get(f"/ajukan/{number}/berkas/1").data.startswith(b"%PDF")
+    assert innovator.get(f"/ajukan/{number}/berkas/2").data.startswith(b"%PDF")
     for name, status in (("inovator-b", 403), ("op-sulsel", 200), ("admin", 200), ("editor", 403), ("anonymous", 401)):
         assert site.client(name).get(f"/ajukan/{number}/berkas/0").status_code == status, name
 

@@ -111,3 +111,11 @@ def test_one_ingest_at_a_time_per_hub(site, operator):
         assert busy.status_code == 409 and "sedang berjalan" in busy.text
     finally:
         lock.close()
+
+
+def test_an_export_larger_than_an_ordinary_form_is_received(site, operator):
+    """The CSRF check reads the form before any view: the larger limit must be set before it."""
+    rows = "judul,instansi\n" + "".join(f"Inovasi nomor {n} {'x' * 60},Pemerintah Kabupaten Sinjai\n" for n in range(40_000))
+    assert len(rows) > 3 * 2**20
+    answer = _upload(site, operator, [("besar.csv", rows.encode())])
+    assert answer.status_code != 413, answer.status_code

@@ -8,19 +8,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 
 from kms import replication_requests as requests_
-from kms.media import MAX_DOCUMENT_MB, document_path
+from kms.media import document_path
 from kms.records import agency_records, get_record
 from kms.replication_requests import RequestError
 from kms.web import current_user, get_db, staff_required, sync_after_change
 
 bp = Blueprint("requests", __name__)
-
-
-@bp.before_request
-def document_bodies():
-    """The steps that carry a PDF may send up to MAX_DOCUMENT_MB (and the form around it)."""
-    if request.endpoint in ("requests.accept", "requests.implemented"):
-        request.max_content_length = (MAX_DOCUMENT_MB + 1) * 2**20
 
 
 def _record_or_404(record_id: str) -> dict:

@@ -14,7 +14,7 @@ from kms.activity import history
 from kms.competitions import innovator_feedback, panelist_sees
 from kms.completeness import default_rules
 from kms.editing import EDITABLE_FIELDS, EditError, parse_form
-from kms.media import MAX_DOCUMENT_MB, document_path
+from kms.media import document_path
 from kms.schema import DIGITAL, FIELD_LABELS, SECTIONS, STAGES, STATUSES
 from kms.submissions import SubmissionError
 from kms.web import current_user, get_db, signed_in_required, sync_after_change
@@ -32,12 +32,6 @@ GUIDANCE = {     # what a KIPP panel looks for in each section
     "resources": "Anggaran, sumber daya manusia, sarana yang dipakai.",
     "sustainability": "Dasar hukum, anggaran berikutnya, dan siapa yang melanjutkan.",
 }
-
-
-@bp.before_request
-def file_bodies():
-    if request.endpoint == "submissions.upload":
-        request.max_content_length = (MAX_DOCUMENT_MB + 1) * 2**20
 
 
 def _guidance() -> dict[str, str]:

@@ -16,13 +16,6 @@ bp = Blueprint("upload", __name__)
 MB = 2**20
 
 
-@bp.before_request
-def larger_bodies():
-    """Uploads may be larger than the site's other forms (UPLOAD_MAX_MB)."""
-    if request.endpoint == "upload.receive":
-        request.max_content_length = int(current_app.config.get("UPLOAD_MAX_MB") or 50) * MB
-
-
 def _hubs() -> list[str]:
     """The hubs this account may upload for: every known hub for admins, its own for an operator."""
     user = current_user()

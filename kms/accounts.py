@@ -132,8 +132,9 @@ def create_user(db, name: str, role: str, password: str, hub: str | None = None,
     if role == "agency_editor" and (hub or province or not agency):
         raise AccountError("agency_editor perlu --agency (nama instansi kanonis)")
     if role in ("innovator", "panelist") and (province or not hub or not agency):
-        raise AccountError(f"{role} perlu --hub (hub {'tujuan ajuannya' if role == 'innovator' else 'yang menilai'}) "
-                           "dan --agency (instansinya)")
+        raise AccountError(f"akun {'inovator' if role == 'innovator' else 'panelis'} perlu hub "
+                           f"({'tujuan ajuannya' if role == 'innovator' else 'yang kompetisinya dinilai'}) dan instansinya "
+                           "(di baris perintah: --hub dan --agency)")
     if unit and role not in ("agency_editor", "innovator", "panelist"):
         raise AccountError("--unit hanya untuk agency_editor, innovator atau panelist")
     if province and not province.replace(".", "").isdigit():

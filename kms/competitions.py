@@ -9,7 +9,7 @@ published as records if they were not yet, and each innovator sees their scores 
 
 Totals: a checklist stage passes an entry when most of its panelists pass every indicator; a
 score stage's total is, over the entry's panelists, the mean of each panelist's weighted mean
-of indicator scores, put on 0-100 (min -> 0, max -> 100)."""
+of indicator scores as a share of the highest score, on 0-100 (9 of 10 is 90)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.textnorm import key
-from kms import awards, submissions
+from kms import submissions
+from kms.awards import tier_label, tiers
 from kms.accounts import User
 from kms.activity import log
 from kms.audit import add_audit
@@ -128,14 +129,15 @@ def scores(db, competition_id: int, stage: int, submission_id: int | None = None
 
 def panelist_total(stage: dict, values: dict[str, float]) -> float | None:
     """One panelist's total for one entry: checklist -> 100 when every indicator passes, else
-    0; score -> weighted mean of the indicators on 0-100. None until every indicator is scored."""
+    0; score -> weighted mean of the indicators as a share of the highest score, on 0-100.
+    None until every indicator is scored."""
     if any(i["key"] not in values for i in stage["indicators"]):
         return None
     if stage["kind"] == "checklist":
         return 100.0 if all(values[i["key"]] >= 1 for i in stage["indicators"]) else 0.0
     weight = sum(i["weight"] for i in stage["indicators"])
     mean = sum(i["weight"] * values[i["key"]] for i in stage["indicators"]) / weight
-    return round(100 * (mean - stage["min"]) / (stage["max"] - stage["min"]), 2)
+    return round(100 * mean / stage["max"], 2)
 
 
 @dataclass
@@ -225,14 +227,16 @@ def create(db, user: User, form: dict) -> int:
     if template is None:
         errors["template"] = "Pilih susunan tahapan."
     tier = (form.get("award") or "").strip()
-    if tier not in awards.tiers():
+    if tier not in tiers():
         errors["award"] = "Pilih jenis penghargaan bagi pemenang."
     stages = []
     for stage in (template or {}).get("stages", []):
         stage = dict(stage)
         if stage["kind"] == "score":
             top, threshold = (form.get(f"top_{stage['key']}") or "").strip(), (form.get(f"threshold_{stage['key']}") or "").strip()
-            if threshold:
+            if threshold and top:
+                errors[f"top_{stage['key']}"] = f"{stage['label']}: isi jumlah teratas atau nilai minimal, bukan keduanya."
+            elif threshold:
                 try:
                     stage["threshold"], stage["top"] = float(threshold.replace(",", ".")), None
                     if not 0 <= stage["threshold"] <= 100:
@@ -267,6 +271,14 @@ def set_panelists(db, number: int, user: User, names: list[str]) -> None:
     wrong = [n for n in chosen if n not in known or known[n]["role"] != "panelist" or known[n]["hub"] != competition["hub"]]
     if wrong:
         raise CompetitionError({"panelists": f"Bukan panelis hub ini: {', '.join(wrong)}."})
+    if competition["status"] != "open":
+        scored = {r["panelist"] for r in rows(db, "SELECT DISTINCT panelist FROM competition_scores WHERE competition_id = ?",
+                                             [number])}
+        dropped = sorted(scored - set(chosen))
+        if dropped:
+            raise CompetitionError({"panelists": f"Sudah memberi nilai, tidak dapat dikeluarkan: {', '.join(dropped)}."}, 409)
+        if not chosen:
+            raise CompetitionError({"panelists": "Penilaian sudah dimulai: pilih paling sedikit satu panelis."}, 409)
     with db.conn:
         db.execute("DELETE FROM competition_panelists WHERE competition_id = ?", [number])
         db.conn.executemany("INSERT INTO competition_panelists (competition_id, panelist) VALUES (?, ?)",
@@ -346,8 +358,31 @@ def score(db, number: int, user: User, submission_id: int, form: dict) -> None:
         log(db, "competition", number, user.name, "nilai diberikan", f"{stage['label']}: ajuan no. {submission_id}")
 
 
-def close_stage(db, number: int, user: User) -> list[int]:
-    """Lock the open stage's scores and move on the entries its rule keeps; answers them."""
+def missing_scores(db, competition: dict) -> dict[int, list[str]]:
+    """Entries of the open stage, by number, with the panelists (not of their agency) who have
+    not scored every indicator yet."""
+    stage_index = competition["current_stage"]
+    stage = competition["stages"][stage_index]
+    done: dict[int, dict[str, int]] = {}
+    for row in scores(db, competition["id"], stage_index):
+        done.setdefault(row["submission_id"], {}).setdefault(row["panelist"], 0)
+        done[row["submission_id"]][row["panelist"]] += 1
+    accounts = {r["name"]: r for r in hub_panelists(db, competition["hub"])}
+    out = {}
+    for entry in entries(db, competition["id"]):
+        if entry["reached"] < stage_index:
+            continue
+        waiting = [name for name in panelists(db, competition["id"])
+                   if key((accounts.get(name) or {}).get("agency") or "") != key(entry["submission"]["agency"] or "")
+                   and done.get(entry["submission_id"], {}).get(name, 0) < len(stage["indicators"])]
+        if waiting:
+            out[entry["submission_id"]] = waiting
+    return out
+
+
+def close_stage(db, number: int, user: User, anyway: bool = False) -> list[int]:
+    """Lock the open stage's scores and move on the entries its rule keeps; answers them.
+    While some panelist has not scored some entry, refused unless `anyway`."""
     competition = _manageable(db, number, user)
     if competition["status"] != "scoring":
         raise CompetitionError({"competition": "Tidak ada tahap yang sedang dinilai."}, 409)
@@ -355,6 +390,12 @@ def close_stage(db, number: int, user: User) -> list[int]:
     results = stage_results(db, competition, stage_index)
     if not any(r.total is not None for r in results):
         raise CompetitionError({"competition": "Belum ada nilai lengkap pada tahap ini."}, 409)
+    waiting = missing_scores(db, competition)
+    if waiting and not anyway:
+        raise CompetitionError({"unscored": f"{len(waiting)} ajuan belum dinilai lengkap oleh semua panelisnya "
+                                            f"(ajuan no. {', '.join(map(str, sorted(waiting)))}). Ajuan tanpa nilai "
+                                            "lengkap tidak lolos. Tunggu panelis, atau centang \"tutup walau belum "
+                                            "lengkap\"."}, 409)
     passing = [r.submission_id for r in results if r.passes]
     last = stage_index == len(competition["stages"]) - 1
     when = now_iso()
@@ -394,7 +435,7 @@ def publish(db, number: int, user: User, config) -> list[str]:
         for record_id in record_ids:
             add_award(db, record_id, competition["award"], competition["year"], competition["name"], number)
             add_audit(db, record_id, user.name, when, "award", None,
-                      f"{awards.tier_label(competition['award'])} {competition['year']} ({competition['name']})")
+                      f"{tier_label(competition['award'])} {competition['year']} ({competition['name']})")
         db.execute("UPDATE competitions SET status = 'published', published_at = ?, updated_at = ? WHERE id = ?",
                    [when, when, number])
         log(db, "competition", number, user.name, "hasil diterbitkan", ", ".join(record_ids))
@@ -408,7 +449,6 @@ def feedback_for(db, competition: dict, submission_id: int) -> list[dict]:
     if entry is None or competition["status"] != "published":
         return []
     out = []
-    names = {name: f"Panelis {n}" for n, name in enumerate(panelists(db, competition["id"]), 1)}
     for index, stage in enumerate(competition["stages"]):
         if index > entry["reached"]:
             break
@@ -416,11 +456,16 @@ def feedback_for(db, competition: dict, submission_id: int) -> list[dict]:
         if not rows_:
             continue
         result = next((r for r in stage_results(db, competition, index) if r.submission_id == submission_id), None)
+        order = {i["key"]: n for n, i in enumerate(stage["indicators"])}
         labels = {i["key"]: i["label"] for i in stage["indicators"]}
+        # numbered among this entry's own panelists: no gap tells who was left out
+        names = {name: f"Panelis {n}" for n, name in enumerate(sorted({r["panelist"] for r in rows_}), 1)}
+        rows_.sort(key=lambda r: (r["panelist"], order.get(r["indicator"], 99)))
         out.append({"stage": stage["label"], "total": result.total if result else None,
                     "passed": bool(result and result.passes),
-                    "scores": [{"panelist": names.get(r["panelist"], "Panelis"), "indicator": labels.get(r["indicator"], r["indicator"]),
-                                "value": r["value"], "comment": r["comment"]} for r in rows_]})
+                    "scores": [{"panelist": names[r["panelist"]], "indicator": labels.get(r["indicator"], r["indicator"]),
+                                "value": (("Memenuhi" if r["value"] >= 1 else "Tidak memenuhi") if stage["kind"] == "checklist"
+                                          else f"{r['value']:g}"), "comment": r["comment"]} for r in rows_]})
     return out
 
 
@@ -454,7 +499,9 @@ def scores_workbook(db, competition: dict) -> bytes:
     by_id = {e["submission_id"]: e["submission"] or {} for e in entries(db, number)}
     for index, stage in enumerate(competition["stages"]):
         weights = {i["key"]: (i["label"], i["weight"]) for i in stage["indicators"]}
-        for row in scores(db, number, index):
+        order = {i["key"]: n for n, i in enumerate(stage["indicators"])}
+        for row in sorted(scores(db, number, index), key=lambda r: (r["submission_id"], r["panelist"],
+                                                                    order.get(r["indicator"], 99))):
             submission = by_id.get(row["submission_id"], {})
             label, weight = weights.get(row["indicator"], (row["indicator"], None))
             sheet.append([stage["label"], row["submission_id"], (submission.get("fields") or {}).get("title"),
@@ -493,12 +540,27 @@ def public_results(db, competition: dict) -> dict:
                                                     for s in competition["stages"]], "entries": []}
     totals = {index: {r.submission_id: r.total for r in stage_results(db, competition, index)}
               for index in range(len(competition["stages"]))}
+    out["award_label"] = tier_label(competition["award"])
     for entry in entries(db, competition["id"]):
         submission = entry["submission"] or {}
+        if submission.get("status") != "published":       # a proposal the hub never published stays its own
+            continue
         out["entries"].append({"title": (submission.get("fields") or {}).get("title"), "agency": submission.get("agency"),
                                "record_id": submission.get("record_id") if submission.get("status") == "published" else None,
                                "winner": bool(entry["winner"]), "stage_reached": competition["stages"][entry["reached"]]["key"],
                                "totals": {competition["stages"][i]["key"]: totals[i].get(entry["submission_id"])
                                           for i in range(entry["reached"] + 1)}})
     out["entries"].sort(key=lambda e: (not e["winner"], -len(e["totals"]), -(list(e["totals"].values())[-1] or 0)))
+    return out
+
+
+def entered_competitions(db, submission_id: int) -> list[dict]:
+    """The competitions a submission entered, with the stage it reached and whether it is out."""
+    out = []
+    for row in rows(db, "SELECT competition_id, reached FROM competition_entries WHERE submission_id = ?", [submission_id]):
+        competition = get_competition(db, row["competition_id"])
+        if competition:
+            reached = competition["stages"][row["reached"]]["label"]
+            out.append({"id": competition["id"], "name": competition["name"], "status": STATUSES[competition["status"]],
+                        "stage": reached})
     return out

@@ -104,8 +104,8 @@ def store_photo(config, folder: str, data: bytes, what: str) -> dict:
     except DocumentError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
-        reason = "terlalu besar saat dibuka" if isinstance(exc, Image.DecompressionBombError) else \
-            "bukan foto JPEG, PNG atau WebP"
+        reason = f"gambar lebih dari {MAX_PHOTO_PIXELS // 1_000_000} megapiksel" \
+            if isinstance(exc, Image.DecompressionBombError) else "bukan foto JPEG, PNG atau WebP"
         raise DocumentError(f"{what}: {reason}") from None
     except (OSError, ValueError, SyntaxError) as exc:
         raise DocumentError(f"{what}: foto rusak atau tidak lengkap ({type(exc).__name__})") from None

@@ -21,8 +21,10 @@ from kms.completeness import Rules, check_record
 from kms.db import rows
 from kms.media import DocumentError, publish_file, store_document, store_photo
 from kms.records import now_iso, remembered_mapping
+from kms.schema import SECTIONS
 
 STATUS_LABELS = {"draft": "Draf", "submitted": "Terkirim, menunggu hub", "published": "Terbit"}
+FORM_ORDER = ("title", "agency", "region", "year", "start_year", *SECTIONS, "unit", "innovator", "contact")
 MAX_PHOTOS = 8
 MAX_DOCUMENTS = 6
 FILE_KINDS = ("photo", "document")
@@ -122,7 +124,9 @@ def as_record(submission: dict) -> dict:
 
 def required_gaps(submission: dict, rules: Rules) -> list:
     """Required fields missing or weak under the rules (what "Kirim" refuses)."""
-    return [gap for gap in check_record(as_record(submission), rules).gaps if gap.level == "required"]
+    order = {name: n for n, name in enumerate(FORM_ORDER)}
+    gaps = [gap for gap in check_record(as_record(submission), rules).gaps if gap.level == "required"]
+    return sorted(gaps, key=lambda gap: order.get(gap.field, len(order)))
 
 
 # --- the steps ------------------------------------------------------------------------------

@@ -787,7 +787,7 @@ def test_an_innovator_submits_a_panel_scores_two_stages_and_the_winner_shows_its
             wait.until(lambda d, n=count: len(d.find_elements(By.CSS_SELECTOR, "ul.submission-files li")) == n)
         assert browser.find_elements(By.CSS_SELECTOR, "ul.submission-files img")         # the photo's thumbnail
         browser.find_element(By.ID, "send").click()
-        wait.until(lambda d: "Terkirim" in d.find_element(By.ID, "status").text)
+        wait.until(lambda d: "Terkirim" in d.find_element(By.ID, "submission-status").text)
 
         again("op-sulsel")
         browser.get(competition_url)

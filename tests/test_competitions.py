@@ -91,7 +91,7 @@ def test_weighted_totals_match_a_hand_computation_and_conflicts_are_kept_out(con
     assert _score(site, sinjai, b, **_checklist(False)).status_code == 303     # outvoted: b still passes
     assert _post(site, operator, f"/kompetisi/{site.competition}/tutup-tahap").status_code == 303
     # penilaian proposal: by hand, panel-prov on b = (10*8 + 15*8 + 5*8 + 30*10 + 20*8 + 5*8 + 15*8) / 100 = 8.6,
-    # on 0-100: (8.6 - 1) / 9 * 100 = 84.44; panel-pare on b = (6 - 1) / 9 * 100 = 55.56; total (84.44 + 55.56) / 2 = 70.0
+    # as a share of the highest score (10): 86.0; panel-pare on b: 60.0; panel-sinjai: 70.0
     _score(site, site.client("panel-prov"), b, **_proposal(8, signifikansi=10))
     _score(site, site.client("panel-pare"), b, **_proposal(6))
     _score(site, site.client("panel-sinjai"), b, **_proposal(7))
@@ -103,11 +103,11 @@ def test_weighted_totals_match_a_hand_computation_and_conflicts_are_kept_out(con
     from kms.competitions import get_competition, stage_results
     results = {r.submission_id: r for r in stage_results(db, get_competition(db, site.competition), 1)}
     db.close()
-    assert results[b].by_panelist == {"panel-prov": 84.44, "panel-pare": 55.56, "panel-sinjai": 66.67}
-    assert results[b].total == pytest.approx((84.44 + 55.56 + 66.67) / 3, abs=0.01)
-    assert results[a].total == pytest.approx(44.44, abs=0.01) and results[b].passes and not results[a].passes
+    assert results[b].by_panelist == {"panel-prov": 86.0, "panel-pare": 60.0, "panel-sinjai": 70.0}
+    assert results[b].total == pytest.approx((86.0 + 60.0 + 70.0) / 3, abs=0.01)
+    assert results[a].total == pytest.approx(50.0, abs=0.01) and results[b].passes and not results[a].passes
     page = operator.get(f"/kompetisi/{site.competition}").text
-    assert "84.4" in page and "55.6" in page
+    assert "86.0" in page and "60.0" in page and "konflik" in page
 
 
 def test_scores_lock_when_a_stage_closes_and_outliers_are_flagged(contest):
@@ -117,13 +117,15 @@ def test_scores_lock_when_a_stage_closes_and_outliers_are_flagged(contest):
     for panel in ("panel-prov", "panel-pare"):
         for number in (a, b):
             _score(site, site.client(panel), number, **_checklist())
-    _post(site, operator, f"/kompetisi/{site.competition}/tutup-tahap")
+    _post(site, operator, f"/kompetisi/{site.competition}/tutup-tahap", anyway="1")   # panel-sinjai left b unscored
     _score(site, site.client("panel-prov"), b, **_proposal(9))
     _score(site, site.client("panel-pare"), b, **_proposal(9))
     _score(site, site.client("panel-sinjai"), b, **_proposal(2))         # far from the others
     _score(site, site.client("panel-prov"), a, **_proposal(4))
     assert 'class="num outlier"' in operator.get(f"/kompetisi/{site.competition}").text
-    _post(site, operator, f"/kompetisi/{site.competition}/tutup-tahap")      # b goes on, a stops
+    refused = _post(site, operator, f"/kompetisi/{site.competition}/tutup-tahap")     # panel-pare never scored a
+    assert "belum+dinilai+lengkap" in refused.headers["Location"]
+    assert _post(site, operator, f"/kompetisi/{site.competition}/tutup-tahap", anyway="1").status_code == 303
     late = _score(site, site.client("panel-prov"), a, **_proposal(10))      # a's stage is closed
     assert late.status_code == 409 and "terkunci" in late.text
     db = site.db()
@@ -215,6 +217,23 @@ def test_several_awards_on_one_record_are_all_counted_by_the_facet(site):
     page = client.get(f"/inovasi/{row['id']}").text
     shown = re.search(r'id="awards">(.*?)</dd>', page, re.S).group(1)
     assert shown.index("Top Inovasi Provinsi") > 0                        # listed after the national award
+
+
+def test_form_rules_and_panelists_who_scored_stay(contest):
+    site = contest
+    operator = site.client("op-sulsel")
+    page = operator.get("/kompetisi/baru")
+    both = operator.post("/kompetisi/baru", data={
+        "csrf_token": site.token(page.text), "name": "Dua aturan", "year": "2026", "opens_on": "2026-01-01",
+        "closes_on": "2026-12-31", "template": "kipp-2023", "award": "top_provinsi", "top_proposal": "3",
+        "threshold_proposal": "70"})
+    assert both.status_code == 400 and "bukan keduanya" in both.text and 'value="Dua aturan"' in both.text
+    _start(site)
+    _score(site, site.client("panel-prov"), site.numbers["inovator-b"], **_checklist())
+    page = operator.get(f"/kompetisi/{site.competition}").text
+    dropped = operator.post(f"/kompetisi/{site.competition}/panelis", data={"csrf_token": site.token(page),
+                                                                           "panelist": ["panel-pare"]})
+    assert "tidak+dapat+dikeluarkan" in dropped.headers["Location"]
 
 
 def test_every_competition_route_for_every_role(contest):

@@ -93,6 +93,8 @@ def test_sending_is_refused_until_every_required_field_is_complete(hub):
     assert refused.status_code == 400
     assert "Latar Belakang" in refused.text and "terlalu singkat" in refused.text and "Kontak" in refused.text
     assert 'id="f-background"' in refused.text and "terlalu singkat</textarea>" in refused.text   # typed value kept
+    garbled = _post(site, innovator, f"/ajukan/{number}", action="kirim", **complete(year="20x5", contact=""))
+    assert garbled.status_code == 400 and "Tahun: harus tahun" in garbled.text and "Kontak" in garbled.text   # all at once
     sent = _post(site, innovator, f"/ajukan/{number}", action="kirim", **complete())
     assert sent.status_code == 303
     assert "Terkirim" in innovator.get(f"/ajukan/{number}").text

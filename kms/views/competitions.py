@@ -10,6 +10,7 @@ from kms import competitions as comps
 from kms.activity import history
 from kms.awards import tier_label, tiers
 from kms.competitions import CompetitionError
+from indexer.textnorm import key
 from kms.records import hub_labels
 from kms.schema import FIELD_LABELS, SECTIONS
 from kms.web import attachment, current_user, get_db, signed_in_required, sync_after_change
@@ -26,6 +27,7 @@ def _or_abort(exc: CompetitionError):
 def overview():
     user = current_user()
     return render_template("competitions/list.html", items=comps.competitions_for(get_db(), user), user=user,
+                           hubs=hub_labels(get_db()),
                            statuses=comps.STATUSES, tier_label=tier_label,
                            may_create=bool(user and (user.role == "admin" or (user.role == "hub_operator" and user.hub))))
 
@@ -44,7 +46,8 @@ def _new_form(typed=None, errors=None, status=200):
     for entry in score_stages.values():
         entry["defaults"] = "; ".join(entry["defaults"])
     return render_template("competitions/new.html", typed=typed or {}, errors=errors or {}, templates=found,
-                           score_stages=score_stages, tiers=tiers(), hubs=hubs, user=user), status
+                           score_stages=score_stages, tiers=tiers(), hubs=hubs, user=user,
+                           hubs_named=hub_labels(get_db())), status
 
 
 @bp.route("/kompetisi/baru", methods=["GET", "POST"])
@@ -83,6 +86,10 @@ def show(number):
         abort(404 if user is None else 403, "Kompetisi ini belum menerbitkan hasilnya.")
     stage_index = competition["current_stage"]
     results = comps.stage_results(db, competition, stage_index) if stage_index >= 0 and (manager or panelist) else []
+    earlier = [(competition["stages"][i], comps.stage_results(db, competition, i))
+               for i in range(stage_index + 1 if competition["status"] == "published" else max(stage_index, 0))] \
+        if manager else []
+    accounts = {p["name"]: p["agency"] for p in comps.hub_panelists(db, competition["hub"])}
     entries = comps.entries(db, number)
     mine = {}
     if panelist:
@@ -95,7 +102,10 @@ def show(number):
         eligible=comps.eligible(db, competition) if manager and competition["status"] == "open" else [],
         conflict=(lambda s: comps.conflict(user, s)) if panelist else (lambda s: False),
         errors=request.args.get("galat"), done=request.args.get("selesai"),
-        history=history(db, "competition", number) if manager else [])
+        history=history(db, "competition", number) if manager else [], earlier=earlier,
+        waiting=comps.missing_scores(db, competition) if manager and competition["status"] == "scoring" else {},
+        own_agency=lambda name, submission: key(accounts.get(name) or "") == key(submission["agency"] or ""),
+        spread_flag=comps.OUTLIER_POINTS, hubs=hub_labels(db))
 
 
 def _step(number: int, step, done: str):
@@ -123,7 +133,8 @@ def start(number):
 @bp.post("/kompetisi/<int:number>/tutup-tahap")
 @signed_in_required
 def close_stage(number):
-    return _step(number, lambda: comps.close_stage(get_db(), number, current_user()), "tahap")
+    return _step(number, lambda: comps.close_stage(get_db(), number, current_user(),
+                                                   anyway=request.form.get("anyway") == "1"), "tahap")
 
 
 @bp.post("/kompetisi/<int:number>/terbitkan")

@@ -11,10 +11,11 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from indexer.reference import urusan_labels
 from kms import submissions as subs
 from kms.activity import history
-from kms.competitions import innovator_feedback, panelist_sees
+from kms.competitions import entered_competitions, innovator_feedback, panelist_sees
 from kms.completeness import default_rules
 from kms.editing import EDITABLE_FIELDS, EditError, parse_form
 from kms.media import document_path
+from kms.records import hub_labels
 from kms.schema import DIGITAL, FIELD_LABELS, SECTIONS, STAGES, STATUSES
 from kms.submissions import SubmissionError
 from kms.web import current_user, get_db, signed_in_required, sync_after_change
@@ -36,9 +37,15 @@ GUIDANCE = {     # what a KIPP panel looks for in each section
 
 def _guidance() -> dict[str, str]:
     """Each section's guidance with the word count the completeness rules ask for."""
-    words = {rule.field: rule.params.get("min_words") for rule in default_rules().rules if rule.test == "words"}
-    return {name: text + (f" Paling sedikit {words[name]} kata." if words.get(name) else "")
-            for name, text in GUIDANCE.items()}
+    rules = {rule.field: rule for rule in default_rules().rules if rule.test == "words"}
+    out = {}
+    for name, text in GUIDANCE.items():
+        rule = rules.get(name)
+        if rule is not None:
+            need = "Wajib" if rule.level == "required" else "Dianjurkan"
+            text += f" {need}, paling sedikit {rule.params.get('min_words')} kata."
+        out[name] = text
+    return out
 
 
 def _form_values(fields: dict) -> dict:
@@ -67,7 +74,9 @@ def _form(submission, values, errors=None, status=200):
         limit=subs.max_submissions(get_db(), hub), sent=subs.sent_this_year(get_db(), (submission or {}).get(
             "innovator", user.name), year), year=year, done=request.args.get("selesai"),
         results=innovator_feedback(get_db(), submission["id"]) if submission else [],
-        history=history(get_db(), "submission", submission["id"]) if submission else []), status
+        history=history(get_db(), "submission", submission["id"]) if submission else [], hubs=hub_labels(get_db()),
+        required={rule.field for rule in default_rules().rules if rule.level == "required"},
+        entered=entered_competitions(get_db(), submission["id"]) if submission else []), status
 
 
 @bp.get("/ajukan")
@@ -78,6 +87,7 @@ def overview():
         abort(403, "Ajuan inovasi dikelola inovator dan operator hub tujuannya.")
     year = dt.date.today().year
     return render_template("submissions/list.html", items=subs.submissions_for(get_db(), user), user=user,
+                           hubs=hub_labels(get_db()),
                            labels=subs.STATUS_LABELS, year=year, sent=subs.sent_this_year(get_db(), user.name, year),
                            limit=subs.max_submissions(get_db(), user.hub) if user.hub else None)
 
@@ -89,7 +99,18 @@ def _save(submission_id: int | None):
     try:
         values = parse_form(request.form)
     except EditError as exc:
-        return _form(subs.get_submission(db, submission_id) if submission_id else None, typed, exc.errors, 400)
+        errors = {name: f"{FIELD_LABELS.get(name, name)}: {message}" for name, message in exc.errors.items()}
+        submission = subs.get_submission(db, submission_id) if submission_id else None
+        if request.form.get("action") == "kirim":       # what else "Kirim" would refuse, named at once
+            readable = {name: value for name, value in typed.items() if name not in errors and name not in ("year", "start_year")}
+            draft = {"id": submission_id or 0, "hub": user.hub, "agency": user.agency, "unit": user.unit, "files": [],
+                     **(submission or {}), "fields": readable}
+            try:
+                for gap in subs.required_gaps(draft, default_rules()):
+                    errors.setdefault(gap.field, f"{gap.label}: {gap.reason} (wajib)")
+            except ValueError:
+                pass
+        return _form(submission, typed, errors, 400)
     try:
         if submission_id is None:
             submission_id = subs.create(db, user, values)

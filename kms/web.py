@@ -164,18 +164,13 @@ def signed_in_required(view):
 
 
 def campaign_manager_required(view):
-    """Admins and hub operators (campaigns and snapshots)."""
+    """Admins and hub operators (campaigns and snapshots): staff_required, and that role."""
     @wraps(view)
     def guarded(*args, **kwargs):
-        user = current_user()
-        if user is None:
-            return _refuse_anonymous()
-        if not user.is_staff:
-            abort(403, "Halaman ini untuk staf hub dan instansi.")
-        if not user.can_manage_campaigns():
+        if not current_user().can_manage_campaigns():
             abort(403, "Peran Anda tidak dapat mengelola kampanye.")
         return view(*args, **kwargs)
-    return guarded
+    return staff_required(guarded)
 
 
 def require_edit_right(record: dict) -> User:

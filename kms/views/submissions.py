@@ -157,30 +157,28 @@ def show(number):
 @bp.post("/ajukan/<int:number>/berkas")
 @signed_in_required
 def upload(number):
-    submission = _visible(number)
-    upload = request.files.get("file")
-    try:
-        subs.add_file(get_db(), number, current_user(), request.form.get("kind", ""),
-                      upload.read() if upload else b"", upload.filename if upload else "", current_app.config,
-                      public=request.form.get("public") == "1")
-    except SubmissionError as exc:
-        if exc.status in (403, 404):
-            abort(exc.status, " ".join(exc.errors.values()))
-        return _form(submission, _form_values(submission["fields"]), exc.errors, exc.status)
-    return redirect(url_for("submissions.show", number=number, selesai="berkas") + "#berkas", code=303)
+    sent = request.files.get("file")
+    return _file_step(number, lambda: subs.add_file(
+        get_db(), number, current_user(), request.form.get("kind", ""), sent.read() if sent else b"",
+        sent.filename if sent else "", current_app.config, public=request.form.get("public") == "1"), "berkas")
 
 
 @bp.post("/ajukan/<int:number>/berkas/<int:index>/hapus")
 @signed_in_required
 def remove(number, index):
+    return _file_step(number, lambda: subs.remove_file(get_db(), number, current_user(), index), "dihapus")
+
+
+def _file_step(number: int, step, done: str):
+    """Add or remove a file; a refusal re-shows the proposal with it (403 and 404 as such)."""
     submission = _visible(number)
     try:
-        subs.remove_file(get_db(), number, current_user(), index)
+        step()
     except SubmissionError as exc:
         if exc.status in (403, 404):
             abort(exc.status, " ".join(exc.errors.values()))
         return _form(submission, _form_values(submission["fields"]), exc.errors, exc.status)
-    return redirect(url_for("submissions.show", number=number, selesai="dihapus") + "#berkas", code=303)
+    return redirect(url_for("submissions.show", number=number, selesai=done) + "#berkas", code=303)
 
 
 @bp.get("/ajukan/<int:number>/berkas/<int:index>")

@@ -246,12 +246,17 @@ def normalize_record(raw: dict, mapping: Mapping, line: int = 0, most: Limits | 
     for name in ("innovator", "unit"):
         if fields[name]:
             fields[name] = smart_title(fields[name])
+    category_urusan = None
     if fields["category"]:                     # a key of data/vocabularies/categories.csv
         written = fields["category"]
         fields["category"], known = parse_category(written)
         if not known:
-            fields["category"] = smart_title(written)
-            issues.append(Issue("value", "category", f"kategori '{written}' tidak ada di kosakata", written))
+            category_urusan, is_urusan = parse_sector(written)
+            if is_urusan and category_urusan:  # an urusan written where the category goes: a sector
+                fields["category"] = None
+            else:
+                fields["category"] = smart_title(written)
+                issues.append(Issue("value", "category", f"kategori '{written}' tidak ada di kosakata", written))
 
     for name in ("year", "start_year"):
         values = _mapped(raw, mapping, name, most.field_chars)
@@ -315,6 +320,8 @@ def normalize_record(raw: dict, mapping: Mapping, line: int = 0, most: Limits | 
             issues.append(Issue("value", "agency_type", f"jenis instansi '{type_values[0]}' tidak dikenal"))
 
     _parse_controlled(raw, mapping, fields, issues, most)
+    if category_urusan and not fields["sector"]:
+        fields["sector"] = category_urusan
     photos = _mapped(raw, mapping, "photos", most.field_chars)
     items: list[str] = []
     for value in photos:

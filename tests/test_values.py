@@ -94,3 +94,17 @@ def test_saved_campaign_filters_name_categories_by_key(db):
                                80, None, "admin")
     category_filters_as_keys(db)
     assert get_campaign(db, campaign).query().filters["category"] == ("pelayanan_publik", "kesehatan")
+
+
+def test_an_urusan_written_as_the_category_is_read_as_the_sector():
+    """Hubs put urusan names in the category column ("Perhubungan"): not a category, the sector."""
+    from indexer.site_records import normalized
+
+    found = normalized({"title": "Bus Sekolah Gratis", "agency": "Pemkab Sinjai", "category": "Perhubungan"})
+    assert (found.fields["category"], found.fields["sector"]) == (None, "perhubungan")
+    assert not [issue for issue in found.issues if issue.field == "category"]
+    kept = normalized({"title": "Bus Sekolah Gratis", "agency": "Pemkab Sinjai", "category": "Perhubungan",
+                       "sector": "Pendidikan"})
+    assert (kept.fields["category"], kept.fields["sector"]) == (None, "pendidikan")     # a mapped sector wins
+    unknown = normalized({"title": "Bus Sekolah Gratis", "agency": "Pemkab Sinjai", "category": "Urusan Kebersihan Pasar"})
+    assert unknown.fields["category"] == "Urusan Kebersihan Pasar" and [i.field for i in unknown.issues] == ["category"]

@@ -96,10 +96,11 @@ def competitions_list():
                                 for c in found]})
 
 
-@bp.get("/competitions/<int:number>")
+@bp.get("/competitions/<number>")
 def competition(number):
-    """A published competition's stages, winners and totals."""
-    found = competitions.get_competition(get_db(), number)
+    """A published competition's stages, winners and totals (any text in the path is a route
+    here, so a method the route lacks answers 405, not 404)."""
+    found = competitions.get_competition(get_db(), int(number)) if number.isdigit() and len(number) < 12 else None
     if found is None or found["status"] != "published":
         return api_error("id", f"no published competition with id {number}", 404)
     return jsonify(competitions.public_results(get_db(), found))

@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kms.compression import compress
 from kms.config import ROOT, load_config
-from kms.display import tanggal, waktu
+from kms.display import tanggal, waktu, with_links
 from kms.links import origin_label
 from kms.media import MAX_DOCUMENT_MB
 from kms.params import ParameterError
@@ -122,7 +122,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.globals.update(
         label_award=lambda key: facet_label("award", key), current_user=current_user,
         label_field=facet_label, origin_label=origin_label, role_name=lambda role: ROLE_NAMES.get(role, role))
-    app.jinja_env.filters.update(tanggal=tanggal, waktu=waktu)
+    app.jinja_env.filters.update(tanggal=tanggal, waktu=waktu, links=with_links)
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
     register_error_pages(app)

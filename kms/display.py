@@ -1,7 +1,11 @@
-"""Values as people read them in Indonesian: dates ("1 Desember 2026") and times."""
+"""Values as people read them in Indonesian: dates ("1 Desember 2026") and times; typed text
+with its web addresses as links."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+
+from markupsafe import Markup, escape
 
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
           "Oktober", "November", "Desember")
@@ -42,3 +46,20 @@ def waktu(value) -> str:
         return f"{tanggal(when)}, {when.hour:02d}.{when.minute:02d}"
     when = when.astimezone(WIB)
     return f"{tanggal(when)}, {when.hour:02d}.{when.minute:02d} WIB"
+
+
+_ADDRESS = re.compile(r"https?://[^\s<>\"'`]+[^\s<>\"'`.,;:!?)\]]")
+
+
+def with_links(text) -> Markup:
+    """Typed text escaped, with each http(s) address a link that sends no referrer and earns
+    no ranking (rel nofollow noopener noreferrer); addresses are found before escaping, and
+    every piece is escaped."""
+    text, out, last = str(text or ""), [], 0
+    for found in _ADDRESS.finditer(text):
+        address = escape(found.group(0))
+        out += [escape(text[last:found.start()]), Markup(f'<a href="{address}" rel="nofollow noopener noreferrer">'
+                                                         f'{address}</a>')]
+        last = found.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)

@@ -200,7 +200,13 @@ def test_declining_and_linking_an_existing_record(parties):
     form = requester.get(f"/permintaan/{second}").text
     assert f'value="{own_replica}"' in form                      # the agency's own records are offered
     assert _report(site, requester, second, replica_choice="existing", replica_id=own_replica,
+                   evidence="Berita: https://sragenkab.go.id/berita?id=7&hal=2 <b>tebal</b>",
                    evidence_pdf=(io.BytesIO(pdf_bytes()), "bukti.pdf")).status_code == 303
+    shown = requester.get(f"/permintaan/{second}").text
+    assert '<a href="https://sragenkab.go.id/berita?id=7&amp;hal=2" rel="nofollow noopener noreferrer">' in shown
+    assert "&lt;b&gt;tebal&lt;/b&gt;" in shown                                # the rest stays text
+    similar = site.client().get(f"/inovasi/{site.own}").text.split('class="similar-list"')[-1]
+    assert f'data-id="{own_replica}"' not in similar                       # a known replica is not "similar"
     lineage = site.client().get(f"/api/innovations/{own_replica}/replications").json
     assert lineage["original"]["id"] == site.own and lineage["original"]["dates"]["implementasi"] == TODAY
     assert requester.get(f"/permintaan/{second}/dokumen/implementasi").data.startswith(b"%PDF")

@@ -129,6 +129,7 @@ def detail(record_id):
     editable = can_edit(db, user, record)
     links = lineage(db, record_id)
     in_progress = [public_request(r) for r in requests_of_record(db, record_id) if r["status"] in OPEN]
+    linked = {side["id"] for side in ([links["original"]] if links["original"] else []) + links["replicas"]}
     if user is not None:   # staff may act on a candidate when they may edit either side
         others = records_by_id(db, [candidate["id"] for candidate in links["candidates"]])
         for candidate in links["candidates"]:
@@ -141,7 +142,8 @@ def detail(record_id):
                            completeness=completeness, editable=editable,
                            audit=visible_rows(audit_trail(db, record_id), staff, "audit."),
                            saved=request.args.get("saved"),
-                           similar=similar_summaries(db, search_engine(), record, 6), lineage=links,
+                           similar=[s for s in similar_summaries(db, search_engine(), record, 8)
+                                    if s["id"] not in linked][:6], lineage=links,
                            user=user, stages=REPLICATION_STAGES, staff=staff,
                            photos=gallery(record.get("photos") or [], current_app.config),
                            feedback=feedback_summary(db, record_id), comments=published_comments(db, record_id),

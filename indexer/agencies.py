@@ -200,7 +200,13 @@ def unit_key(text: str | None) -> str:
 
 
 def normalize_agency(text, region_hint: str | None = None) -> Agency | None:
-    """Canonical agency for a spelling; `region_hint` is the record's region code, if known."""
+    """Canonical agency for a spelling; `region_hint` is the record's region code, if known.
+    Answers are remembered by spelling and hint (an export repeats its agencies in every row)."""
+    return _normalized_agency(text if text is None or isinstance(text, str) else str(text), region_hint)
+
+
+@lru_cache(maxsize=50_000)
+def _normalized_agency(text, region_hint: str | None) -> Agency | None:
     if text is None or not str(text).strip() or str(text).strip() in {"-", "--"}:
         return None
     cleaned = _clean(str(text))

@@ -110,11 +110,25 @@ def _text(value, as_html: bool) -> str:
     return clean_text(text)
 
 
+_FOLDED_TABLES: dict[int, tuple[dict, dict]] = {}
+
+
+def _folded_table(table: dict) -> dict:
+    """A [values.FIELD] table with folded keys, made once per table (not once per row)."""
+    kept = _FOLDED_TABLES.get(id(table))
+    if kept is None or kept[0] is not table:
+        if len(_FOLDED_TABLES) > 256:
+            _FOLDED_TABLES.clear()
+        kept = (table, {fold(k): v for k, v in table.items()})
+        _FOLDED_TABLES[id(table)] = kept
+    return kept[1]
+
+
 def _mapped(raw: dict, mapping: Mapping, name: str, most_chars: int | None = None) -> list:
     values = _raw_values(raw, mapping.fields.get(name, []), most_chars or limits.current().field_chars)
     table = mapping.values.get(name)
     if table:
-        folded = {fold(k): v for k, v in table.items()}
+        folded = _folded_table(table)
         values = [folded.get(fold(str(v)), v) if not isinstance(v, (list, dict)) else v
                   for v in values]
     if not values and name in mapping.defaults:

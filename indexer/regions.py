@@ -520,4 +520,12 @@ def gazetteer() -> Gazetteer:
 
 def resolve_region(text: str, codes: str = "kemendagri", province: str | None = None) -> Resolution:
     """Resolve a free-text region or code to a Kemendagri 2025 code."""
+    return _resolved(text if isinstance(text, str) else str(text), codes, province)
+
+
+@lru_cache(maxsize=50_000)
+def _resolved(text: str, codes: str, province: str | None) -> Resolution:
+    """Resolutions remembered by what was written: an export repeats its few hundred region
+    spellings in every row (the gazetteer is loaded once per process, so an answer never goes
+    stale)."""
     return gazetteer().resolve(text, codes=codes, province=province)

@@ -15,6 +15,7 @@ from indexer.textnorm import clean_spaces, fold, key
 MIN_YEAR, MAX_YEAR = 1990, 2035
 _YEAR = re.compile(r"(?<!\d)(19[9]\d|20[0-3]\d)(?!\d)")
 _EMPTY = {"", "-", "--", "n/a", "na", "null", "none", "tidak ada data", "belum ada", "0"}
+_LONGEST_EMPTY = max(len(e) for e in _EMPTY)
 
 
 def is_empty(value) -> bool:
@@ -23,7 +24,10 @@ def is_empty(value) -> bool:
         return True
     if isinstance(value, (list, tuple, dict)):
         return len(value) == 0
-    return fold(str(value)) in _EMPTY
+    text = str(value)
+    if len(text) > 64 and len(fold(text[:64])) > _LONGEST_EMPTY:      # a narrative: never a placeholder,
+        return False                                                  # and folding it all costs
+    return fold(text) in _EMPTY
 
 
 def parse_year(value) -> int | None:

@@ -77,15 +77,22 @@ JOIN_KEYS: dict[str, tuple[type, ...]] = {"table": (str,), "on": (str,), "key": 
 _TYPE_NAMES = {str: "teks", list: "daftar", dict: "tabel", bool: "true/false", int: "bilangan bulat"}
 
 
+def _check_table(data: dict, allowed: dict[str, tuple[type, ...]], fail, where: str = "") -> None:
+    """Keys of one TOML table that are unknown (with the likely one meant) or of the wrong
+    type, named (`where`: the table's name before the message, for nested tables)."""
+    for key in data:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=1)
+            fail(f"{where}kunci tidak dikenal: {key}" + (f" (maksudnya '{close[0]}'?)" if close else ""))
+    for key, kinds in allowed.items():
+        if key in data and not isinstance(data[key], kinds):
+            wanted = " atau ".join(_TYPE_NAMES[k] for k in kinds)
+            fail(f"{where}{key} harus {wanted}" if where else f"'{key}' harus {wanted}, bukan {type(data[key]).__name__}")
+
+
 def _check_types(data: dict, fail) -> None:
     """Unknown keys (with the likely one meant) and values of the wrong type, named."""
-    for key in data:
-        if key not in KEYS:
-            close = difflib.get_close_matches(key, KEYS, n=1)
-            fail(f"kunci tidak dikenal: {key}" + (f" (maksudnya '{close[0]}'?)" if close else ""))
-    for key, kinds in KEYS.items():
-        if key in data and not isinstance(data[key], kinds):
-            fail(f"'{key}' harus {' atau '.join(_TYPE_NAMES[k] for k in kinds)}, bukan {type(data[key]).__name__}")
+    _check_table(data, KEYS, fail)
     for name, source in data.get("fields", {}).items():
         if not (isinstance(source, str) or (isinstance(source, list) and source
                                             and all(isinstance(c, str) for c in source))):
@@ -105,13 +112,7 @@ def _check_types(data: dict, fail) -> None:
     for name, join in data.get("joins", {}).items():
         if not isinstance(join, dict):
             fail(f"[joins.{name}] harus tabel dengan table, on (dan key, many)")
-        for field_name in join:
-            if field_name not in JOIN_KEYS:
-                close = difflib.get_close_matches(field_name, JOIN_KEYS, n=1)
-                fail(f"[joins.{name}] kunci tidak dikenal: {field_name}" + (f" (maksudnya '{close[0]}'?)" if close else ""))
-        for field_name, kinds in JOIN_KEYS.items():
-            if field_name in join and not isinstance(join[field_name], kinds):
-                fail(f"[joins.{name}] {field_name} harus {' atau '.join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)}")
+        _check_table(join, JOIN_KEYS, fail, f"[joins.{name}] ")
         for required in ("table", "on"):
             if not join.get(required):
                 fail(f"[joins.{name}] {required} wajib diisi")

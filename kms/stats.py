@@ -92,7 +92,8 @@ def _places(chosen: Chosen, by: str) -> tuple[list, np.ndarray]:
 
 
 def _codes(chosen: Chosen, name: str) -> tuple[list, np.ndarray]:
-    """(values, per-document value index) of a single-valued dimension; no value is None."""
+    """(values, per-document value index) of a single-valued dimension (not sdg or award: those
+    are COUNTED_BY_BITS); no value is None."""
     arrays = chosen.found.arrays
     if name == "year":
         years = sorted({int(y) for y in np.unique(arrays.year)})
@@ -102,7 +103,7 @@ def _codes(chosen: Chosen, name: str) -> tuple[list, np.ndarray]:
         for y, i in position.items():
             lookup[y] = i
         return values, lookup[arrays.year] if years else np.zeros(arrays.size, dtype=np.int64)
-    values = list(arrays.values[name]) + [("none" if name == "award" else None)]
+    values = list(arrays.values[name]) + [None]
     codes = arrays.codes[name]
     return values, np.where(codes >= 0, codes, len(values) - 1)
 

@@ -80,7 +80,12 @@ def is_panelist(db, user: User | None, competition: dict) -> bool:
 
 def conflict(user: User, submission: dict) -> bool:
     """A panelist of the entry's own agency (never scores it, never sees it)."""
-    return key(user.agency or "") == key(submission["agency"] or "")
+    return of_agency(user.agency, submission)
+
+
+def of_agency(agency: str | None, submission: dict) -> bool:
+    """Whether a panelist of `agency` is of the entry's agency (compared folded)."""
+    return key(agency or "") == key(submission["agency"] or "")
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -150,15 +155,16 @@ class EntryResult:
     passes: bool = False
 
 
-def stage_results(db, competition: dict, stage_index: int) -> list[EntryResult]:
+def stage_results(db, competition: dict, stage_index: int, found: list[dict] | None = None) -> list[EntryResult]:
     """Each entry of the stage: the panelists' totals, the mean, the spread, the outliers;
-    ordered best first (checklist: passing first)."""
+    ordered best first (checklist: passing first). `found`: the competition's entries, when
+    the caller has read them already."""
     stage = competition["stages"][stage_index]
     by_entry: dict[int, dict[str, dict[str, float]]] = {}
     for row in scores(db, competition["id"], stage_index):
         by_entry.setdefault(row["submission_id"], {}).setdefault(row["panelist"], {})[row["indicator"]] = row["value"]
     results = []
-    for entry in entries(db, competition["id"]):
+    for entry in entries(db, competition["id"]) if found is None else found:
         if entry["reached"] < stage_index:
             continue
         totals = {name: total for name, values in by_entry.get(entry["submission_id"], {}).items()
@@ -367,13 +373,13 @@ def missing_scores(db, competition: dict) -> dict[int, list[str]]:
     for row in scores(db, competition["id"], stage_index):
         done.setdefault(row["submission_id"], {}).setdefault(row["panelist"], 0)
         done[row["submission_id"]][row["panelist"]] += 1
-    accounts = {r["name"]: r for r in hub_panelists(db, competition["hub"])}
+    agencies = {r["name"]: r["agency"] for r in hub_panelists(db, competition["hub"])}
+    named = panelists(db, competition["id"])
     out = {}
     for entry in entries(db, competition["id"]):
         if entry["reached"] < stage_index:
             continue
-        waiting = [name for name in panelists(db, competition["id"])
-                   if key((accounts.get(name) or {}).get("agency") or "") != key(entry["submission"]["agency"] or "")
+        waiting = [name for name in named if not of_agency(agencies.get(name), entry["submission"])
                    and done.get(entry["submission_id"], {}).get(name, 0) < len(stage["indicators"])]
         if waiting:
             out[entry["submission_id"]] = waiting
@@ -445,7 +451,8 @@ def publish(db, number: int, user: User, config) -> list[str]:
 def feedback_for(db, competition: dict, submission_id: int) -> list[dict]:
     """After publication, what an innovator sees of their entry: per stage reached, the total
     and each indicator's scores and comments (panelists named by number, not by account)."""
-    entry = next((e for e in entries(db, competition["id"]) if e["submission_id"] == submission_id), None)
+    found = entries(db, competition["id"])
+    entry = next((e for e in found if e["submission_id"] == submission_id), None)
     if entry is None or competition["status"] != "published":
         return []
     out = []
@@ -455,7 +462,7 @@ def feedback_for(db, competition: dict, submission_id: int) -> list[dict]:
         rows_ = scores(db, competition["id"], index, submission_id)
         if not rows_:
             continue
-        result = next((r for r in stage_results(db, competition, index) if r.submission_id == submission_id), None)
+        result = next((r for r in stage_results(db, competition, index, found) if r.submission_id == submission_id), None)
         order = {i["key"]: n for n, i in enumerate(stage["indicators"])}
         labels = {i["key"]: i["label"] for i in stage["indicators"]}
         # numbered among this entry's own panelists: no gap tells who was left out
@@ -496,7 +503,8 @@ def scores_workbook(db, competition: dict) -> bytes:
     sheet = book.active
     sheet.title = "Nilai"
     sheet.append(["Tahap", "No. ajuan", "Judul", "Instansi", "Panelis", "Indikator", "Bobot", "Nilai", "Catatan"])
-    by_id = {e["submission_id"]: e["submission"] or {} for e in entries(db, number)}
+    found = entries(db, number)
+    by_id = {e["submission_id"]: e["submission"] or {} for e in found}
     for index, stage in enumerate(competition["stages"]):
         weights = {i["key"]: (i["label"], i["weight"]) for i in stage["indicators"]}
         order = {i["key"]: n for n, i in enumerate(stage["indicators"])}
@@ -509,7 +517,7 @@ def scores_workbook(db, competition: dict) -> bytes:
     totals = book.create_sheet("Total")
     totals.append(["Tahap", "No. ajuan", "Judul", "Total (0-100)", "Selisih antarpanelis", "Lolos"])
     for index, stage in enumerate(competition["stages"][:max(competition["current_stage"], 0) + 1]):
-        for result in stage_results(db, competition, index):
+        for result in stage_results(db, competition, index, found):
             submission = by_id.get(result.submission_id, {})
             totals.append([stage["label"], result.submission_id, (submission.get("fields") or {}).get("title"),
                            result.total, result.spread, "ya" if result.passes else "tidak"])
@@ -538,10 +546,11 @@ def public_results(db, competition: dict) -> dict:
                                                      "indicators": [{"key": i["key"], "label": i["label"],
                                                                      "weight": i["weight"]} for i in s["indicators"]]}
                                                     for s in competition["stages"]], "entries": []}
-    totals = {index: {r.submission_id: r.total for r in stage_results(db, competition, index)}
+    found = entries(db, competition["id"])
+    totals = {index: {r.submission_id: r.total for r in stage_results(db, competition, index, found)}
               for index in range(len(competition["stages"]))}
     out["award_label"] = tier_label(competition["award"])
-    for entry in entries(db, competition["id"]):
+    for entry in found:
         submission = entry["submission"] or {}
         if submission.get("status") != "published":       # a proposal the hub never published stays its own
             continue

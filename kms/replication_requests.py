@@ -143,10 +143,11 @@ def ask(db, record: dict, user: User, message: str) -> int:
     return cursor.lastrowid
 
 
-def own_request(db, record_id: str, user: User | None) -> dict | None:
+def own_request(db, record_id: str, user: User | None, found: list[dict] | None = None) -> dict | None:
     """The account's agency's request for this record that is still open or was implemented
-    (a declined one does not count: the agency may ask again)."""
-    for other in reversed(requests_of_record(db, record_id)):
+    (a declined one does not count: the agency may ask again). `found`: the record's requests,
+    when the caller has read them already."""
+    for other in reversed(requests_of_record(db, record_id) if found is None else found):
         if other["status"] != "ditolak" and _of_agency(user, other["requester_agency"], other["requester_unit"]):
             return other
     return None

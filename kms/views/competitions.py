@@ -10,7 +10,6 @@ from kms import competitions as comps
 from kms.activity import history
 from kms.awards import tier_label, tiers
 from kms.competitions import CompetitionError
-from indexer.textnorm import key
 from kms.records import hub_labels
 from kms.schema import FIELD_LABELS, SECTIONS
 from kms.web import attachment, current_user, get_db, signed_in_required, sync_after_change
@@ -85,26 +84,27 @@ def show(number):
     if not (manager or panelist or competition["status"] == "published"):
         abort(404 if user is None else 403, "Kompetisi ini belum menerbitkan hasilnya.")
     stage_index = competition["current_stage"]
-    results = comps.stage_results(db, competition, stage_index) if stage_index >= 0 and (manager or panelist) else []
-    earlier = [(competition["stages"][i], comps.stage_results(db, competition, i))
-               for i in range(stage_index + 1 if competition["status"] == "published" else max(stage_index, 0))] \
+    entries = comps.entries(db, number)          # read once: every table on the page is over them
+    results = comps.stage_results(db, competition, stage_index, entries) if stage_index >= 0 and (manager or panelist) \
+        else []
+    closed = stage_index + 1 if competition["status"] == "published" else max(stage_index, 0)
+    earlier = [(competition["stages"][i], comps.stage_results(db, competition, i, entries)) for i in range(closed)] \
         if manager else []
-    accounts = {p["name"]: p["agency"] for p in comps.hub_panelists(db, competition["hub"])}
-    entries = comps.entries(db, number)
-    mine = {}
-    if panelist:
-        mine = {r["submission_id"] for r in comps.scores(db, number, stage_index, panelist=user.name)} if stage_index >= 0 else set()
+    hub_panelists = comps.hub_panelists(db, competition["hub"]) if manager else []
+    agencies = {p["name"]: p["agency"] for p in hub_panelists}
+    mine = {r["submission_id"] for r in comps.scores(db, number, stage_index, panelist=user.name)} \
+        if panelist and stage_index >= 0 else set()
     return render_template(
         "competitions/show.html", competition=competition, manager=manager, panelist=panelist, user=user,
         entries=entries, results=results, statuses=comps.STATUSES, tier_label=tier_label, mine=mine,
         by_id={e["submission_id"]: e for e in entries}, chosen=comps.panelists(db, number),
-        hub_panelists=comps.hub_panelists(db, competition["hub"]) if manager else [],
+        hub_panelists=hub_panelists,
         eligible=comps.eligible(db, competition) if manager and competition["status"] == "open" else [],
         conflict=(lambda s: comps.conflict(user, s)) if panelist else (lambda s: False),
         errors=request.args.get("galat"), done=request.args.get("selesai"),
         history=history(db, "competition", number) if manager else [], earlier=earlier,
         waiting=comps.missing_scores(db, competition) if manager and competition["status"] == "scoring" else {},
-        own_agency=lambda name, submission: key(accounts.get(name) or "") == key(submission["agency"] or ""),
+        own_agency=lambda name, submission: comps.of_agency(agencies.get(name), submission),
         spread_flag=comps.OUTLIER_POINTS, hubs=hub_labels(db))
 
 

@@ -128,7 +128,8 @@ def detail(record_id):
     user = current_staff()
     editable = can_edit(db, user, record)
     links = lineage(db, record_id)
-    in_progress = [public_request(r) for r in requests_of_record(db, record_id) if r["status"] in OPEN]
+    asked = requests_of_record(db, record_id)
+    in_progress = [public_request(r) for r in asked if r["status"] in OPEN]
     linked = {side["id"] for side in ([links["original"]] if links["original"] else []) + links["replicas"]}
     if user is not None:   # staff may act on a candidate when they may edit either side
         others = records_by_id(db, [candidate["id"] for candidate in links["candidates"]])
@@ -154,7 +155,7 @@ def detail(record_id):
                            contradictions=open_reviews_of(db, record_id, ("contradiction",)),
                            counts=request_counts(db, record_id, views_of(record_id)), in_progress=in_progress,
                            may_ask=user is None or ask_refusal(db, user, record) is None,
-                           own_request=own_request(db, record_id, user), request_labels=STATUS_LABELS,
+                           own_request=own_request(db, record_id, user, asked), request_labels=STATUS_LABELS,
                            awards=awards_of(record), documents=public_documents(db, record_id),
                            draft=_replica_draft(record, completeness.score))
 

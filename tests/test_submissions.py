@@ -95,6 +95,9 @@ def test_sending_is_refused_until_every_required_field_is_complete(hub):
     assert 'id="f-background"' in refused.text and "terlalu singkat</textarea>" in refused.text   # typed value kept
     garbled = _post(site, innovator, f"/ajukan/{number}", action="kirim", **complete(year="20x5", contact=""))
     assert garbled.status_code == 400 and "Tahun: harus tahun" in garbled.text and "Kontak" in garbled.text   # all at once
+    only_sdgs = _post(site, innovator, f"/ajukan/{number}", action="kirim", **complete(sdgs="abc"))
+    assert only_sdgs.status_code == 400 and "SDGs: nomor SDG" in only_sdgs.text
+    assert "Tahun:" not in only_sdgs.text.split('id="form-errors"')[1].split("</div>")[0]     # a good year is no gap
     sent = _post(site, innovator, f"/ajukan/{number}", action="kirim", **complete())
     assert sent.status_code == 303
     assert "Terkirim" in innovator.get(f"/ajukan/{number}").text

@@ -21,7 +21,7 @@ from kms.submissions import SubmissionError
 from kms.web import current_user, get_db, signed_in_required, sync_after_change
 
 bp = Blueprint("submissions", __name__)
-FORM_FIELDS = tuple(name for name in EDITABLE_FIELDS)
+FORM_FIELDS = EDITABLE_FIELDS
 GUIDANCE = {     # what a KIPP panel looks for in each section
     "summary": "Ringkas: masalah, apa yang dilakukan, dan hasilnya, dalam satu atau dua paragraf.",
     "background": "Masalah pelayanan sebelum inovasi: siapa yang terdampak dan seberapa besar, dengan angka bila ada.",
@@ -102,7 +102,7 @@ def _save(submission_id: int | None):
         errors = {name: f"{FIELD_LABELS.get(name, name)}: {message}" for name, message in exc.errors.items()}
         submission = subs.get_submission(db, submission_id) if submission_id else None
         if request.form.get("action") == "kirim":       # what else "Kirim" would refuse, named at once
-            readable = {name: value for name, value in typed.items() if name not in errors and name not in ("year", "start_year")}
+            readable = {name: value for name, value in typed.items() if name not in errors}
             draft = {"id": submission_id or 0, "hub": user.hub, "agency": user.agency, "unit": user.unit, "files": [],
                      **(submission or {}), "fields": readable}
             try:

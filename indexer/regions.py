@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from indexer.casing import is_word
 from indexer.reference import REGIONS_DIR, read_csv
@@ -60,9 +61,30 @@ _ENGLISH = {"west": "barat", "east": "timur", "north": "utara", "south": "selata
             "northwest": "barat laut", "highland": "pegunungan", "highlands": "pegunungan"}
 _ENGLISH_NAMES = {"java": "jawa", "sumatra": "sumatera", "moluccas": "maluku", "molucca": "maluku",
                   "borneo": "kalimantan", "celebes": "sulawesi", "bangka belitung islands": "kepulauan bangka belitung"}
+# A kind written after the name: "Bandung, Kota", "BANDUNG (KOTA)", "Aceh Provinsi" (BPS tables,
+# spreadsheets sorted by name)
+_KIND_AFTER = re.compile(r"^(.*?[a-z].*?)[\s,]*\(?\s*(kota|kabupaten|kab\.?|provinsi|propinsi|prov\.?)\s*\)?$")
 _CODE = re.compile(r"^(\d{2})(?:[.\s]?(\d{1,2}))?$")
 _TYPE_IN_TEXT = re.compile(r"\b(provinsi|propinsi|prov\.?|kabupaten|kab\.?|kota(?:\s+adm(?:inistrasi|\.)?)?)\s+",
                            re.IGNORECASE)
+
+
+_TYPE_SPELLINGS = ("kabupaten", "provinsi", "kotamadya")
+
+
+def _misspelt_type(folded: str) -> str | None:
+    """The value with a misspelt first type word written right ("kabupten x" -> "kabupaten x",
+    "profinsi x" -> "provinsi x"): two edits at most in a word of 7 letters or more."""
+    first, _, rest = folded.partition(" ")
+    if len(first) < 7 or not rest or first in _TYPE_SPELLINGS or first == "propinsi":
+        return None
+    near = [w for w in _TYPE_SPELLINGS if DamerauLevenshtein.distance(first, w) <= 2]
+    return f"{near[0]} {rest}" if len(near) == 1 else None
+
+
+def _word_set(name: str) -> str:
+    """A name's words, each keyed, sorted: the same for "Kepulauan Riau" and "Riau Kepulauan"."""
+    return " ".join(sorted(filter(None, (key(w) for w in re.split(r"[\s-]+", name)))))
 
 
 @dataclass(frozen=True)
@@ -143,6 +165,8 @@ def english_to_indonesian(name: str) -> str:
     tokens = [_ENGLISH_NAMES.get(t, t) for t in name.split()]
     if tokens[:3] == ["special", "region", "of"]:
         tokens = ["daerah", "istimewa"] + tokens[3:]
+    elif len(tokens) > 2 and tokens[-2:] == ["special", "region"]:      # "Yogyakarta Special Region"
+        tokens = ["daerah", "istimewa"] + tokens[:-2]
     direction = []
     while tokens and tokens[0] in _ENGLISH:
         direction.append(_ENGLISH[tokens.pop(0)])
@@ -158,6 +182,7 @@ class Gazetteer:
         self.by_code: dict[str, Region] = {}
         self.by_kind_name: dict[tuple[str, str], set[str]] = {}
         self.by_name: dict[str, set[str]] = {}
+        self.by_word_set: dict[str, set[str]] = {}      # a name's words sorted -> codes
         self.aliases: dict[str, str] = {}
         self.acronyms: set[str] = set()         # alias keys matched only whole or after a type word
         self.refused_aliases: list[tuple[str, str, str]] = []    # (alias, code, why)
@@ -238,6 +263,9 @@ class Gazetteer:
             return
         self.by_kind_name.setdefault((kind, name_key), set()).add(code)
         self.by_name.setdefault(name_key, set()).add(code)
+        words = _word_set(bare)
+        if " " in words:
+            self.by_word_set.setdefault(words, set()).add(code)
 
     def _add_old_spelling(self, code: str, name: str) -> None:
         code = self.moved_codes.get(code, code)
@@ -329,9 +357,21 @@ class Gazetteer:
         alias = self.aliases.get(key(value))
         if alias:
             return alias, 1.0, "alias"
+        after = _KIND_AFTER.match(fold(value)) if split_type(value)[0] is None else None
+        if after:                                   # "Bandung, Kota", "BANDUNG (KAB.)"
+            value = f"{after.group(2)} {after.group(1)}"
+        if "(" in value:
+            return self._bracketed(value, province)
         glued = re.match(r"^(kota|kabupaten|kab|provinsi)([a-z]{4,})$", fold(value))
         if glued:                                   # "KotaSurakarta"
             value = f"{glued.group(1)} {glued.group(2)}"
+        english = re.match(r"^(?:the\s+)?(province|regency|city)\s+of\s+(.+)$", fold(value))
+        if english:                                 # "Province of Central Java"
+            value = f"{english.group(2)} {english.group(1)}"
+        misspelt = _misspelt_type(fold(value))
+        if misspelt and not self.by_name.get(key(value.split()[0])):
+            found = self._resolve_name(misspelt, province)     # "Kabupten Lampung Tengah"
+            return (found[0], min(found[1], 0.9), "nama, jenis wilayah salah eja") if found and found[0] else found
         kind, bare = split_type(value)
         for name in dict.fromkeys([bare, english_to_indonesian(bare)]):
             found = self._lookup(kind, name, province)
@@ -344,7 +384,36 @@ class Gazetteer:
             if kind and self.by_name.get(key(name)):     # "Kabupaten Kendari": only a Kota Kendari
                 kinds = ", ".join(sorted(self.by_code[c].name for c in self.by_name[key(name)]))
                 return None, 0.0, f"jenis tidak cocok: {kinds}"
-        return None
+        return self._reordered(kind, bare, province)
+
+    def _bracketed(self, value: str, province: str | None):
+        """A name with a bracketed repeat: "Buton Selatan (Busel)", "Pemerintah Kabupaten
+        (Pemkab) Pulau Morotai". Answered as the name outside the brackets when what they hold
+        is a type word or names the same region; None otherwise (the other steps read it)."""
+        inside = [part.strip() for part in re.findall(r"\(([^)]*)\)", value)]
+        outside = clean_spaces(re.sub(r"\([^)]*\)", " ", value))
+        if not outside or "(" in outside or ")" in outside:
+            return None
+        found = self._resolve_name(outside, province)
+        if not (found and found[0]):
+            return None
+        for part in inside:
+            kind, rest = split_type(part)
+            same = self.aliases.get(key(part)) == found[0] or (kind is not None and not rest)
+            if part and not same:
+                return None
+        return found
+
+    def _reordered(self, kind: str | None, bare: str, province: str | None):
+        """A region's name with its words in another order ("Riau Kepulauan", "Utara Aceh"):
+        the same words, none missing or added, and one region only."""
+        words = _word_set(bare)
+        if " " not in words:
+            return None
+        codes = {c for c in self.by_word_set.get(words, set())
+                 if kind is None or self.by_code[c].kind == kind}
+        picked = self._pick(codes, province, kind) if codes else None
+        return (picked, 0.9, "nama, urutan kata lain") if picked else None
 
     def _name_after(self, words: list[str], kind: str | None, province: str | None, fuzzy: bool = True):
         """The region the words right after a type or institution word name: the longest run
@@ -394,11 +463,14 @@ class Gazetteer:
         for match in self._institution_pattern().finditer(folded):
             word = re.sub(r"\s+", " ", match.group(1))
             level, kind = self._institutions()[word]
-            words = [w for w in re.split(r"[\s.]+", re.split(r"[,;()/]", folded[match.end():])[0]) if w]
+            tail = folded[match.end():]
+            words = [w for w in re.split(r"[\s.]+", re.split(r"[,;()/]", tail)[0]) if w]
             police = word.startswith(("polda", "kapolda", "wakapolda", "polres", "kapolres", "kepolisian"))
             force = "police" if police else "military"
-            area = self.command_areas.get((force, key(" ".join(words[:2])))) \
-                or self.command_areas.get((force, key(" ".join(words[:1]))))
+            named = re.split(r"[,;()]", tail)[0].partition("/")[2].split()     # "XIV/Hasanuddin"
+            area = next((self.command_areas[(force, key(" ".join(run)))] for run in
+                         (words[:2], words[:1], named[:2], named[:1])
+                         if run and (force, key(" ".join(run))) in self.command_areas), None)
             if area and level == "province":
                 return area, 0.95, "wilayah komando"
             if police and words[:1] == ["metro"] and len(words) > 1:
@@ -477,6 +549,17 @@ class Gazetteer:
                 break
         if len(hits) == 1:
             return hits.pop(), ACCEPT, "nama wilayah di dalam teks"
+        return self._acronym_after_acronym(value, province)
+
+    def _acronym_after_acronym(self, value: str, province: str | None):
+        """An organisation's acronym, then a region's: "PHRI DIY", "DPD KNPI NTT" (a chapter named
+        after its area). Only when every word is an upper-case acronym, and flagged."""
+        words = value.split()
+        if not 2 <= len(words) <= 4 or not all(w.isupper() and w.isalpha() and len(w) <= 6 for w in words):
+            return None
+        found = self._lookup(None, words[-1], province)
+        if found and found[0]:
+            return found[0], ACCEPT, "singkatan wilayah sesudah singkatan lembaga"
         return None
 
     @lru_cache(maxsize=1)

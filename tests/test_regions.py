@@ -132,6 +132,28 @@ def test_administrative_prefixes_of_every_edition(text, code):
     assert found.code == code and found.confidence >= REVIEW, found
 
 
+@pytest.mark.parametrize("text,code,sure", [
+    ("Bandung, Kota", "32.73", True), ("BANDUNG (KAB.)", "32.04", True), ("Aceh Provinsi", "11", True),
+    ("Barat Jawa", "32", True), ("Selatan Jakarta", "31.74", True),         # words in another order
+    ("Kabupten Lampung Tengah", "18.02", True), ("Profinsi Papua Barat", "92", True),
+    ("Province of Central Java", "33", True), ("City of Surabaya", "35.78", True),
+    ("Yogyakarta Special Region", "34", True),
+    ("Buton Selatan (Busel)", "74.15", True), ("Pemerintah Kota (Pemkot) Metro", "18.72", True),
+    ("Kodam XII/Tanjungpura", "61", True), ("Kodam IM", "11", True),        # the name after the number
+    ("DPD KNPI NTT", "53", False), ("PMI KALTIM", "64", False),             # a chapter named after its area
+])
+def test_names_written_in_other_orders_or_with_a_misspelt_type_word(text, code, sure):
+    found = resolve_region(text)
+    assert found.code == code, found
+    assert found.needs_review is not sure, found
+
+
+@pytest.mark.parametrize("text", ["Kodam XIV/Hasanuddin", "Kodam V", "BANK BRI", "Kota Kota",
+                                  "Kabupaten (Kota) Bandung Barat Daya"])
+def test_reordering_brackets_and_numbers_guess_nothing(text):
+    assert resolve_region(text).code is None, resolve_region(text)
+
+
 def test_a_near_spelling_after_a_type_word_is_not_a_shorter_name():
     found = resolve_region("Kota Padang Pandjang")
     assert found.code == "13.74" and found.needs_review       # not Kota Padang, and flagged

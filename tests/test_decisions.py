@@ -42,13 +42,13 @@ def admin(db):
 
 def test_a_region_decision_is_kept_for_the_hubs_spelling(db, tmp_path, mapping_file, admin):
     _ingest(db, tmp_path, mapping_file, [{"id": "1", "judul": "Perahu Pustaka", "instansi": "Dinas Perpustakaan",
-                                          "wilayah": "Butta Panrita Lopi"}])
+                                          "wilayah": "Negeri Pinisi Kami"}])
     (item,) = _open(db, "region")
     decide(db, item["id"], "Kabupaten Bulukumba", admin)
     record = next(iter_records(db))
     assert record["regency_code"] == "73.02" and not _open(db, "region")
     _ingest(db, tmp_path, mapping_file, [{"id": "2", "judul": "Sekolah Pantai", "instansi": "Dinas Pendidikan",
-                                          "wilayah": "BUTTA PANRITA LOPI"}], name="kedua.json")
+                                          "wilayah": "NEGERI PINISI KAMI"}], name="kedua.json")
     assert not _open(db, "region")                          # the same spelling is no question again
     assert {r["regency_code"] for r in iter_records(db)} == {"73.02"}
 
@@ -88,7 +88,7 @@ def test_a_contradiction_decision_settles_the_record_and_its_notice(db, tmp_path
 
 def test_only_an_account_in_scope_decides(db, tmp_path, mapping_file):
     _ingest(db, tmp_path, mapping_file, [{"id": "1", "judul": "Perahu Pustaka", "instansi": "Dinas Perpustakaan",
-                                          "wilayah": "Butta Panrita Lopi"}])
+                                          "wilayah": "Negeri Pinisi Kami"}])
     (item,) = _open(db, "region")
     other = create_user(db, "ed-gowa", "agency_editor", PASSWORD, agency="Pemerintah Kabupaten Gowa")
     with pytest.raises(DecisionError, match="tidak berhak"):

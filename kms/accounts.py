@@ -38,7 +38,8 @@ inovasi pelayanan pemerintah kementerian dinas kantor sekretariat hub jipp kms
 monkey dragon master shadow sunshine football baseball princess superman batman trustno
 """.split())
 _LEET = str.maketrans("0134579@$", "oieastgas")
-_DUMMY_HASH = generate_password_hash("a password no account has")   # unknown names cost the same
+PASSWORD_METHOD = "scrypt"      # werkzeug's memory-hard default, named so a test can check it
+_DUMMY_HASH = generate_password_hash("a password no account has", method=PASSWORD_METHOD)   # unknown names cost the same
 
 
 def password_problem(name: str, password: str) -> str | None:
@@ -145,7 +146,7 @@ def create_user(db, name: str, role: str, password: str, hub: str | None = None,
     if list(db.query("SELECT 1 FROM users WHERE name = ?", [name])):
         raise AccountError(f"akun '{name}' sudah ada")
     with db.conn:
-        db["users"].insert({"name": name, "password_hash": generate_password_hash(password),
+        db["users"].insert({"name": name, "password_hash": generate_password_hash(password, method=PASSWORD_METHOD),
                             "role": role, "hub": hub, "province": province,
                             "agency": agency.strip() if agency else None,
                             "unit": unit.strip() if unit else None,
@@ -270,7 +271,7 @@ def set_password(db, name: str, password: str) -> None:
         raise AccountError(f"tidak ada akun aktif bernama '{name}'")
     with db.conn:
         db.execute("UPDATE users SET password_hash = ?, session_version = session_version + 1 WHERE name = ?",
-                   [generate_password_hash(password), name])
+                   [generate_password_hash(password, method=PASSWORD_METHOD), name])
 
 
 def disable_user(db, name: str) -> None:

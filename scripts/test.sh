@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 # (re)install when the installed package is missing or points at another checkout
 here=$(pwd)
 if [ "$(cd / && python3 -c 'import kms, os; print(os.path.dirname(os.path.dirname(kms.__file__)))' 2>/dev/null)" != "$here" ] \
-   || ! python3 -c "import pytest, selenium, whoosh, numpy, tantivy, wordfreq" 2>/dev/null; then
+   || ! python3 -c "import pytest, xdist, selenium, whoosh, numpy, tantivy, wordfreq" 2>/dev/null; then
   python3 -m pip install -q -e '.[test]'
 fi
 if ! command -v chromedriver >/dev/null && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
@@ -17,4 +17,6 @@ if [ ! -e /usr/share/hunspell/id_ID.dic ] && [ "$(id -u)" = "0" ] && command -v 
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hunspell-id dict-freedict-eng-ind >/dev/null 2>&1 \
     || echo "hunspell-id / dict-freedict-eng-ind not installed: search uses its fallbacks" >&2
 fi
-exec python3 -m pytest "$@"
+# the tests on every core (pytest-xdist; KMS_TEST_WORKERS=0 runs them in this process);
+# "-p no:benchmark": pytest-benchmark, where installed, refuses to run beside xdist
+exec python3 -m pytest -p no:benchmark -n "${KMS_TEST_WORKERS:-auto}" "$@"

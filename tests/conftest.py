@@ -29,11 +29,18 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 from indexer.pipeline import ingest_samples  # noqa: E402
+from kms import accounts  # noqa: E402
 from kms.accounts import create_user  # noqa: E402
 from kms.app import create_app  # noqa: E402
 from kms.config import load_config  # noqa: E402
 from kms.db import open_db  # noqa: E402
 from kms.sync import sync_all  # noqa: E402
+
+# scrypt costs 0.1 s a hash and a check: hundreds of accounts and sign-ins made it most of the
+# suite's time. The tests' accounts are hashed cheaply (as Django's test settings do); servers
+# started as subprocesses, and test_staff's check of the stored method, use the real one.
+PRODUCTION_PASSWORD_METHOD = accounts.PASSWORD_METHOD
+accounts.PASSWORD_METHOD = "pbkdf2:sha256:1"
 
 PASSWORD = "kata-sandi-uji-123"
 EDITOR_AGENCY = "Pemerintah Kabupaten Sinjai"

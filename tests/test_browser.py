@@ -501,6 +501,7 @@ def test_an_edit_from_the_worklist_returns_to_the_same_place(staff_server, brows
     assert browser.find_elements(By.ID, f"row-{record_id}")
 
 
+@pytest.mark.slow      # a long flow: .ci/run runs it
 def test_an_admin_manages_accounts_from_the_pages(staff_server, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -529,6 +530,7 @@ def test_an_admin_manages_accounts_from_the_pages(staff_server, browser):
     assert "nonaktif sejak" in browser.find_element(By.CSS_SELECTOR, 'tr[data-name="penyunting-sinjai"]').text
 
 
+@pytest.mark.slow      # a long flow: .ci/run runs it
 def test_an_operator_uploads_previews_ingests_and_decides(sample_copy, browser, tmp_path):
     """The ingest desk end to end in the browser, and another hub's operator refused at each step."""
     from selenium.webdriver.common.by import By
@@ -613,6 +615,7 @@ def test_a_visitor_rates_and_comments_and_staff_publish(writable_server, browser
     assert "petugasnya ramah" in feedback and "Ibu Rahma" in feedback and "Terima kasih, Ibu." in feedback
 
 
+@pytest.mark.slow      # a long flow: .ci/run runs it
 def test_an_agency_asks_the_owner_agrees_with_a_pdf_and_the_replica_is_reported(writable_server, sample_copy,
                                                                                browser, tmp_path):
     """Through the forms only: agency A (Sragen) asks to replicate agency B's (Sinjai's)
@@ -693,6 +696,7 @@ def test_an_agency_asks_the_owner_agrees_with_a_pdf_and_the_replica_is_reported(
     assert "Replikasi Sragen" in browser.find_element(By.ID, "replikasi").text
 
 
+@pytest.mark.slow      # a long flow: .ci/run runs it
 def test_an_innovator_submits_a_panel_scores_two_stages_and_the_winner_shows_its_award(sample_copy, browser, tmp_path):
     """Through the forms only, from an admin account: the admin makes a hub operator, who makes
     an innovator and a panelist and opens a two-stage competition; the innovator's incomplete

@@ -180,7 +180,7 @@ def test_status_says_which_engine_built_the_index(sample_copy, monkeypatch):
     assert report["index"]["built_by"] == "tantivy" and report["ok"]
 
 
-@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("workers", [1, pytest.param(2, marks=pytest.mark.slow)])
 def test_kms_serve_answers_with_threads_and_with_processes(sample_copy, workers):
     """The production server as `kms serve` starts it: waitress threads, or gunicorn workers."""
     with socket.socket() as sock:

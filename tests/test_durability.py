@@ -95,7 +95,12 @@ def uninterrupted(exported, tmp_path_factory):
     return expected
 
 
-@pytest.mark.parametrize("point", ["read", "mid-batch", "before-index", "index-commit"])
+SLOW = pytest.mark.slow     # the default run keeps one case of each kind; .ci/run runs every one
+
+
+@pytest.mark.parametrize("point", [pytest.param("read", marks=SLOW), "mid-batch",
+                                   pytest.param("before-index", marks=SLOW),
+                                   pytest.param("index-commit", marks=SLOW)])
 def test_an_ingest_killed_at_any_stage_then_re_run_loses_nothing(point, exported, uninterrupted, tmp_path):
     data, mapping = exported
     first = kms(tmp_path, "ingest", str(data), "--mapping", str(mapping), fault=point)
@@ -223,8 +228,10 @@ def _damage(folder: Path, how: str) -> None:
             path.write_bytes(bytes(rng.randrange(256) for _ in range(size)))
 
 
-@pytest.mark.parametrize("engine", sorted(ENGINES))
-@pytest.mark.parametrize("how", ["truncated", "zeroed", "random"])
+@pytest.mark.parametrize("engine,how", [
+    (engine, how) if (engine, how) in (("whoosh", "truncated"), ("tantivy", "zeroed"))
+    else pytest.param(engine, how, marks=SLOW)
+    for how in ("truncated", "zeroed", "random") for engine in sorted(ENGINES)])
 def test_damaged_index_files_give_503_then_correct_results(sample_copy, how, engine):
     server = Server(sample_copy, engine)     # another engine than the store's index: built at start
     try:

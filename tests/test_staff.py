@@ -5,10 +5,11 @@ import json
 import re
 
 import pytest
-from conftest import EDITOR_AGENCY, PASSWORD
+from conftest import EDITOR_AGENCY, PASSWORD, PRODUCTION_PASSWORD_METHOD
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from kms import accounts
 from kms.accounts import AccountError, create_user, get_user, in_scope
 from kms.app import create_app
 from kms.cli import main
@@ -75,11 +76,16 @@ def test_requests_without_csrf_token_are_refused(site):
     assert anonymous.get("/kampanye").status_code == 401
 
 
-def test_passwords_are_hashed_and_no_account_ships(site, db):
+def test_passwords_are_hashed_and_no_account_ships(site, db, monkeypatch):
     assert db.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 0
     store = open_db(site.dir / "kms.db")
     hashes = [r["password_hash"] for r in store.query("SELECT password_hash FROM users")]
     assert hashes and all(PASSWORD not in h and h.startswith(("scrypt:", "pbkdf2:")) for h in hashes)
+    monkeypatch.setattr(accounts, "PASSWORD_METHOD", PRODUCTION_PASSWORD_METHOD)   # as the site hashes
+    create_user(db, "baru", "admin", PASSWORD)
+    stored = db.execute("SELECT password_hash FROM users WHERE name = 'baru'").fetchone()[0]
+    assert stored.startswith("scrypt:32768:") and PASSWORD not in stored
+    assert accounts.authenticate(db, "baru", PASSWORD, "127.0.0.1").name == "baru"
 
 
 def test_wrong_passwords_then_locked_out(site):

@@ -61,13 +61,20 @@ def renormalize(db, hub: str | None = None, mappings: dict[str, Mapping] | None 
                     report.no_mapping[row["hub"]] += 1
                     continue
                 _one(db, mapping, row, when, report, renamed)
+    _follow_renames(db, renamed, report)
+    return report
+
+
+def _follow_renames(db, renamed: dict, report: Renormalized) -> None:
+    """Accounts scoped to an agency every record of which now has one other canonical name
+    follow it there (a registry or decision renamed it); an agency split in two keeps its
+    accounts, for an admin to choose."""
     for old, news in renamed.items():
         new, _count = news.most_common(1)[0]
         if len(news) == 1 and not records.agency_exists(db, old):     # every record of it moved
             moved = accounts.rename_agency_scope(db, old, new)
             if moved:
                 report.scopes_renamed.append((old, new, moved))
-    return report
 
 
 def _mapping(db, found: dict, hub: str) -> Mapping | None:
@@ -109,7 +116,9 @@ def renormalize_source(db, hub: str, source_id: str) -> Renormalized:
     row = records.active_source(db, hub, source_id)
     mapping = _mapping(db, {}, hub)
     if row and mapping:
-        _one(db, mapping, row, records.now_iso(), report, defaultdict(Counter))
+        renamed: dict[str, Counter] = defaultdict(Counter)
+        _one(db, mapping, row, records.now_iso(), report, renamed)
+        _follow_renames(db, renamed, report)         # a decision naming an agency's canonical name
     return report
 
 

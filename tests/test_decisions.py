@@ -64,6 +64,16 @@ def test_an_agency_decision_gives_the_canonical_agency(db, tmp_path, mapping_fil
     assert (record["agency"], record["agency_type"]) == ("Pemerintah Kabupaten Bulukumba", "pemkab")
 
 
+def test_an_agency_decision_carries_the_accounts_scoped_to_the_old_name(db, tmp_path, mapping_file, admin):
+    _ingest(db, tmp_path, mapping_file, [{"id": "1", "judul": "Perahu Pustaka", "instansi": "Pemda BPL",
+                                          "wilayah": "Kabupaten Bulukumba"}])
+    before = next(iter_records(db))["agency"]
+    create_user(db, "editor-bpl", "agency_editor", PASSWORD, agency=before)
+    (item,) = _open(db, "agency")
+    decide(db, item["id"], "Pemkab Bulukumba", admin)
+    assert get_user(db, "editor-bpl").agency == "Pemerintah Kabupaten Bulukumba" != before
+
+
 def test_a_conflict_decision_is_a_staff_edit(db, tmp_path, mapping_file, admin):
     row = {"id": "1", "judul": "Perahu Pustaka Bulukumba", "instansi": "Pemkab Bulukumba",
            "wilayah": "Kabupaten Bulukumba"}

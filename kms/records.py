@@ -164,9 +164,10 @@ def field_overrides(db, record_id: str) -> dict[str, dict]:
                                 "WHERE record_id = ?", [record_id])}
 
 
-def hub_fields(db, record_id: str) -> tuple[dict, list]:
-    """What the record's active hubs say, merged, before staff edits; and their conflicts."""
-    sources = source_rows(db, record_id)
+def hub_fields(db, record_id: str, sources: list[dict] | None = None) -> tuple[dict, list]:
+    """What the record's active hubs say, merged, before staff edits; and their conflicts
+    (`sources`: its active source rows, when the caller has read them)."""
+    sources = source_rows(db, record_id) if sources is None else sources
     return merge_fields([SourceFields(s["hub"], s["source_id"], json.loads(s["fields"]))
                          for s in sources])
 
@@ -178,18 +179,20 @@ def rebuild_record(db, record_id: str, when: str) -> str:
     existing = list(rows(db, "SELECT * FROM innovations WHERE id = ?", [record_id]))
     if not sources:
         return "unchanged"
-    merged, conflicts = hub_fields(db, record_id)
-    overrides = field_overrides(db, record_id)
+    merged, conflicts = hub_fields(db, record_id, sources)
+    # a record not stored yet has no staff edits, awards or review items to read (most rows of
+    # a first ingest)
+    overrides = field_overrides(db, record_id) if existing else {}
     _save_edit_conflicts(db, record_id, merged, overrides, when)
     merged.update({name: edit["value"] for name, edit in overrides.items()})
-    given = site_awards(db, record_id)
+    given = site_awards(db, record_id) if existing else []
     if given:              # competitions held on this site: the best award shows first
         merged["awards"] = combined(merged.get("award"), merged.get("award_year"), given)
         merged["award"], merged["award_year"] = merged["awards"][0]["tier"], merged["awards"][0]["year"]
     digest = content_hash(merged)
     dates = [s["source_updated_at"] for s in sources if s["source_updated_at"]]
     dates += [edit["at"] for edit in overrides.values()]
-    _save_conflicts(db, record_id, conflicts, overrides, when)
+    _save_conflicts(db, record_id, conflicts, overrides, when, stored=bool(existing))
     if existing and existing[0]["content_hash"] == digest:
         return "unchanged"
     updated_at = max(dates) if dates else when
@@ -234,7 +237,7 @@ def _save_edit_conflicts(db, record_id: str, hub_values: dict, overrides: dict, 
                        "AND field = ? AND resolved_at IS NULL", [record_id, name])
 
 
-def _save_conflicts(db, record_id: str, conflicts, overrides: dict, when: str) -> None:
+def _save_conflicts(db, record_id: str, conflicts, overrides: dict, when: str, stored: bool = True) -> None:
     current = set()
     for conflict in conflicts:
         if conflict.field in overrides:
@@ -244,6 +247,8 @@ def _save_conflicts(db, record_id: str, conflicts, overrides: dict, when: str) -
         set_review(db, "conflict", record_id, "", "", conflict.field,
                    f"nilai berbeda antar-hub untuk '{conflict.field}': {values}",
                    [list(v) for v in conflict.values], when)
+    if not stored:
+        return              # a record not stored yet has no conflicts of before to clear
     for row in rows(db, "SELECT id, field FROM review WHERE kind = 'conflict' AND record_id = ? "
                         "AND resolved_at IS NULL", [record_id]):
         if row["field"] not in current:

@@ -4,7 +4,7 @@ of correct words), English queries, suggestions outside the asker's region."""
 import pytest
 
 from kms.config import load_config
-from kms.search import analysis, engine_for, service, thesaurus
+from kms.search import ENGINES, analysis, engine_for, service, thesaurus
 from kms.search.corrector import correct_word
 from kms.search.documents import index_document
 from kms.search.query import SearchQuery
@@ -70,6 +70,24 @@ def test_an_abbreviation_finds_the_spelled_out_form_and_back(engine):
     assert found(engine, "rumah sakit umum daerah")[0][0] == "rsud"
     assert found(engine, "pajak bumi dan bangunan")[0][0] == "pajak"
     assert set(found(engine, "pbb")[0]) == {"pajak"}
+
+
+@pytest.mark.parametrize("make_engine", sorted(ENGINES))
+def test_an_agency_query_finds_the_agencys_records_before_long_texts_that_mention_it(make_engine, tmp_path):
+    """The agency and region names are a field of their own: a long profile of the Dinas
+    Kesehatan is not outranked by another agency's text that names it once in passing."""
+    own = " ".join(["Ibu hamil belajar tanda bahaya kehamilan bersama bidan di posyandu setiap bulan."] * 40)
+    passing = " ".join(["Lansia terlantar didata kader desa dari rumah ke rumah dan dicocokkan dengan DTKS."] * 4
+                       + ["Yang sakit dirujuk; Dinas Kesehatan memeriksa mereka di balai desa."])
+    rows = [dict(r, agency="Pemerintah Kota Makassar") for r in records()] + [     # every record has one
+        {"id": "own", "title": "Kelas Ibu Hamil", "summary": own,
+         "agency": "Dinas Kesehatan Kota Kupang", "hubs": ["uji"], "sdgs": [], "photos": []},
+        {"id": "passing", "title": "Pendataan Lansia Terlantar", "summary": passing,
+         "agency": "Dinas Sosial Kota Kupang", "hubs": ["uji"], "sdgs": [], "photos": []}]
+    engine = ENGINES[make_engine](tmp_path / "index")
+    engine.rebuild([index_document(r) for r in rows], analysis.VERSION)
+    assert found(engine, "dinkes")[0][0] == "own"
+    assert set(found(engine, "dinas kesehatan")[0][:2]) == {"own", "passing"}
 
 
 def test_a_long_problem_sentence_finds_the_records_covering_most_of_it(engine):

@@ -26,7 +26,7 @@ from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
 # Bump when tokens, stop words, stems, variants or normalization change: every index is then
 # rebuilt (the variant table is data: editing it is a change of analysis too).
-VERSION = "5"        # 5: the award facet holds every award of a record
+VERSION = "6"        # 6: agency, unit and region names in a field of their own
 VARIANTS_FILE = Path(__file__).resolve().parents[2] / "data" / "search" / "variants.csv"
 
 # Loanwords and domain words Sastrawi's dictionary lacks or over-stems.

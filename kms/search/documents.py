@@ -8,7 +8,9 @@ from kms.schema import SECTIONS
 from kms.search import analysis
 from kms.search.engine import IndexDocument
 
-BODY_FIELDS = (*SECTIONS, "agency", "unit", "regency_name", "province_name", "category", "innovator")
+NARRATIVE_FIELDS = (*SECTIONS, "category", "innovator")
+NAME_FIELDS = ("agency", "unit", "regency_name", "province_name")
+BODY_FIELDS = (*SECTIONS, *NAME_FIELDS, "category", "innovator")     # as shown and highlighted
 _SINGLE = {"province": "province_code", "regency": "regency_code", "year": "year",
            "agency_type": "agency_type", "sector": "sector", "category": "category",
            "stage": "stage", "status": "status", "agency": "agency",
@@ -23,16 +25,20 @@ def document_text(record: dict) -> tuple[str, str]:
 
 def index_document(record: dict) -> IndexDocument:
     """The index document of one canonical record (`hubs`: its active hubs)."""
-    title, body = document_text(record)
+    title = record.get("title") or ""
+    body = "\n".join(str(record.get(name) or "") for name in NARRATIVE_FIELDS)
+    names = "\n".join(str(record.get(name) or "") for name in NAME_FIELDS)
     facets = {name: (str(record[key]),) if record.get(key) not in (None, "") else ()
               for name, key in _SINGLE.items()}
     facets["sdg"] = tuple(dict.fromkeys(str(n) for n in record.get("sdgs") or []))
     facets["award"] = facet_values(record)
     facets["hub"] = tuple(sorted(set(record.get("hubs") or [])))
     title_tokens, body_tokens = list(analysis.tokens(title)), list(analysis.tokens(body))
+    name_tokens = list(analysis.tokens(names))
     return IndexDocument(
         id=record["id"], title=tuple(analysis.terms(title_tokens)), body=tuple(analysis.terms(body_tokens)),
-        spell=tuple(analysis.spelling_words(title_tokens + body_tokens)), facets=facets,
+        names=tuple(analysis.terms(name_tokens)),
+        spell=tuple(analysis.spelling_words(title_tokens + body_tokens + name_tokens)), facets=facets,
         year=int(record.get("year") or 0),
         updated=int(re.sub(r"\D", "", record.get("updated_at") or "")[:14] or 0),
         sort_title=title.lower())

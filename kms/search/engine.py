@@ -14,9 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Protocol, Union
 
-TEXT_FIELDS = ("title", "body")
+TEXT_FIELDS = ("title", "names", "body")
 SPELL_FIELD = "spell"
-FIELD_BOOSTS = {"title": 2.0, "body": 1.0}
+# names: the agency, unit and region, a field of their own so a long narrative does not dilute
+# them (BM25 normalizes each field by its own length)
+FIELD_BOOSTS = {"title": 2.0, "names": 2.0, "body": 1.0}
 # Facets of several values per record (a record has many SDGs, comes from many hubs).
 MULTI_FACETS = ("sdg", "hub", "award")
 FACETS = ("province", "regency", "year", "agency_type", "sector", "category", "award", "sdg",
@@ -29,12 +31,13 @@ class IndexDocument:
     """One record as an engine holds it. Terms come from kms.search.analysis."""
     id: str
     title: tuple[str, ...]                  # terms of the title
-    body: tuple[str, ...]                   # terms of the narrative and names
+    body: tuple[str, ...]                   # terms of the narrative
     spell: tuple[str, ...]                  # words as written, for corrections and prefixes
     facets: Mapping[str, tuple[str, ...]]   # facet name -> values (empty tuple: none)
     year: int = 0
     updated: int = 0                        # last update as yyyymmddhhmmss, for sort=newest
     sort_title: str = ""                    # for sort=title
+    names: tuple[str, ...] = ()             # terms of the agency, unit and region names
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass, replace
 
 from kms.search import corrector, lexicon
-from kms.search.engine import EngineQuery, EngineResult, Hit
+from kms.search.engine import TEXT_FIELDS, EngineQuery, EngineResult, Hit
 from kms.search.parse import ParsedQuery, parse
 from kms.search.query import SearchQuery
 from kms.search import thesaurus as thesauri
@@ -60,8 +60,7 @@ def _frequency(engine, option) -> int:
     terms = getattr(option, "terms", None) or (getattr(option, "term", None),)
     if getattr(option, "prefix", None):
         return 0        # a prefix never decides how distinctive a word is
-    counts = [max(engine.document_frequency("body", t), engine.document_frequency("title", t))
-              for t in terms if t]
+    counts = [max(engine.document_frequency(field, t) for field in TEXT_FIELDS) for t in terms if t]
     return min(counts) if counts else 0
 
 

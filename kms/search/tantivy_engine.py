@@ -46,7 +46,7 @@ def make_schema():
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw")
     builder.add_unsigned_field("ord", stored=True, indexed=True, fast=True)
-    for name in ("title", "body", "spell"):
+    for name in ("title", "names", "body", "spell"):
         builder.add_text_field(name, stored=name == "spell", tokenizer_name="whitespace")
     builder.add_text_field("data", stored=True, tokenizer_name="raw", index_option="basic")
     return builder.build()
@@ -166,6 +166,7 @@ class TantivyEngine:
         out.add_unsigned("ord", ord_)
         out.add_text("title", " ".join(doc.title))
         out.add_text("body", " ".join(doc.body))
+        out.add_text("names", " ".join(doc.names))
         out.add_text("spell", " ".join(doc.spell))
         out.add_text("data", json.dumps(_stored(doc), ensure_ascii=False))
         return out

@@ -47,6 +47,7 @@ def make_schema() -> Schema:
     fields = {"id": ID(stored=True, unique=True),
               "title": TEXT(analyzer=terms, field_boost=seam.FIELD_BOOSTS["title"]),
               "body": TEXT(analyzer=terms, field_boost=seam.FIELD_BOOSTS["body"]),
+              "names": TEXT(analyzer=terms, field_boost=seam.FIELD_BOOSTS["names"]),
               "spell": TEXT(analyzer=terms),
               "sort_title": STORED(), "updated_key": STORED(), LENGTHS: STORED()}
     fields.update({f"f_{name}": STORED() for name in seam.FACETS})
@@ -55,8 +56,9 @@ def make_schema() -> Schema:
 
 def _fields(doc: IndexDocument) -> dict:
     out = {"id": doc.id, "title": " ".join(doc.title), "body": " ".join(doc.body),
+           "names": " ".join(doc.names),
            "spell": " ".join(doc.spell), "sort_title": doc.sort_title, "updated_key": doc.updated}
-    out[LENGTHS] = {name: len(TOKENS.findall(out[name])) for name in ("title", "body", "spell")}
+    out[LENGTHS] = {name: len(TOKENS.findall(out[name])) for name in ("title", "names", "body", "spell")}
     for name in seam.FACETS:
         values = doc.facets.get(name, ())
         out[f"f_{name}"] = " ".join(values) if name in MULTI else (values[0] if values else "")

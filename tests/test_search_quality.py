@@ -246,6 +246,28 @@ def test_the_search_evaluation_holds():
     assert mean([r["ours_ok"] for r in rows if r["kind"] == "none"]) >= 0.65
 
 
+@pytest.mark.slow
+def test_the_search_evaluation_holds_on_long_profiles():
+    """The second set (data/eval/search_long/: 60 profiles of one to many pages): every kind
+    within 0.01 of the baseline or above it (short queries tie with it: 0.955 against 0.957
+    when this landed), the overall figure where it was."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    import eval_search
+
+    folder = eval_search.EVAL.parent / "search_long"
+    rows = eval_search.evaluate(folder / "corpus.jsonl", folder / "queries.jsonl")
+    judged = [r for r in rows if r["kind"] != "none"]
+    mean = lambda values: sum(values) / len(values)   # noqa: E731
+    for kind in {r["kind"] for r in judged}:
+        chosen = [r for r in judged if r["kind"] == kind]
+        assert mean([r["ndcg"] for r in chosen]) >= mean([r["base_ndcg"] for r in chosen]) - 0.01, kind
+    assert mean([r["ndcg"] for r in judged]) >= 0.87
+    assert mean([r["ours_ok"] for r in rows if r["kind"] == "none"]) >= 0.65
+
+
 ODD_QUERIES = ['', ' ', '"', '""', '"""', 'dan yang di', '-', '--', 'e-', '-e', 'a-b-c-d', '2019', '٣', '日本語',
                'ÉCOLE', 'x' * 600, ' '.join(['desa'] * 200), 'kami harus', 'bagaimana', '"dan di"', 'AND OR NOT (',
                '*', '?', '\\', '%', '<script>alert(1)</script>', 'e-ktp', 'anak2', '1.2.3', 'go.id', 'a' * 40,

@@ -70,6 +70,7 @@ _TYPE_IN_TEXT = re.compile(r"\b(provinsi|propinsi|prov\.?|kabupaten|kab\.?|kota(
 
 
 _TYPE_SPELLINGS = ("kabupaten", "provinsi", "kotamadya")
+_COMMAND_WORDS = {"kodam", "pangdam", "komando daerah militer", "kasdam"}
 
 
 def _misspelt_type(folded: str) -> str | None:
@@ -185,6 +186,7 @@ class Gazetteer:
         self.by_word_set: dict[str, set[str]] = {}      # a name's words sorted -> codes
         self.aliases: dict[str, str] = {}
         self.acronyms: set[str] = set()         # alias keys matched only whole or after a type word
+        self.letter_acronyms: set[str] = set()  # alias keys given as acronyms (NTT, DIY, TTS)
         self.refused_aliases: list[tuple[str, str, str]] = []    # (alias, code, why)
         self.command_areas: dict[tuple[str, str], str] = {}      # (institution, area key) -> code
         self.moved_codes: dict[str, str] = {}
@@ -247,6 +249,8 @@ class Gazetteer:
             self.refused_aliases.append((alias, code, f"bertabrakan dengan {taken}"))
             return
         self.aliases[alias_key] = code
+        if kind == "acronym":
+            self.letter_acronyms.add(alias_key)
         if kind in ("acronym", "word") or (alias.isupper() and alias.isalpha() and len(alias) <= 5):
             self.acronyms.add(alias_key)       # "word": an everyday word too (Mitra, Balut, Tala)
 
@@ -343,8 +347,8 @@ class Gazetteer:
                 and (kind is None or self.by_code[alias].kind == kind):
             return alias, 1.0
         typed = self.aliases.get(key(f"{kind} {name}")) if kind else None     # "Kabupaten Pontianak"
-        if typed:
-            return typed, 1.0
+        if typed:       # an old name that another region bears today may be a slip for it: flagged
+            return typed, 0.85 if self.by_name.get(name_key, set()) - {typed} else 1.0
         codes = self.by_name.get(name_key) if kind is None else self.by_kind_name.get((kind, name_key))
         if not codes:
             return None
@@ -361,7 +365,9 @@ class Gazetteer:
         if after:                                   # "Bandung, Kota", "BANDUNG (KAB.)"
             value = f"{after.group(2)} {after.group(1)}"
         if "(" in value:
-            return self._bracketed(value, province)
+            bracketed = self._bracketed(value, province)
+            if bracketed:
+                return bracketed
         glued = re.match(r"^(kota|kabupaten|kab|provinsi)([a-z]{4,})$", fold(value))
         if glued:                                   # "KotaSurakarta"
             value = f"{glued.group(1)} {glued.group(2)}"
@@ -399,7 +405,9 @@ class Gazetteer:
             return None
         for part in inside:
             kind, rest = split_type(part)
-            same = self.aliases.get(key(part)) == found[0] or (kind is not None and not rest)
+            own_kind = self.by_code[found[0]].kind
+            same = self.aliases.get(key(part)) == found[0] or (not rest and kind == own_kind) \
+                or (not rest and kind is None and key(part) in ("pemda", "pemerintahdaerah"))
             if part and not same:
                 return None
         return found
@@ -467,9 +475,12 @@ class Gazetteer:
             words = [w for w in re.split(r"[\s.]+", re.split(r"[,;()/]", tail)[0]) if w]
             police = word.startswith(("polda", "kapolda", "wakapolda", "polres", "kapolres", "kepolisian"))
             force = "police" if police else "military"
-            named = re.split(r"[,;()]", tail)[0].partition("/")[2].split()     # "XIV/Hasanuddin"
-            area = next((self.command_areas[(force, key(" ".join(run)))] for run in
-                         (words[:2], words[:1], named[:2], named[:1])
+            # "Kodam XIV/Hasanuddin": a military command written by its number, then its name
+            named = re.split(r"[,;()]", tail)[0].partition("/")[2].strip()
+            numbered = not police and word in _COMMAND_WORDS and len(words) == 1 \
+                and re.fullmatch(r"[ivxl]+", words[0]) and named
+            runs = (words[:2], words[:1]) + (((named,),) if numbered else ())
+            area = next((self.command_areas[(force, key(" ".join(run)))] for run in runs
                          if run and (force, key(" ".join(run))) in self.command_areas), None)
             if area and level == "province":
                 return area, 0.95, "wilayah komando"
@@ -557,10 +568,10 @@ class Gazetteer:
         words = value.split()
         if not 2 <= len(words) <= 4 or not all(w.isupper() and w.isalpha() and len(w) <= 6 for w in words):
             return None
-        found = self._lookup(None, words[-1], province)
-        if found and found[0]:
-            return found[0], ACCEPT, "singkatan wilayah sesudah singkatan lembaga"
-        return None
+        last = key(words[-1])
+        if last not in self.letter_acronyms:
+            return None         # "TOKO MITRA", "PT BABAR": a word or a syllable short form, not an acronym
+        return self.aliases[last], ACCEPT, "singkatan wilayah sesudah singkatan lembaga"
 
     @lru_cache(maxsize=1)
     def _fuzzy_choices(self) -> dict[str, tuple[str, str]]:

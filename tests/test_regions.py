@@ -149,9 +149,23 @@ def test_names_written_in_other_orders_or_with_a_misspelt_type_word(text, code, 
 
 
 @pytest.mark.parametrize("text", ["Kodam XIV/Hasanuddin", "Kodam V", "BANK BRI", "Kota Kota",
-                                  "Kabupaten (Kota) Bandung Barat Daya"])
+                                  "Kabupaten (Kota) Bandung Barat Daya", "TOKO MITRA", "KOPI TALA",
+                                  "Pemerintah Kabupaten (Pemkot) Bogor", "Pengadilan Tinggi Jayapura/Jaya"])
 def test_reordering_brackets_and_numbers_guess_nothing(text):
     assert resolve_region(text).code is None, resolve_region(text)
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Kanwil Kemenag Papua/Jaya Wijaya", "91"), ("Polda Jawa Barat/Metro Jaya", "32"),
+    ("Gubernur Jawa Tengah/Siliwangi", "33"),        # only a Kodam's number is followed by its name
+])
+def test_the_name_after_a_slash_never_overrules_the_area_before_it(text, code):
+    assert resolve_region(text).code == code
+
+
+@pytest.mark.parametrize("text", ["Surabaya, Kab.", "Pontianak (Kabupaten)"])
+def test_a_kind_that_disagrees_or_an_old_name_borne_by_another_region_is_flagged(text):
+    assert resolve_region(text).needs_review, resolve_region(text)
 
 
 def test_a_near_spelling_after_a_type_word_is_not_a_shorter_name():

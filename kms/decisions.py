@@ -86,8 +86,10 @@ def _spelling(db, item: dict, field: str, value: str, user: User, when: str) -> 
         raise DecisionError("item ini tidak menyimpan ejaan sumbernya; perbaiki lewat penyuntingan")
     canonical = _canonical(field, value)
     records.save_decision(db, item["hub"], field, fold(spelling), canonical, user.name, when)
-    renormalize_source(db, item["hub"], item["source_id"])
-    return f"{item['hub']}: '{spelling}' = {canonical} (disimpan; tidak akan ditanyakan lagi)"
+    report = renormalize_source(db, item["hub"], item["source_id"], follow_spelling=field == "agency")
+    moved = "".join(f"; {count} akun ber-scope '{old}' kini ber-scope '{new}'"
+                    for old, new, count in report.scopes_renamed)
+    return f"{item['hub']}: '{spelling}' = {canonical} (disimpan; tidak akan ditanyakan lagi){moved}"
 
 
 def _conflict(db, item: dict, value: str, user: User) -> str:

@@ -17,6 +17,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from indexer.agencies import normalize_agency
 from indexer.mapping import Mapping, MappingError, hub_mapping, mapping_from_text, with_decisions
 from indexer.normalize import RecordError, normalize_record
 from indexer.pipeline import save_issues
@@ -65,12 +66,17 @@ def renormalize(db, hub: str | None = None, mappings: dict[str, Mapping] | None 
     return report
 
 
-def _follow_renames(db, renamed: dict, report: Renormalized) -> None:
+def _follow_renames(db, renamed: dict, report: Renormalized, spellings_only: bool = False) -> None:
     """Accounts scoped to an agency every record of which now has one other canonical name
     follow it there (a registry or decision renamed it); an agency split in two keeps its
-    accounts, for an admin to choose."""
+    accounts, for an admin to choose. `spellings_only`: only from a name the normalizer does
+    not know as an agency of its own (a hub's spelling a decision named), never from a real
+    agency whose name one record carried by mistake."""
     for old, news in renamed.items():
         new, _count = news.most_common(1)[0]
+        known = normalize_agency(old) if spellings_only else None
+        if known is not None and known.known:
+            continue
         if len(news) == 1 and not records.agency_exists(db, old):     # every record of it moved
             moved = accounts.rename_agency_scope(db, old, new)
             if moved:
@@ -110,15 +116,17 @@ def _decided(db, hub: str, mapping: Mapping | None) -> Mapping | None:
     return with_decisions(mapping, records.hub_decisions(db, hub)) if mapping else None
 
 
-def renormalize_source(db, hub: str, source_id: str) -> Renormalized:
-    """One source normalized again (after a decision about it)."""
+def renormalize_source(db, hub: str, source_id: str, follow_spelling: bool = False) -> Renormalized:
+    """One source normalized again (after a decision about it); `follow_spelling`: the decision
+    named the canonical agency of a hub's spelling, so accounts scoped to that spelling follow."""
     report = Renormalized()
     row = records.active_source(db, hub, source_id)
     mapping = _mapping(db, {}, hub)
     if row and mapping:
         renamed: dict[str, Counter] = defaultdict(Counter)
         _one(db, mapping, row, records.now_iso(), report, renamed)
-        _follow_renames(db, renamed, report)         # a decision naming an agency's canonical name
+        if follow_spelling:
+            _follow_renames(db, renamed, report, spellings_only=True)
     return report
 
 

@@ -74,6 +74,16 @@ def test_an_agency_decision_carries_the_accounts_scoped_to_the_old_name(db, tmp_
     assert get_user(db, "editor-bpl").agency == "Pemerintah Kabupaten Bulukumba" != before
 
 
+def test_a_contradiction_decision_never_moves_a_real_agencys_accounts(db, tmp_path, mapping_file, admin):
+    _ingest(db, tmp_path, mapping_file, [{"id": "1", "judul": "Kampung Sehat", "instansi": "Pemerintah Kabupaten Sinjai",
+                                          "wilayah": "Kabupaten Pegunungan Bintang"}])
+    create_user(db, "editor-sinjai", "agency_editor", PASSWORD, agency="Pemerintah Kabupaten Sinjai")
+    (item,) = _open(db, "contradiction")
+    decide(db, item["id"], "wilayah", admin)                   # the region is right: the agency was not Sinjai
+    assert next(iter_records(db))["agency"] != "Pemerintah Kabupaten Sinjai"
+    assert get_user(db, "editor-sinjai").agency == "Pemerintah Kabupaten Sinjai"
+
+
 def test_a_conflict_decision_is_a_staff_edit(db, tmp_path, mapping_file, admin):
     row = {"id": "1", "judul": "Perahu Pustaka Bulukumba", "instansi": "Pemkab Bulukumba",
            "wilayah": "Kabupaten Bulukumba"}

@@ -171,7 +171,8 @@ def _ingest_one(db, mapping: Mapping, path: Path, record, report: Report, seen: 
     records.save_source(db, hub, source_id, record_id, path.name, record.line, record.data,
                       normalized.fields, digest, normalized.source_updated_at, when)
     save_issues(db, hub, source_id, record_id, normalized.issues, when)
-    outcome = records.rebuild_record(db, record_id, when)
+    fresh = not existing and merged_into is None        # an id new_record_id just made
+    outcome = records.rebuild_record(db, record_id, when, fresh=fresh)
     if outcome != "unchanged":
         report.changed_ids.add(record_id)
     if "replicates" in mapping.fields:

@@ -172,27 +172,27 @@ def hub_fields(db, record_id: str, sources: list[dict] | None = None) -> tuple[d
                          for s in sources])
 
 
-def rebuild_record(db, record_id: str, when: str) -> str:
+def rebuild_record(db, record_id: str, when: str, fresh: bool = False) -> str:
     """Recompute a record from its active sources and staff edits; answers new, updated or
-    unchanged."""
+    unchanged. `fresh`: the id was just made (new_record_id) for this source, so nothing of
+    it can be stored yet: no staff edits, awards or review items to read."""
     sources = source_rows(db, record_id)
     existing = list(rows(db, "SELECT * FROM innovations WHERE id = ?", [record_id]))
     if not sources:
         return "unchanged"
     merged, conflicts = hub_fields(db, record_id, sources)
-    # a record not stored yet has no staff edits, awards or review items to read (most rows of
-    # a first ingest)
-    overrides = field_overrides(db, record_id) if existing else {}
+    stored = bool(existing) or not fresh       # most rows of a first ingest are fresh
+    overrides = field_overrides(db, record_id) if stored else {}
     _save_edit_conflicts(db, record_id, merged, overrides, when)
     merged.update({name: edit["value"] for name, edit in overrides.items()})
-    given = site_awards(db, record_id) if existing else []
+    given = site_awards(db, record_id) if stored else []
     if given:              # competitions held on this site: the best award shows first
         merged["awards"] = combined(merged.get("award"), merged.get("award_year"), given)
         merged["award"], merged["award_year"] = merged["awards"][0]["tier"], merged["awards"][0]["year"]
     digest = content_hash(merged)
     dates = [s["source_updated_at"] for s in sources if s["source_updated_at"]]
     dates += [edit["at"] for edit in overrides.values()]
-    _save_conflicts(db, record_id, conflicts, overrides, when, stored=bool(existing))
+    _save_conflicts(db, record_id, conflicts, overrides, when, stored=stored)
     if existing and existing[0]["content_hash"] == digest:
         return "unchanged"
     updated_at = max(dates) if dates else when
@@ -248,7 +248,7 @@ def _save_conflicts(db, record_id: str, conflicts, overrides: dict, when: str, s
                    f"nilai berbeda antar-hub untuk '{conflict.field}': {values}",
                    [list(v) for v in conflict.values], when)
     if not stored:
-        return              # a record not stored yet has no conflicts of before to clear
+        return              # a fresh record has no conflicts of before to clear
     for row in rows(db, "SELECT id, field FROM review WHERE kind = 'conflict' AND record_id = ? "
                         "AND resolved_at IS NULL", [record_id]):
         if row["field"] not in current:

@@ -18,7 +18,8 @@ _SINGLE = {"province": "province_code", "regency": "regency_code", "year": "year
 
 
 def document_text(record: dict) -> tuple[str, str]:
-    """(title, body) as searched and highlighted: the narrative sections and the names."""
+    """(title, body) as snippets show and highlight them: the narrative sections and the names
+    (the index holds the names apart: index_document)."""
     body = "\n".join(str(record.get(name) or "") for name in BODY_FIELDS)
     return record.get("title") or "", body
 

@@ -300,6 +300,10 @@ def normalize_record(raw: dict, mapping: Mapping, line: int = 0, most: Limits | 
         found = resolve_region(str(agency_values[0]))
         if found.code and found.confidence >= ACCEPT:
             chosen = found
+            if found.confidence < REVIEW:       # "CV Pasir", "Yayasan Solo Peduli": a name, not an area
+                issues.append(Issue("region", "region", f"wilayah ditebak dari nama instansi '{found.input}' "
+                                    f"sebagai {found.name} (keyakinan {found.confidence:.2f}, {found.reason})",
+                                    str(agency_values[0])))
     if chosen is None and (_regionless(agency) or _national(region_values)):
         # a ministry, a state enterprise, an NGO, a region written as "Nasional": no region is
         # the right answer, not a question for a person

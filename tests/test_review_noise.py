@@ -63,6 +63,17 @@ def test_an_unknown_region_alone_is_still_an_item(db, tmp_path, mapping_file):
     assert any(k[0] == "region" and "Atlantis" in k[1] for k in _kinds(db))
 
 
+def test_a_region_guessed_from_a_company_or_foundation_name_is_an_item(db, tmp_path, mapping_file):
+    """A region read off an agency's name at less than 0.9 is taken, and asked about: "CV Pasir"
+    is named after sand, perhaps not after Paser; "Polres Gowa" is sure and asks nothing."""
+    _ingest(db, tmp_path, mapping_file, [
+        {"id": "1", "judul": "Paving dari Sampah Plastik", "instansi": "CV PASIR"},
+        {"id": "2", "judul": "Patroli Sekolah", "instansi": "Polres Gowa"}], mapping=MAPPING_PLAIN)
+    regions = [m for kind, m in _kinds(db) if kind == "region"]
+    assert len(regions) == 1 and "CV PASIR" in regions[0] and "Kabupaten Paser" in regions[0], regions
+    assert {r["regency_code"] for r in iter_records(db)} == {"64.01", "73.06"}
+
+
 def test_values_differing_in_case_or_spacing_only_are_no_conflict():
     class Source:
         def __init__(self, hub):

@@ -230,9 +230,12 @@ class TantivyEngine:
             self._seen = {}
 
     # -- reading --------------------------------------------------------------------------------
-    def _searcher(self):
+    def _searcher(self, check_files: bool = True):
         """One index per process, reloaded after a commit (ours, or another process's within
-        RECHECK_SECONDS); its files checked against the fingerprints of the last commit first."""
+        RECHECK_SECONDS); its files checked against the fingerprints of the last commit first.
+        `check_files` False: the vocabulary look-ups a search makes (tens a request: frequencies
+        of every word in every field) skip the per-file check; the search itself, which every
+        request makes, checks, so damage still answers 503 at once."""
         with self._lock:
             now = time.monotonic()
             if self._index is None or self._build != self._meta().get("build"):
@@ -243,7 +246,8 @@ class TantivyEngine:
                 self._build = self._meta().get("build")
                 self._checked = now
             else:
-                self._verify(full=False)
+                if check_files:
+                    self._verify(full=False)
                 if now - self._checked > RECHECK_SECONDS:
                     self._index.reload()
                     self._checked = now
@@ -424,30 +428,30 @@ class TantivyEngine:
     def stale_statistics(self) -> int:
         """Documents deleted or rewritten since the last rebuild: tantivy keeps counting them in
         its relevance statistics until it merges their segment (kms.sync compacts)."""
-        return max(0, int(self._meta().get("next_ord", 0)) - self._searcher().num_docs)
+        return max(0, int(self._meta().get("next_ord", 0)) - self._searcher(check_files=False).num_docs)
 
     @_guarded
     def document_count(self) -> int:
-        return self._searcher().num_docs
+        return self._searcher(check_files=False).num_docs
 
     # Frequencies count live documents: tantivy's own count deleted ones until a merge (the
     # spelling vocabulary is kept live at every commit; other fields are counted).
     @_guarded
     def document_frequency(self, field: str, term: str) -> int:
-        searcher = self._searcher()
+        searcher = self._searcher(check_files=False)
         if field == seam.SPELL_FIELD:
             return self._vocabulary().get(term, (0, 0))[0]
         return searcher.search(tantivy.Query.term_query(self._index.schema, field, term), 1, count=True).count
 
     @_guarded
     def terms_with_prefix(self, field: str, prefix: str) -> list[tuple[str, int]]:
-        found = [t for t, _n in self._searcher().terms_with_prefix(field, prefix)]
+        found = [t for t, _n in self._searcher(check_files=False).terms_with_prefix(field, prefix)]
         counted = [(t, self.document_frequency(field, t)) for t in found]
         return [(t, n) for t, n in counted if n]
 
     @_guarded
     def fuzzy_terms(self, field: str, word: str, max_distance: int) -> list[tuple[str, int, int]]:
-        self._searcher()
+        self._searcher(check_files=False)
         vocab = self._vocabulary() if field == seam.SPELL_FIELD else {}
 
         def look():     # a walk over the whole vocabulary, so kept per vocabulary
@@ -463,7 +467,7 @@ class TantivyEngine:
         terms = tuple(terms)
         if not terms:
             return 0
-        searcher = self._searcher()
+        searcher = self._searcher(check_files=False)
         if len(terms) == 1:
             return self.document_frequency(field, terms[0])
         query = tantivy.Query.phrase_query(self._index.schema, field, list(terms), max(0, slop - 1))

@@ -403,9 +403,9 @@ class Gazetteer:
         found = self._resolve_name(outside, province)
         if not (found and found[0]):
             return None
+        own_kind = self.by_code[found[0]].kind
         for part in inside:
             kind, rest = split_type(part)
-            own_kind = self.by_code[found[0]].kind
             same = self.aliases.get(key(part)) == found[0] or (not rest and kind == own_kind) \
                 or (not rest and kind is None and key(part) in ("pemda", "pemerintahdaerah"))
             if part and not same:
@@ -479,9 +479,8 @@ class Gazetteer:
             named = re.split(r"[,;()]", tail)[0].partition("/")[2].strip()
             numbered = not police and word in _COMMAND_WORDS and len(words) == 1 \
                 and re.fullmatch(r"[ivxl]+", words[0]) and named
-            runs = (words[:2], words[:1]) + (((named,),) if numbered else ())
-            area = next((self.command_areas[(force, key(" ".join(run)))] for run in runs
-                         if run and (force, key(" ".join(run))) in self.command_areas), None)
+            keys = [key(" ".join(words[:2])), key(" ".join(words[:1]))] + ([key(named)] if numbered else [])
+            area = next((self.command_areas[(force, k)] for k in keys if (force, k) in self.command_areas), None)
             if area and level == "province":
                 return area, 0.95, "wilayah komando"
             if police and words[:1] == ["metro"] and len(words) > 1:
@@ -560,9 +559,9 @@ class Gazetteer:
                 break
         if len(hits) == 1:
             return hits.pop(), ACCEPT, "nama wilayah di dalam teks"
-        return self._acronym_after_acronym(value, province)
+        return self._acronym_after_acronym(value)
 
-    def _acronym_after_acronym(self, value: str, province: str | None):
+    def _acronym_after_acronym(self, value: str):
         """An organisation's acronym, then a region's: "PHRI DIY", "DPD KNPI NTT" (a chapter named
         after its area). Only when every word is an upper-case acronym, and flagged."""
         words = value.split()

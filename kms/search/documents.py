@@ -17,18 +17,20 @@ _SINGLE = {"province": "province_code", "regency": "regency_code", "year": "year
            "digital": "digital"}
 
 
+def _joined(record: dict, fields: tuple[str, ...]) -> str:
+    return "\n".join(str(record.get(name) or "") for name in fields)
+
+
 def document_text(record: dict) -> tuple[str, str]:
     """(title, body) as snippets show and highlight them: the narrative sections and the names
     (the index holds the names apart: index_document)."""
-    body = "\n".join(str(record.get(name) or "") for name in BODY_FIELDS)
-    return record.get("title") or "", body
+    return record.get("title") or "", _joined(record, BODY_FIELDS)
 
 
 def index_document(record: dict) -> IndexDocument:
     """The index document of one canonical record (`hubs`: its active hubs)."""
     title = record.get("title") or ""
-    body = "\n".join(str(record.get(name) or "") for name in NARRATIVE_FIELDS)
-    names = "\n".join(str(record.get(name) or "") for name in NAME_FIELDS)
+    body, names = _joined(record, NARRATIVE_FIELDS), _joined(record, NAME_FIELDS)
     facets = {name: (str(record[key]),) if record.get(key) not in (None, "") else ()
               for name, key in _SINGLE.items()}
     facets["sdg"] = tuple(dict.fromkeys(str(n) for n in record.get("sdgs") or []))
